@@ -1,0 +1,22 @@
+/** The HTTP surface: webhooks in, JSON API and dashboard out, one error handler. */
+import { Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { api } from "./routes/api";
+import { webhooks } from "./routes/webhooks";
+import { HttpError } from "./lib/errors";
+import { logEvent } from "./lib/log";
+
+export const app = new Hono<{ Bindings: Env }>();
+
+app.get("/health", (c) => c.json({ ok: true }));
+app.route("/webhooks", webhooks);
+app.route("/api", api);
+
+app.notFound((c) => c.json({ error: "not found" }, 404));
+
+app.onError((err, c) => {
+  if (err instanceof HttpError) return c.json({ error: err.message }, err.status);
+  if (err instanceof HTTPException) return err.getResponse();
+  logEvent("unhandled_error", { path: c.req.path, method: c.req.method, error: err.message });
+  return c.json({ error: "internal error" }, 500);
+});

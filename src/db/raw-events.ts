@@ -1,0 +1,117 @@
+/** Raw event and dead-letter storage: the ingest path's only writes. */
+
+export interface RawEventInput {
+  source: string;
+  deliveryId: string;
+  topic: string;
+  triggeredAt: number | null;
+  body: string;
+  receivedAt: number;
+}
+
+export interface RawEventRow {
+  id: string;
+  source: string;
+  deliveryId: string;
+  topic: string;
+  receivedAt: number;
+  triggeredAt: number | null;
+  body: string;
+  status: string;
+  attempts: number;
+  error: string | null;
+}
+
+export function rawEventId(source: string, deliveryId: string): string {
+  return `${source}:${deliveryId}`;
+}
+
+/** Inserts once per (source, delivery id); concurrent duplicates race on the primary key, one wins. */
+export async function insertRawEvent(db: D1Database, e: RawEventInput): Promise<{ id: string; inserted: boolean; status: string }> {
+  const id = rawEventId(e.source, e.deliveryId);
+  const inserted = await db
+    .prepare(
+      `INSERT INTO raw_events (id, source, delivery_id, topic, received_at, triggered_at, body, status, attempts)
+       VALUES (?, ?, ?, ?, ?, ?, ?, 'received', 0) ON CONFLICT DO NOTHING RETURNING status`,
+    )
+    .bind(id, e.source, e.deliveryId, e.topic, e.receivedAt, e.triggeredAt, e.body)
+    .first<{ status: string }>();
+  if (inserted) return { id, inserted: true, status: inserted.status };
+  const existing = await db.prepare(`SELECT status FROM raw_events WHERE id = ?`).bind(id).first<{ status: string }>();
+  return { id, inserted: false, status: existing?.status ?? "queued" };
+}
+
+export async function markQueued(db: D1Database, id: string): Promise<void> {
+  await db.prepare(`UPDATE raw_events SET status = 'queued' WHERE id = ? AND status = 'received'`).bind(id).run();
+}
+
+export async function loadRawEvent(db: D1Database, id: string): Promise<RawEventRow | null> {
+  return db
+    .prepare(
+      `SELECT id, source, delivery_id AS deliveryId, topic, received_at AS receivedAt, triggered_at AS triggeredAt,
+              body, status, attempts, error FROM raw_events WHERE id = ?`,
+    )
+    .bind(id)
+    .first<RawEventRow>();
+}
+
+export async function markProcessed(db: D1Database, id: string, now: number): Promise<void> {
+  await db.prepare(`UPDATE raw_events SET status = 'processed', processed_at = ?, error = NULL WHERE id = ?`).bind(now, id).run();
+}
+
+export async function markFailedAttempt(db: D1Database, id: string, error: string): Promise<void> {
+  await db.prepare(`UPDATE raw_events SET attempts = attempts + 1, error = ? WHERE id = ?`).bind(error.slice(0, 500), id).run();
+}
+
+export async function markDead(db: D1Database, id: string, reason: string): Promise<void> {
+  await db.prepare(`UPDATE raw_events SET status = 'dead', error = ? WHERE id = ?`).bind(reason.slice(0, 500), id).run();
+}
+
+export interface DeadLetterInput {
+  source: string;
+  topic: string | null;
+  reason: string;
+  body: string | null;
+  receivedAt: number;
+  rawEventId?: string | null;
+  deliveryId?: string | null;
+}
+
+/** One dead letter per raw event (or per rejected delivery); recording it twice changes nothing. */
+export async function recordDeadLetter(db: D1Database, d: DeadLetterInput): Promise<string> {
+  const id = d.rawEventId
+    ? `dl:${d.rawEventId}`
+    : d.deliveryId
+      ? `dl:${d.source}:${d.deliveryId}`
+      : `dl:${crypto.randomUUID()}`;
+  await db
+    .prepare(
+      `INSERT INTO dead_letters (id, raw_event_id, source, topic, reason, body, received_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET reason = excluded.reason, replayed_at = NULL`,
+    )
+    .bind(id, d.rawEventId ?? null, d.source, d.topic, d.reason.slice(0, 1000), d.body, d.receivedAt)
+    .run();
+  return id;
+}
+
+export interface DeadLetterRow {
+  id: string;
+  source: string;
+  topic: string | null;
+  reason: string;
+  receivedAt: number;
+  rawEventId: string | null;
+  replayedAt: number | null;
+}
+
+export async function listDeadLetters(db: D1Database, limit = 100): Promise<DeadLetterRow[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT id, source, topic, reason, received_at AS receivedAt, raw_event_id AS rawEventId, replayed_at AS replayedAt
+       FROM dead_letters WHERE replayed_at IS NULL ORDER BY received_at DESC LIMIT ?`,
+    )
+    .bind(limit)
+    .all<DeadLetterRow>();
+  return results;
+}

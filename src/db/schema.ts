@@ -1,0 +1,423 @@
+/** D1 schema (drizzle). Times are epoch ms; money is paise; every canonical row names its source. */
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+/** Every accepted webhook, exactly as received: the system's own source of truth. */
+export const rawEvents = sqliteTable(
+  "raw_events",
+  {
+    id: text("id").primaryKey(),
+    source: text("source").notNull(),
+    deliveryId: text("delivery_id").notNull(),
+    topic: text("topic").notNull(),
+    receivedAt: integer("received_at").notNull(),
+    triggeredAt: integer("triggered_at"),
+    body: text("body").notNull(),
+    /** received → queued → processed | dead */
+    status: text("status").notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    error: text("error"),
+    processedAt: integer("processed_at"),
+  },
+  (t) => [
+    uniqueIndex("raw_events_source_delivery").on(t.source, t.deliveryId),
+    index("raw_events_status").on(t.status, t.receivedAt),
+  ],
+);
+
+export const deadLetters = sqliteTable(
+  "dead_letters",
+  {
+    id: text("id").primaryKey(),
+    rawEventId: text("raw_event_id"),
+    source: text("source").notNull(),
+    topic: text("topic"),
+    reason: text("reason").notNull(),
+    body: text("body"),
+    receivedAt: integer("received_at").notNull(),
+    replayedAt: integer("replayed_at"),
+  },
+  (t) => [index("dead_letters_received").on(t.receivedAt), uniqueIndex("dead_letters_raw").on(t.rawEventId)],
+);
+
+export const orders = sqliteTable(
+  "orders",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    number: integer("number"),
+    customerId: text("customer_id"),
+    email: text("email"),
+    phone: text("phone"),
+    currency: text("currency").notNull(),
+    totalPrice: integer("total_price").notNull(),
+    subtotalPrice: integer("subtotal_price").notNull(),
+    paymentMethod: text("payment_method").notNull(),
+    financialStatus: text("financial_status"),
+    fulfillmentStatus: text("fulfillment_status"),
+    cancelledAt: integer("cancelled_at"),
+    shippingPincode: text("shipping_pincode"),
+    shippingCity: text("shipping_city"),
+    shippingState: text("shipping_state"),
+    lineItems: text("line_items").notNull(),
+    tags: text("tags").notNull(),
+    note: text("note"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+    source: text("source").notNull(),
+    sourceId: text("source_id").notNull(),
+  },
+  (t) => [
+    index("orders_name").on(t.name),
+    index("orders_customer").on(t.customerId, t.createdAt),
+    index("orders_email").on(t.email),
+    index("orders_phone").on(t.phone),
+    index("orders_created").on(t.createdAt),
+  ],
+);
+
+export const customers = sqliteTable(
+  "customers",
+  {
+    id: text("id").primaryKey(),
+    email: text("email"),
+    phone: text("phone"),
+    firstName: text("first_name"),
+    lastName: text("last_name"),
+    ordersCount: integer("orders_count"),
+    totalSpent: integer("total_spent"),
+    acceptsMarketing: integer("accepts_marketing", { mode: "boolean" }).notNull().default(false),
+    acceptsWhatsapp: integer("accepts_whatsapp", { mode: "boolean" }).notNull().default(false),
+    createdAt: integer("created_at"),
+    updatedAt: integer("updated_at").notNull(),
+    redactedAt: integer("redacted_at"),
+    source: text("source").notNull(),
+    sourceId: text("source_id").notNull(),
+  },
+  (t) => [index("customers_email").on(t.email), index("customers_phone").on(t.phone)],
+);
+
+export const products = sqliteTable(
+  "products",
+  {
+    sku: text("sku").primaryKey(),
+    title: text("title").notNull(),
+    category: text("category"),
+    productId: text("product_id"),
+    variantId: text("variant_id"),
+    inventoryItemId: text("inventory_item_id"),
+    price: integer("price"),
+    updatedAt: integer("updated_at").notNull(),
+    source: text("source").notNull(),
+    sourceId: text("source_id").notNull(),
+  },
+  (t) => [index("products_inventory_item").on(t.inventoryItemId), index("products_variant").on(t.variantId)],
+);
+
+/** Per-SKU supply settings set by ops (`PUT /api/skus/:sku/settings`); the ERP's values win when present. */
+export const skuSettings = sqliteTable("sku_settings", {
+  sku: text("sku").primaryKey(),
+  leadTimeDays: integer("lead_time_days"),
+  reorderPoint: integer("reorder_point"),
+  safetyStock: integer("safety_stock"),
+  packSize: integer("pack_size"),
+  updatedAt: integer("updated_at").notNull(),
+});
+
+export const inventoryRecords = sqliteTable(
+  "inventory_records",
+  {
+    source: text("source").notNull(),
+    /** SKU when known; Shopify levels start as `item:<inventory item id>` until resolved. */
+    sku: text("sku").notNull(),
+    inventoryItemId: text("inventory_item_id"),
+    locationId: text("location_id").notNull(),
+    available: integer("available").notNull(),
+    onHand: integer("on_hand"),
+    committed: integer("committed"),
+    incoming: integer("incoming"),
+    reorderPoint: integer("reorder_point"),
+    leadTimeDays: integer("lead_time_days"),
+    updatedAt: integer("updated_at").notNull(),
+    sourceId: text("source_id").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.source, t.sku, t.locationId] }), index("inventory_item").on(t.inventoryItemId)],
+);
+
+export const purchaseOrders = sqliteTable("purchase_orders", {
+  poNumber: text("po_number").primaryKey(),
+  status: text("status").notNull(),
+  expectedAt: integer("expected_at"),
+  lines: text("lines").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+  source: text("source").notNull(),
+  sourceId: text("source_id").notNull(),
+});
+
+export const shipmentEvents = sqliteTable(
+  "shipment_events",
+  {
+    /** carrier:awb:status:occurredAt — the same scan delivered twice is one row. */
+    id: text("id").primaryKey(),
+    orderId: text("order_id"),
+    orderRef: text("order_ref"),
+    carrier: text("carrier").notNull(),
+    awb: text("awb").notNull(),
+    status: text("status").notNull(),
+    rawStatus: text("raw_status").notNull(),
+    location: text("location"),
+    pincode: text("pincode"),
+    eta: integer("eta"),
+    isReturn: integer("is_return", { mode: "boolean" }).notNull().default(false),
+    occurredAt: integer("occurred_at").notNull(),
+    source: text("source").notNull(),
+    sourceId: text("source_id").notNull(),
+    receivedAt: integer("received_at").notNull(),
+  },
+  (t) => [index("shipment_events_awb").on(t.awb, t.occurredAt), index("shipment_events_order").on(t.orderId, t.occurredAt)],
+);
+
+/** Identity links: any key a system uses for an order (AWB, channel order id, name) → Shopify order id. */
+export const orderLinks = sqliteTable(
+  "order_links",
+  {
+    kind: text("kind").notNull(),
+    key: text("key").notNull(),
+    orderId: text("order_id").notNull(),
+    carrier: text("carrier"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.kind, t.key] }), index("order_links_order").on(t.orderId)],
+);
+
+export const tickets = sqliteTable(
+  "tickets",
+  {
+    id: text("id").primaryKey(),
+    helpdesk: text("helpdesk").notNull(),
+    ticketId: text("ticket_id").notNull(),
+    customerId: text("customer_id"),
+    orderId: text("order_id"),
+    orderRef: text("order_ref"),
+    email: text("email"),
+    phone: text("phone"),
+    channel: text("channel"),
+    subject: text("subject").notNull(),
+    body: text("body").notNull(),
+    category: text("category").notNull(),
+    status: text("status").notNull(),
+    priority: text("priority"),
+    assignee: text("assignee"),
+    tags: text("tags").notNull(),
+    createdAt: integer("created_at").notNull(),
+    firstResponseAt: integer("first_response_at"),
+    updatedAt: integer("updated_at").notNull(),
+    source: text("source").notNull(),
+    sourceId: text("source_id").notNull(),
+  },
+  (t) => [
+    index("tickets_order").on(t.orderId),
+    index("tickets_customer").on(t.customerId),
+    index("tickets_email").on(t.email),
+    index("tickets_status").on(t.status, t.createdAt),
+  ],
+);
+
+export const messages = sqliteTable(
+  "messages",
+  {
+    id: text("id").primaryKey(),
+    channel: text("channel").notNull(),
+    direction: text("direction").notNull(),
+    phone: text("phone"),
+    customerId: text("customer_id"),
+    orderId: text("order_id"),
+    kind: text("kind").notNull(),
+    text: text("text"),
+    payload: text("payload"),
+    status: text("status").notNull(),
+    error: text("error"),
+    occurredAt: integer("occurred_at").notNull(),
+    source: text("source").notNull(),
+    sourceId: text("source_id").notNull(),
+  },
+  (t) => [index("messages_phone").on(t.phone, t.occurredAt), index("messages_order").on(t.orderId, t.occurredAt)],
+);
+
+export const orderReturns = sqliteTable(
+  "order_returns",
+  {
+    id: text("id").primaryKey(),
+    orderId: text("order_id").notNull(),
+    kind: text("kind").notNull(),
+    refundId: text("refund_id"),
+    amount: integer("amount").notNull(),
+    restock: integer("restock", { mode: "boolean" }).notNull(),
+    lineItems: text("line_items").notNull(),
+    occurredAt: integer("occurred_at").notNull(),
+    source: text("source").notNull(),
+  },
+  (t) => [index("order_returns_order").on(t.orderId)],
+);
+
+/** Read model of each OrderJourney, written by the object, read by lists and the dashboard. */
+export const journeys = sqliteTable(
+  "journeys",
+  {
+    orderId: text("order_id").primaryKey(),
+    state: text("state").notNull(),
+    stateAt: integer("state_at").notNull(),
+    lastScanAt: integer("last_scan_at"),
+    lastScanLocation: text("last_scan_location"),
+    awb: text("awb"),
+    carrier: text("carrier"),
+    eta: integer("eta"),
+    stalled: integer("stalled", { mode: "boolean" }).notNull().default(false),
+    failedAttempts: integer("failed_attempts").notNull().default(0),
+    codPending: integer("cod_pending", { mode: "boolean" }).notNull().default(false),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [index("journeys_state").on(t.state, t.updatedAt), index("journeys_stalled").on(t.stalled)],
+);
+
+/** Read model of each SkuStock object. */
+export const skuStock = sqliteTable("sku_stock", {
+  sku: text("sku").primaryKey(),
+  available: integer("available").notNull(),
+  committed: integer("committed").notNull(),
+  incoming: integer("incoming").notNull(),
+  byLocation: text("by_location").notNull(),
+  safetyFloor: integer("safety_floor").notNull(),
+  dailyDemand: integer("daily_demand_milli"),
+  daysOfCover: integer("days_of_cover_milli"),
+  projectedStockoutAt: integer("projected_stockout_at"),
+  lastSyncedAt: integer("last_synced_at"),
+  drift: integer("drift").notNull().default(0),
+  updatedAt: integer("updated_at").notNull(),
+});
+
+export const policies = sqliteTable("policies", {
+  version: integer("version").primaryKey(),
+  body: text("body").notNull(),
+  createdAt: integer("created_at").notNull(),
+});
+
+export const decisions = sqliteTable(
+  "decisions",
+  {
+    id: text("id").primaryKey(),
+    type: text("type").notNull(),
+    subjectType: text("subject_type").notNull(),
+    subjectId: text("subject_id").notNull(),
+    dedupeKey: text("dedupe_key").notNull(),
+    reasons: text("reasons").notNull(),
+    inputs: text("inputs").notNull(),
+    actions: text("actions").notNull(),
+    policyVersion: integer("policy_version").notNull(),
+    mode: text("mode").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("decisions_dedupe").on(t.dedupeKey),
+    index("decisions_subject").on(t.subjectType, t.subjectId),
+    index("decisions_type_created").on(t.type, t.createdAt),
+    index("decisions_created").on(t.createdAt),
+  ],
+);
+
+export const actions = sqliteTable(
+  "actions",
+  {
+    id: text("id").primaryKey(),
+    decisionId: text("decision_id"),
+    connector: text("connector").notNull(),
+    kind: text("kind").notNull(),
+    idempotencyKey: text("idempotency_key").notNull(),
+    /** pending | sent | dry_run | failed | dead | delivered | read */
+    status: text("status").notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: integer("next_attempt_at"),
+    lastError: text("last_error"),
+    params: text("params").notNull(),
+    request: text("request"),
+    response: text("response"),
+    externalId: text("external_id"),
+    subjectType: text("subject_type"),
+    subjectId: text("subject_id"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("actions_idempotency").on(t.idempotencyKey),
+    index("actions_status").on(t.status, t.updatedAt),
+    index("actions_decision").on(t.decisionId),
+    index("actions_external").on(t.externalId),
+    index("actions_subject").on(t.subjectType, t.subjectId),
+  ],
+);
+
+export const actionAttempts = sqliteTable(
+  "action_attempts",
+  {
+    id: text("id").primaryKey(),
+    actionId: text("action_id").notNull(),
+    attempt: integer("attempt").notNull(),
+    outcome: text("outcome").notNull(),
+    httpStatus: integer("http_status"),
+    error: text("error"),
+    at: integer("at").notNull(),
+  },
+  (t) => [index("action_attempts_action").on(t.actionId)],
+);
+
+/** Outputs of the cron-fed models, each with the time it was computed. */
+export const skuForecasts = sqliteTable("sku_forecasts", {
+  sku: text("sku").primaryKey(),
+  method: text("method").notNull(),
+  dailyDemand: text("daily_demand").notNull(),
+  meanDaily: integer("mean_daily_milli").notNull(),
+  mase: integer("mase_milli"),
+  baselineMae: integer("baseline_mae_milli"),
+  computedAt: integer("computed_at").notNull(),
+});
+
+export const customerModels = sqliteTable(
+  "customer_models",
+  {
+    customerId: text("customer_id").primaryKey(),
+    ltv: integer("ltv").notNull(),
+    tier: text("tier").notNull(),
+    ordersCount: integer("orders_count").notNull(),
+    lastOrderAt: integer("last_order_at"),
+    intervalDays: integer("interval_days_milli"),
+    categoryIntervals: text("category_intervals").notNull(),
+    predictedNextOrderAt: integer("predicted_next_order_at"),
+    churnRisk: integer("churn_risk_milli"),
+    computedAt: integer("computed_at").notNull(),
+  },
+  (t) => [index("customer_models_tier").on(t.tier)],
+);
+
+export const routeStats = sqliteTable(
+  "route_stats",
+  {
+    carrier: text("carrier").notNull(),
+    origin: text("origin").notNull(),
+    destination: text("destination").notNull(),
+    shipments: integer("shipments").notNull(),
+    delayRate: integer("delay_rate_milli").notNull(),
+    rtoRate: integer("rto_rate_milli").notNull(),
+    baselineDelayRate: integer("baseline_delay_rate_milli").notNull(),
+    baselineRtoRate: integer("baseline_rto_rate_milli").notNull(),
+    medianTransitHours: integer("median_transit_hours"),
+    trend: text("trend").notNull(),
+    computedAt: integer("computed_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.carrier, t.origin, t.destination] })],
+);
+
+/** Small key/value store for cron watermarks and similar bookkeeping. */
+export const kv = sqliteTable("kv", {
+  key: text("key").primaryKey(),
+  value: text("value").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});

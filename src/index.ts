@@ -1,0 +1,25 @@
+/** Worker entry: HTTP, queue consumers, cron, and the Durable Object classes. */
+import { app } from "./app";
+import { handleIngestBatch, handleIngestDeadLetters, type IngestMessage } from "./queues/ingest";
+
+export { OrderJourney } from "./durable-objects/order-journey";
+export { SkuStock } from "./durable-objects/sku-stock";
+export { RateLimiter } from "./durable-objects/rate-limiter";
+
+export default {
+  fetch: app.fetch,
+
+  async queue(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+    switch (batch.queue) {
+      case "switchyard-ingest":
+        return handleIngestBatch(batch as MessageBatch<IngestMessage>, env);
+      case "switchyard-ingest-dlq":
+        return handleIngestDeadLetters(batch as MessageBatch<IngestMessage>, env);
+      default:
+        // Unknown queues are retried rather than silently acked.
+        batch.retryAll({ delaySeconds: 60 });
+    }
+  },
+
+  async scheduled(_controller: ScheduledController, _env: Env, _ctx: ExecutionContext): Promise<void> {},
+} satisfies ExportedHandler<Env>;

@@ -1,0 +1,81 @@
+/** INGEST consumer: raw event → canonical rows → the objects that own them. Acks or retries each message. */
+import { UnmappableError } from "../canonical/model";
+import { mapperFor } from "../canonical/mappers";
+import { applyCanonicalBatch } from "../db/canonical-writes";
+import { recordDataRequest, redactCustomer, redactShop } from "../db/privacy";
+import { loadRawEvent, markDead, markFailedAttempt, markProcessed, recordDeadLetter } from "../db/raw-events";
+import { parseJsonKeepingBigIds } from "../lib/json";
+import { logEvent } from "../lib/log";
+import { forwardToObjects } from "./forward";
+
+export interface IngestMessage {
+  rawEventId: string;
+}
+
+/** Backoff for transient failures: 5 s, 10 s, 20 s … capped at 5 minutes. */
+export function retryDelaySeconds(attempts: number): number {
+  return Math.min(300, 5 * 2 ** Math.max(0, attempts - 1));
+}
+
+export async function handleIngestBatch(batch: MessageBatch<IngestMessage>, env: Env): Promise<void> {
+  for (const msg of batch.messages) {
+    try {
+      await ingestOne(env, msg.body.rawEventId, Date.now());
+      msg.ack();
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      logEvent("ingest_retry", { rawEventId: msg.body.rawEventId, attempts: msg.attempts, reason });
+      await markFailedAttempt(env.DB, msg.body.rawEventId, reason).catch(() => undefined);
+      msg.retry({ delaySeconds: retryDelaySeconds(msg.attempts) });
+    }
+  }
+}
+
+/**
+ * Processes one raw event. Safe to run more than once: every write is an idempotent upsert and
+ * every object method dedupes by event id, so a redelivered message changes nothing.
+ */
+export async function ingestOne(env: Env, rawEventId: string, now: number): Promise<"processed" | "dead" | "missing"> {
+  const raw = await loadRawEvent(env.DB, rawEventId);
+  if (!raw) return "missing";
+  if (raw.status === "processed") return "processed";
+  let batch;
+  try {
+    batch = mapperFor(raw.source)(raw.topic, parseJsonKeepingBigIds(raw.body));
+  } catch (err) {
+    if (!(err instanceof UnmappableError) && !(err instanceof SyntaxError)) throw err;
+    await recordDeadLetter(env.DB, { source: raw.source, topic: raw.topic, reason: err.message, body: raw.body, receivedAt: raw.receivedAt, rawEventId: raw.id });
+    await markDead(env.DB, raw.id, err.message);
+    return "dead";
+  }
+  const applied = await applyCanonicalBatch(env.DB, batch, now);
+  for (const req of batch.privacy) {
+    if (req.kind === "customer_redact") await redactCustomer(env.DB, req, now);
+    else if (req.kind === "shop_redact") await redactShop(env.DB);
+    else await recordDataRequest(env.DB, req, now);
+  }
+  await forwardToObjects(env, raw, batch, applied, now);
+  await markProcessed(env.DB, raw.id, now);
+  return "processed";
+}
+
+/** Messages that exhausted their retries land here; each becomes a visible, replayable dead letter. */
+export async function handleIngestDeadLetters(batch: MessageBatch<IngestMessage>, env: Env): Promise<void> {
+  for (const msg of batch.messages) {
+    try {
+      const raw = await loadRawEvent(env.DB, msg.body.rawEventId);
+      await recordDeadLetter(env.DB, {
+        source: raw?.source ?? "unknown",
+        topic: raw?.topic ?? null,
+        reason: `failed after retries: ${raw ? (raw.error ?? "unknown error") : "raw event missing"}`,
+        body: raw?.body ?? null,
+        receivedAt: raw?.receivedAt ?? Date.now(),
+        rawEventId: msg.body.rawEventId,
+      });
+      if (raw) await markDead(env.DB, raw.id, "retries exhausted");
+      msg.ack();
+    } catch {
+      msg.retry({ delaySeconds: 30 });
+    }
+  }
+}

@@ -1,0 +1,11 @@
+/** The JSON API, all behind the bearer token. */
+import { Hono } from "hono";
+import { requireApiToken } from "./auth";
+import { deadLettersApi } from "./dead-letters";
+import { ordersApi } from "./orders";
+
+export const api = new Hono<{ Bindings: Env }>();
+
+api.use("*", requireApiToken);
+api.route("/", ordersApi);
+api.route("/dead-letters", deadLettersApi);

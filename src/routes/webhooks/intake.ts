@@ -1,0 +1,90 @@
+/** The shared webhook path: cap the body, store the raw event once, enqueue it, answer fast. */
+import type { Context } from "hono";
+import { HttpError } from "../../lib/errors";
+import { parseJsonKeepingBigIds } from "../../lib/json";
+import { insertRawEvent, markQueued, recordDeadLetter } from "../../db/raw-events";
+import type { CanonicalBatch } from "../../canonical/model";
+import { UnmappableError } from "../../canonical/model";
+
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+export function maxBodyBytes(env: Env): number {
+  const n = Number(env.WEBHOOK_MAX_BODY_BYTES);
+  return Number.isFinite(n) && n > 0 ? n : DEFAULT_MAX_BODY_BYTES;
+}
+
+/** Reads the body, refusing (413) anything over the cap without buffering more than the cap. */
+export async function readCappedBody(c: Context<{ Bindings: Env }>): Promise<Uint8Array> {
+  const cap = maxBodyBytes(c.env);
+  const declared = Number(c.req.header("content-length") ?? "NaN");
+  if (Number.isFinite(declared) && declared > cap) throw new HttpError(413, `body over ${cap} bytes`);
+  const stream = c.req.raw.body;
+  if (!stream) return new Uint8Array(0);
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > cap) {
+      await reader.cancel();
+      throw new HttpError(413, `body over ${cap} bytes`);
+    }
+    chunks.push(value);
+  }
+  const body = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return body;
+}
+
+export interface VerifiedWebhook {
+  source: string;
+  deliveryId: string;
+  topic: string;
+  triggeredAt: number | null;
+  body: Uint8Array;
+  /** The source's pure mapper, run here only to reject what can never be mapped (400 + dead letter). */
+  map: (topic: string, payload: unknown) => CanonicalBatch;
+}
+
+/**
+ * Stores a verified webhook exactly once and enqueues it. Malformed or unmappable payloads are
+ * kept as dead letters and answered 400: the sender's retry would fail the same way.
+ */
+export async function acceptWebhook(env: Env, hook: VerifiedWebhook, now = Date.now()): Promise<Response> {
+  const text = new TextDecoder().decode(hook.body);
+  let payload: unknown;
+  try {
+    payload = parseJsonKeepingBigIds(text);
+  } catch {
+    await recordDeadLetter(env.DB, { source: hook.source, topic: hook.topic, reason: "malformed JSON", body: text, receivedAt: now, deliveryId: hook.deliveryId });
+    throw new HttpError(400, "malformed JSON");
+  }
+  try {
+    hook.map(hook.topic, payload);
+  } catch (err) {
+    if (!(err instanceof UnmappableError)) throw err;
+    await recordDeadLetter(env.DB, { source: hook.source, topic: hook.topic, reason: err.message, body: text, receivedAt: now, deliveryId: hook.deliveryId });
+    throw new HttpError(400, err.message);
+  }
+  const stored = await insertRawEvent(env.DB, {
+    source: hook.source,
+    deliveryId: hook.deliveryId,
+    topic: hook.topic,
+    triggeredAt: hook.triggeredAt,
+    body: text,
+    receivedAt: now,
+  });
+  // A redelivery of an event already queued changes nothing. One stored but never queued
+  // (the enqueue failed after the insert) is queued now, so nothing accepted is lost.
+  if (stored.status === "received") {
+    await env.INGEST.send({ rawEventId: stored.id });
+    await markQueued(env.DB, stored.id);
+  }
+  return Response.json({ ok: true, id: stored.id, duplicate: !stored.inserted });
+}

@@ -1,0 +1,37 @@
+/** POST /webhooks/shopify: HMAC-verified Shopify webhooks, topic from X-Shopify-Topic. */
+import { Hono } from "hono";
+import { mapShopifyWebhook } from "../../canonical/mappers/shopify";
+import { hmacSha256, matchesAnySecret, toBase64 } from "../../lib/crypto";
+import { HttpError } from "../../lib/errors";
+import { acceptWebhook, readCappedBody } from "./intake";
+
+export const shopifyWebhooks = new Hono<{ Bindings: Env }>();
+
+shopifyWebhooks.post("/", async (c) => {
+  const body = await readCappedBody(c);
+  await verifyShopifyHmac(c.env, c.req.header("x-shopify-hmac-sha256"), body);
+  const topic = c.req.header("x-shopify-topic");
+  if (!topic) throw new HttpError(400, "missing X-Shopify-Topic");
+  // X-Shopify-Event-Id is shared by every delivery of the same event (retries and duplicate
+  // subscriptions); the webhook id is per delivery. Prefer the event id where Shopify sends it.
+  const deliveryId = c.req.header("x-shopify-event-id") ?? c.req.header("x-shopify-webhook-id");
+  if (!deliveryId) throw new HttpError(400, "missing X-Shopify-Webhook-Id");
+  const triggered = Date.parse(c.req.header("x-shopify-triggered-at") ?? "");
+  return acceptWebhook(c.env, {
+    source: "shopify",
+    deliveryId: `${topic}:${deliveryId}`,
+    topic,
+    triggeredAt: Number.isFinite(triggered) ? triggered : null,
+    body,
+    map: mapShopifyWebhook,
+  });
+});
+
+/** Shopify signs the raw body with the app secret: base64(HMAC-SHA256). Current and previous secret accepted. */
+export async function verifyShopifyHmac(env: Env, header: string | undefined, body: Uint8Array): Promise<void> {
+  if (!header) throw new HttpError(401, "missing X-Shopify-Hmac-Sha256");
+  const secrets = [env.SHOPIFY_WEBHOOK_SECRET, env.SHOPIFY_WEBHOOK_SECRET_PREVIOUS].filter(Boolean);
+  if (secrets.length === 0) throw new HttpError(401, "Shopify webhook secret not configured");
+  const expected = await Promise.all(secrets.map(async (s) => toBase64(await hmacSha256(s, body))));
+  if (!matchesAnySecret(header.trim(), expected)) throw new HttpError(401, "invalid Shopify HMAC");
+}

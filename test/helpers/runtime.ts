@@ -1,0 +1,29 @@
+/** Runtime test helpers: talk to the worker like a client and read D1 directly. */
+import { SELF } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { vi } from "vitest";
+
+export const API_TOKEN = "test-api-token";
+
+export function api(path: string, init: RequestInit = {}): Promise<Response> {
+  return SELF.fetch(`https://switchyard.test${path}`, {
+    ...init,
+    headers: { authorization: `Bearer ${API_TOKEN}`, ...(init.headers ?? {}) },
+  });
+}
+
+export async function count(sql: string, ...params: unknown[]): Promise<number> {
+  const row = await env.DB.prepare(sql).bind(...params).first<{ n: number }>();
+  return row?.n ?? 0;
+}
+
+/** Waits until the real local queue has processed a raw event. */
+export async function waitProcessed(rawEventId: string, timeout = 5000): Promise<void> {
+  await vi.waitFor(
+    async () => {
+      const row = await env.DB.prepare(`SELECT status FROM raw_events WHERE id = ?`).bind(rawEventId).first<{ status: string }>();
+      if (row?.status !== "processed" && row?.status !== "dead") throw new Error(`raw event ${rawEventId} is ${row?.status}`);
+    },
+    { timeout, interval: 50 },
+  );
+}

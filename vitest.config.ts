@@ -1,0 +1,52 @@
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
+import { defineConfig } from "vitest/config";
+
+/** Test-only secrets; the same names as .dev.vars.example. */
+export const TEST_BINDINGS = {
+  SHOPIFY_WEBHOOK_SECRET: "test-shopify-secret",
+  SHOPIFY_WEBHOOK_SECRET_PREVIOUS: "test-shopify-secret-previous",
+  API_TOKEN: "test-api-token",
+  DASHBOARD_TOKEN: "test-dashboard-token",
+  SESSION_SECRET: "test-session-secret",
+  HELPDESK_CONTEXT_TOKEN: "test-helpdesk-context-token",
+  SHIPROCKET_WEBHOOK_TOKEN: "test-shiprocket-token",
+  DELHIVERY_WEBHOOK_TOKEN: "test-delhivery-token",
+  GORGIAS_WEBHOOK_TOKEN: "test-gorgias-token",
+  FRESHDESK_WEBHOOK_TOKEN: "test-freshdesk-token",
+  ZOHO_WEBHOOK_TOKEN: "test-zoho-token",
+  UNICOMMERCE_WEBHOOK_TOKEN: "test-unicommerce-token",
+  ZENDESK_WEBHOOK_SECRET: "test-zendesk-secret",
+  WHATSAPP_APP_SECRET: "test-whatsapp-app-secret",
+  WHATSAPP_VERIFY_TOKEN: "test-whatsapp-verify-token",
+};
+
+export default defineConfig(async () => {
+  const migrations = await readD1Migrations("./migrations");
+  return {
+    test: {
+      projects: [
+        {
+          test: {
+            name: "unit",
+            include: ["test/unit/**/*.test.ts"],
+            environment: "node",
+          },
+        },
+        {
+          plugins: [
+            cloudflareTest({
+              main: "./src/index.ts",
+              wrangler: { configPath: "./wrangler.toml" },
+              miniflare: { bindings: { ...TEST_BINDINGS, TEST_MIGRATIONS: migrations } },
+            }),
+          ],
+          test: {
+            name: "runtime",
+            include: ["test/runtime/**/*.test.ts"],
+            setupFiles: ["./test/runtime/setup.ts"],
+          },
+        },
+      ],
+    },
+  };
+});
