@@ -1,0 +1,23 @@
+/**
+ * Shared-token auth for vendors that sign nothing. The token is accepted in the vendor's own
+ * header where it has one, else `Authorization: Bearer …`, else a `token` query parameter
+ * (some vendors only let you set a URL). Always compared in constant time.
+ */
+import type { Context } from "hono";
+import { matchesAnySecret } from "../../lib/crypto";
+import { HttpError } from "../../lib/errors";
+
+export function requireSharedToken(c: Context<{ Bindings: Env }>, secret: string | undefined, vendorHeaders: readonly string[] = []): void {
+  if (!secret) throw new HttpError(401, "webhook token not configured");
+  const candidates: (string | undefined)[] = vendorHeaders.map((h) => c.req.header(h));
+  const bearer = /^Bearer\s+(.+)$/i.exec(c.req.header("authorization") ?? "")?.[1];
+  candidates.push(bearer, c.req.query("token"));
+  const ok = candidates.some((given) => matchesAnySecret(given?.trim(), [secret]));
+  if (!ok) throw new HttpError(401, "missing or invalid webhook token");
+}
+
+/** A stable delivery id for vendors that send none: the body's own hash, so a resend dedupes. */
+export async function bodyDigest(body: Uint8Array): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", body));
+  return [...digest].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
