@@ -1,0 +1,153 @@
+/**
+ * What an action asks a connector to do, independent of any vendor's wire format.
+ * Decisions and workflows produce these; connectors turn them into the vendor's request.
+ */
+import { z } from "zod";
+
+const Phone = z.string().regex(/^\+[1-9]\d{7,14}$/);
+const HelpdeskName = z.enum(["gorgias", "freshdesk", "zendesk"]);
+
+export const ActionSpec = z.discriminatedUnion("kind", [
+  z.object({
+    kind: z.literal("whatsapp.template"),
+    connector: z.literal("whatsapp"),
+    params: z.object({
+      to: Phone,
+      template: z.string().min(1),
+      language: z.string().default("en"),
+      bodyParams: z.array(z.string()).default([]),
+      /** URL button suffixes (dynamic URL buttons) or quick-reply payloads, by button index. */
+      buttons: z.array(z.object({ type: z.enum(["url", "quick_reply"]), param: z.string() })).default([]),
+    }),
+  }),
+  z.object({
+    kind: z.literal("whatsapp.text"),
+    connector: z.literal("whatsapp"),
+    params: z.object({ to: Phone, text: z.string().min(1) }),
+  }),
+  z.object({
+    kind: z.literal("email.send"),
+    connector: z.literal("email"),
+    params: z.object({ to: z.string().email(), subject: z.string(), text: z.string(), html: z.string().optional() }),
+  }),
+  z.object({
+    kind: z.literal("email.ops_alert"),
+    connector: z.literal("email"),
+    params: z.object({ subject: z.string(), text: z.string() }),
+  }),
+  z.object({
+    kind: z.literal("shopify.inventory_set"),
+    connector: z.literal("shopify"),
+    params: z.object({
+      sku: z.string(),
+      inventoryItemId: z.string(),
+      locationId: z.string(),
+      quantity: z.number().int(),
+      /** Compare-and-set: Shopify refuses the write if its current value differs. */
+      compareQuantity: z.number().int().nullable(),
+      reason: z.string().default("correction"),
+    }),
+  }),
+  z.object({
+    kind: z.literal("shopify.tags_add"),
+    connector: z.literal("shopify"),
+    params: z.object({ resource: z.enum(["order", "customer", "product"]), id: z.string(), tags: z.array(z.string()).min(1) }),
+  }),
+  z.object({
+    kind: z.literal("shopify.metafields_set"),
+    connector: z.literal("shopify"),
+    params: z.object({
+      resource: z.enum(["order", "customer", "product"]),
+      id: z.string(),
+      namespace: z.string(),
+      key: z.string(),
+      type: z.string(),
+      value: z.string(),
+    }),
+  }),
+  z.object({
+    kind: z.literal("shopify.store_credit"),
+    connector: z.literal("shopify"),
+    params: z.object({ customerId: z.string(), amount: z.number().int().positive(), currency: z.string().length(3) }),
+  }),
+  z.object({
+    kind: z.literal("shopify.fulfillment_event"),
+    connector: z.literal("shopify"),
+    params: z.object({
+      orderId: z.string(),
+      awb: z.string(),
+      /** Canonical shipment status; the connector maps it to Shopify's FulfillmentEventStatus. */
+      status: z.string(),
+      happenedAt: z.string(),
+      message: z.string().nullable(),
+      city: z.string().nullable(),
+      estimatedDeliveryAt: z.string().nullable(),
+    }),
+  }),
+  z.object({
+    kind: z.literal("zoho.purchase_order_draft"),
+    connector: z.literal("zoho"),
+    params: z.object({ sku: z.string(), quantity: z.number().int().positive(), expectedBy: z.string().nullable(), note: z.string() }),
+  }),
+  z.object({
+    kind: z.literal("zoho.sales_order"),
+    connector: z.literal("zoho"),
+    params: z.object({
+      orderId: z.string(),
+      orderName: z.string(),
+      lines: z.array(z.object({ sku: z.string(), quantity: z.number().int(), rate: z.number().int() })),
+    }),
+  }),
+  z.object({
+    kind: z.literal("zoho.restock"),
+    connector: z.literal("zoho"),
+    params: z.object({ orderId: z.string(), lines: z.array(z.object({ sku: z.string(), quantity: z.number().int() })) }),
+  }),
+  z.object({
+    kind: z.literal("helpdesk.reply"),
+    connector: z.literal("helpdesk"),
+    params: z.object({ helpdesk: HelpdeskName, ticketId: z.string(), body: z.string(), status: z.enum(["pending", "solved", "open"]).nullable() }),
+  }),
+  z.object({
+    kind: z.literal("helpdesk.update"),
+    connector: z.literal("helpdesk"),
+    params: z.object({
+      helpdesk: HelpdeskName,
+      ticketId: z.string(),
+      priority: z.enum(["low", "normal", "high", "urgent"]).nullable(),
+      assignee: z.string().nullable(),
+      status: z.enum(["open", "pending", "solved"]).nullable(),
+      tags: z.array(z.string()).default([]),
+    }),
+  }),
+  z.object({
+    kind: z.literal("helpdesk.internal_note"),
+    connector: z.literal("helpdesk"),
+    params: z.object({ helpdesk: HelpdeskName, ticketId: z.string(), body: z.string() }),
+  }),
+  z.object({
+    kind: z.literal("klaviyo.event"),
+    connector: z.literal("klaviyo"),
+    params: z.object({
+      metric: z.string(),
+      email: z.string().nullable(),
+      phone: z.string().nullable(),
+      properties: z.record(z.string(), z.unknown()),
+      time: z.string(),
+      uniqueId: z.string(),
+    }),
+  }),
+  z.object({
+    kind: z.literal("klaviyo.profile_properties"),
+    connector: z.literal("klaviyo"),
+    params: z.object({ email: z.string().nullable(), phone: z.string().nullable(), properties: z.record(z.string(), z.unknown()) }),
+  }),
+  z.object({
+    kind: z.literal("shiprocket.ndr_action"),
+    connector: z.literal("shiprocket"),
+    params: z.object({ awb: z.string(), action: z.enum(["re-attempt", "return"]), comments: z.string() }),
+  }),
+]);
+export type ActionSpec = z.infer<typeof ActionSpec>;
+export type ActionKind = ActionSpec["kind"];
+export type Connector = ActionSpec["connector"];
