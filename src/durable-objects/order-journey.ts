@@ -1,4 +1,149 @@
-/** OrderJourney: one object per order, holding its state machine and timers. */
+/** OrderJourney: one object per order, holding its state machine, its event log and its timers. */
 import { DurableObject } from "cloudflare:workers";
+import { onJourneyTimer, type JourneyTimer } from "../engine/journey-timers";
+import { foldJourney, isClosed, MOVING_STATES, type JourneyEvent, type JourneySnapshot, type JourneyState, type Transition } from "./journey-machine";
 
-export class OrderJourney extends DurableObject<Env> {}
+export interface JourneySettings {
+  stallHours: number;
+  codTimeoutHours: number;
+  /** Post-delivery sequence: step name → hours after delivery. */
+  postDeliverySteps: { step: string; afterHours: number }[];
+}
+
+export interface JourneyUpdate {
+  orderId: string;
+  previousState: JourneyState;
+  snapshot: JourneySnapshot;
+  /** Transitions this call added (not present in the history before it). */
+  newTransitions: Transition[];
+  /** Events this call stored for the first time. */
+  newEventIds: string[];
+}
+
+type TimerRow = {
+  key: string;
+  kind: JourneyTimer["kind"];
+  due_at: number;
+  fired_at: number | null;
+};
+
+export class OrderJourney extends DurableObject<Env> {
+  private readonly sql: SqlStorage;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    ctx.blockConcurrencyWhile(async () => {
+      this.sql.exec(`CREATE TABLE IF NOT EXISTS events (id TEXT PRIMARY KEY, at INTEGER NOT NULL, source TEXT NOT NULL, body TEXT NOT NULL, received_at INTEGER NOT NULL)`);
+      this.sql.exec(`CREATE TABLE IF NOT EXISTS timers (key TEXT PRIMARY KEY, kind TEXT NOT NULL, due_at INTEGER NOT NULL, fired_at INTEGER)`);
+      this.sql.exec(`CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`);
+    });
+  }
+
+  /**
+   * Records events (deduplicated by id) and recomputes the journey from all of them in time
+   * order. Safe to call again with the same events: nothing changes the second time.
+   */
+  async recordEvents(orderId: string, events: JourneyEvent[], settings: JourneySettings, now = Date.now()): Promise<JourneyUpdate> {
+    this.setMeta("orderId", orderId);
+    const before = this.snapshot();
+    const newEventIds: string[] = [];
+    for (const e of events) {
+      const inserted = this.sql
+        .exec(`INSERT INTO events (id, at, source, body, received_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id`, e.id, e.at, e.source, JSON.stringify(e), now)
+        .toArray();
+      if (inserted.length) newEventIds.push(e.id);
+    }
+    const after = this.snapshot();
+    const seen = new Set(before.history.map((t) => `${t.eventId}>${t.to}`));
+    const newTransitions = after.history.filter((t) => !seen.has(`${t.eventId}>${t.to}`));
+    this.setMeta("settings", JSON.stringify(settings));
+    await this.scheduleTimers(after, settings, now);
+    await this.writeReadModel(orderId, after, now);
+    return { orderId, previousState: before.state, snapshot: after, newTransitions, newEventIds };
+  }
+
+  /** The journey as it stands, recomputed from the event log. */
+  snapshot(): JourneySnapshot {
+    const events = this.sql.exec<{ body: string }>(`SELECT body FROM events`).toArray().map((r) => JSON.parse(r.body) as JourneyEvent);
+    return foldJourney(events);
+  }
+
+  getJourney(): { orderId: string | null; snapshot: JourneySnapshot; timers: TimerRow[] } {
+    return { orderId: this.getMeta("orderId"), snapshot: this.snapshot(), timers: this.sql.exec<TimerRow>(`SELECT key, kind, due_at, fired_at FROM timers ORDER BY due_at`).toArray() };
+  }
+
+  /** Runs every timer that is due, marks it fired, then re-arms for the earliest one left. */
+  override async alarm(): Promise<void> {
+    const orderId = this.getMeta("orderId");
+    const now = Date.now();
+    const due = this.sql.exec<TimerRow>(`SELECT key, kind, due_at, fired_at FROM timers WHERE fired_at IS NULL AND due_at <= ? ORDER BY due_at`, now).toArray();
+    if (orderId) {
+      const snapshot = this.snapshot();
+      for (const t of due) {
+        // The hook is idempotent (decisions dedupe on subject and reason), so a retried alarm
+        // that already ran a hook before failing produces no second effect.
+        await onJourneyTimer(this.env, { orderId, kind: t.kind, key: t.key, dueAt: t.due_at, snapshot }, now);
+        this.sql.exec(`UPDATE timers SET fired_at = ? WHERE key = ?`, now, t.key);
+      }
+      if (due.some((t) => t.kind === "stall")) await this.writeReadModel(orderId, snapshot, now);
+    }
+    await this.armNext();
+  }
+
+  private async scheduleTimers(s: JourneySnapshot, settings: JourneySettings, _now: number): Promise<void> {
+    const wanted: { key: string; kind: JourneyTimer["kind"]; dueAt: number }[] = [];
+    if (MOVING_STATES.includes(s.state) && s.lastScanAt !== null) {
+      // Keyed by the scan it measures from: a newer scan replaces the timer, a fired one stays fired.
+      wanted.push({ key: `stall:${s.lastScanAt}`, kind: "stall", dueAt: s.lastScanAt + settings.stallHours * 3_600_000 });
+    }
+    if (s.state === "cod_confirmation_pending") {
+      wanted.push({ key: `cod_timeout:${s.stateAt}`, kind: "cod_timeout", dueAt: s.stateAt + settings.codTimeoutHours * 3_600_000 });
+    }
+    if (s.state === "delivered" && s.deliveredAt !== null) {
+      for (const step of settings.postDeliverySteps) {
+        wanted.push({ key: `post_delivery:${step.step}`, kind: "post_delivery", dueAt: s.deliveredAt + step.afterHours * 3_600_000 });
+      }
+    }
+    const keys = new Set(wanted.map((w) => w.key));
+    for (const row of this.sql.exec<{ key: string }>(`SELECT key FROM timers WHERE fired_at IS NULL`).toArray()) {
+      if (!keys.has(row.key)) this.sql.exec(`DELETE FROM timers WHERE key = ?`, row.key);
+    }
+    for (const w of wanted) {
+      this.sql.exec(`INSERT INTO timers (key, kind, due_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`, w.key, w.kind, w.dueAt);
+    }
+    if (isClosed(s.state)) this.sql.exec(`DELETE FROM timers WHERE fired_at IS NULL AND kind IN ('stall', 'cod_timeout')`);
+    await this.armNext();
+  }
+
+  private async armNext(): Promise<void> {
+    const next = this.sql.exec<{ due: number | null }>(`SELECT min(due_at) AS due FROM timers WHERE fired_at IS NULL`).one().due;
+    if (next === null) await this.ctx.storage.deleteAlarm();
+    else await this.ctx.storage.setAlarm(Math.max(next, Date.now()));
+  }
+
+  private async writeReadModel(orderId: string, s: JourneySnapshot, now: number): Promise<void> {
+    const stalled =
+      MOVING_STATES.includes(s.state) &&
+      s.lastScanAt !== null &&
+      this.sql.exec(`SELECT 1 FROM timers WHERE key = ? AND fired_at IS NOT NULL`, `stall:${s.lastScanAt}`).toArray().length > 0;
+    await this.env.DB.prepare(
+      `INSERT INTO journeys (order_id, state, state_at, last_scan_at, last_scan_location, awb, carrier, eta, stalled, failed_attempts, cod_pending, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (order_id) DO UPDATE SET state = excluded.state, state_at = excluded.state_at, last_scan_at = excluded.last_scan_at,
+         last_scan_location = excluded.last_scan_location, awb = excluded.awb, carrier = excluded.carrier, eta = excluded.eta,
+         stalled = excluded.stalled, failed_attempts = excluded.failed_attempts, cod_pending = excluded.cod_pending, updated_at = excluded.updated_at`,
+    )
+      .bind(orderId, s.state, s.stateAt, s.lastScanAt, s.lastScanLocation, s.awb, s.carrier, s.eta, stalled ? 1 : 0, s.failedAttempts, s.state === "cod_confirmation_pending" ? 1 : 0, now)
+      .run();
+  }
+
+  private getMeta(key: string): string | null {
+    const rows = this.sql.exec<{ value: string }>(`SELECT value FROM meta WHERE key = ?`, key).toArray();
+    return rows[0]?.value ?? null;
+  }
+
+  private setMeta(key: string, value: string): void {
+    this.sql.exec(`INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value);
+  }
+}

@@ -1,14 +1,157 @@
 /** Hands what an event changed to the Durable Objects that own each order and SKU. */
-import type { CanonicalBatch } from "../canonical/model";
+import type { CanonicalBatch, Order } from "../canonical/model";
 import type { AppliedBatch } from "../db/canonical-writes";
 import type { RawEventRow } from "../db/raw-events";
+import { journeyTargetForScan, type JourneyEvent } from "../durable-objects/journey-machine";
+import type { JourneySettings, JourneyUpdate } from "../durable-objects/order-journey";
+import type { LedgerEffect } from "../durable-objects/sku-ledger";
+
+export interface ForwardResult {
+  journeys: JourneyUpdate[];
+  stock: { sku: string; effects: LedgerEffect[] }[];
+}
+
+export interface ForwardSettings extends JourneySettings {
+  /** COD orders at or above this value wait for the customer's WhatsApp confirmation. */
+  codConfirmationMinPaise: number;
+  highRtoPincodes: readonly string[];
+}
+
+/** Journey inputs an order's own fields imply (confirmation, cancellation, fulfilment). */
+export function orderJourneyEvents(o: Order, settings: Pick<ForwardSettings, "codConfirmationMinPaise" | "highRtoPincodes">): JourneyEvent[] {
+  const created = Date.parse(o.createdAt);
+  const updated = Date.parse(o.updatedAt);
+  const events: JourneyEvent[] = [];
+  const needsCodConfirmation =
+    o.paymentMethod === "cod" &&
+    (o.totalPrice >= settings.codConfirmationMinPaise || (o.shippingPincode !== null && settings.highRtoPincodes.includes(o.shippingPincode)));
+  if (needsCodConfirmation) events.push({ id: `order:${o.id}:cod_pending`, at: created, source: o.source, target: "cod_confirmation_pending" });
+  else if (o.paymentMethod === "cod" || ["paid", "partially_paid", "authorized", "partially_refunded", "refunded"].includes(o.financialStatus ?? "")) {
+    events.push({ id: `order:${o.id}:confirmed`, at: created, source: o.source, target: "confirmed" });
+  }
+  if (o.cancelledAt) events.push({ id: `order:${o.id}:cancelled`, at: Date.parse(o.cancelledAt), source: o.source, target: "cancelled" });
+  if (o.fulfillmentStatus === "fulfilled") events.push({ id: `order:${o.id}:fulfilled`, at: updated, source: o.source, target: "fulfilled" });
+  return events;
+}
+
+/** WhatsApp button payloads that answer a COD confirmation: `cod:confirm:<orderId>` / `cod:cancel:<orderId>`. */
+export function codReply(payload: string | null): { orderId: string; confirmed: boolean } | null {
+  const m = /^cod:(confirm|cancel):(.+)$/.exec(payload ?? "");
+  return m ? { orderId: m[2]!, confirmed: m[1] === "confirm" } : null;
+}
 
 export async function forwardToObjects(
-  _env: Env,
-  _raw: RawEventRow,
-  _batch: CanonicalBatch,
-  _applied: AppliedBatch,
-  _now: number,
-): Promise<void> {
-  // Filled by the state-machine layer (OrderJourney, SkuStock).
+  env: Env,
+  raw: RawEventRow,
+  batch: CanonicalBatch,
+  applied: AppliedBatch,
+  settings: ForwardSettings,
+  now: number,
+): Promise<ForwardResult> {
+  const perOrder = new Map<string, JourneyEvent[]>();
+  const add = (orderId: string, e: JourneyEvent) => perOrder.set(orderId, [...(perOrder.get(orderId) ?? []), e]);
+
+  for (const o of batch.orders) {
+    const events = orderJourneyEvents(o, settings);
+    // Even an order with nothing to move gets its object, so its read model row exists.
+    if (events.length === 0) perOrder.set(o.id, perOrder.get(o.id) ?? []);
+    for (const e of events) add(o.id, e);
+  }
+  for (const { event, id, orderId } of applied.shipmentEvents) {
+    if (!orderId) continue; // kept in D1 and forwarded when its order arrives (see linkedScans)
+    add(orderId, scanEvent(id, event));
+  }
+  // Scans that arrived before their order (or before Shopify named their AWB) join the journey now.
+  for (const orderId of new Set([...batch.orders.map((o) => o.id), ...batch.awbLinks.map((l) => l.orderId)])) {
+    for (const { id, e } of await linkedScans(env.DB, orderId)) add(orderId, scanEvent(id, e));
+  }
+  for (const r of batch.returns) {
+    add(r.orderId, { id: `return:${r.source}:${r.sourceId}`, at: Date.parse(r.occurredAt), source: r.source, target: r.kind });
+  }
+  for (const { message } of applied.messages) {
+    const reply = message.direction === "inbound" ? codReply(message.payload) : null;
+    if (reply) {
+      add(reply.orderId, {
+        id: `cod_reply:${message.messageId}`,
+        at: Date.parse(message.occurredAt),
+        source: message.source,
+        target: reply.confirmed ? "confirmed" : "cancelled",
+      });
+    }
+  }
+
+  const journeys: JourneyUpdate[] = [];
+  for (const [orderId, events] of perOrder) {
+    const stub = env.ORDER_JOURNEY.get(env.ORDER_JOURNEY.idFromName(orderId));
+    journeys.push(await stub.recordEvents(orderId, events, settings, now));
+  }
+
+  const stock: ForwardResult["stock"] = [];
+  for (const o of batch.orders) {
+    if (raw.topic !== "orders/create" && !o.cancelledAt) continue;
+    for (const li of o.lineItems) {
+      if (!li.sku) continue;
+      const stub = env.SKU_STOCK.get(env.SKU_STOCK.idFromName(li.sku));
+      const effects = o.cancelledAt
+        ? await stub.releaseOrder(`order:${o.id}:cancelled`, li.sku, o.id, now)
+        : await stub.recordOrder(`order:${o.id}`, li.sku, o.id, li.quantity, Date.parse(o.createdAt), now);
+      stock.push({ sku: li.sku, effects });
+    }
+  }
+  for (const { record, sku } of applied.inventory) {
+    if (sku.startsWith("item:")) continue; // a Shopify level whose SKU is not known yet
+    const stub = env.SKU_STOCK.get(env.SKU_STOCK.idFromName(sku));
+    const at = Date.parse(record.updatedAt);
+    const eventId = `${record.source}:${record.locationId}:${at}:${record.available}`;
+    const effects =
+      record.source === "shopify"
+        ? await stub.recordShopifyLevel(eventId, sku, { available: record.available, at, inventoryItemId: record.inventoryItemId, locationId: record.locationId }, now)
+        : await stub.recordErpStock(
+            eventId,
+            sku,
+            { source: record.source, locationId: record.locationId, available: record.available, onHand: record.onHand, committed: record.committed, incoming: record.incoming, at, reorderPoint: record.reorderPoint, leadTimeDays: record.leadTimeDays },
+            now,
+          );
+    stock.push({ sku, effects });
+  }
+  return { journeys, stock };
+}
+
+function scanEvent(id: string, e: AppliedBatch["shipmentEvents"][number]["event"]): JourneyEvent {
+  return {
+    id: `scan:${id}`,
+    at: Date.parse(e.occurredAt),
+    source: e.source,
+    target: e.isReturn ? (e.status === "delivered" ? "rto_delivered" : "rto_initiated") : journeyTargetForScan(e.status),
+    scan: { awb: e.awb, carrier: e.carrier, status: e.status, location: e.location, eta: e.eta === null ? null : Date.parse(e.eta) },
+  };
+}
+
+/** Scans stored before their order was known, now linked to it. */
+async function linkedScans(db: D1Database, orderId: string) {
+  const { results } = await db
+    .prepare(
+      `SELECT id, carrier, awb, status, raw_status AS rawStatus, location, pincode, eta, is_return AS isReturn, occurred_at AS occurredAt, source, source_id AS sourceId, order_ref AS orderRef
+       FROM shipment_events WHERE order_id = ?`,
+    )
+    .bind(orderId)
+    .all<{ id: string; carrier: string; awb: string; status: string; rawStatus: string; location: string | null; pincode: string | null; eta: number | null; isReturn: number; occurredAt: number; source: string; sourceId: string; orderRef: string | null }>();
+  return results.map((r) => ({
+    id: r.id,
+    e: {
+      carrier: r.carrier,
+      awb: r.awb,
+      status: r.status,
+      rawStatus: r.rawStatus,
+      location: r.location,
+      pincode: r.pincode,
+      eta: r.eta === null ? null : new Date(r.eta).toISOString(),
+      isReturn: Boolean(r.isReturn),
+      occurredAt: new Date(r.occurredAt).toISOString(),
+      orderId: orderId,
+      orderRef: r.orderRef,
+      source: r.source,
+      sourceId: r.sourceId,
+    } as AppliedBatch["shipmentEvents"][number]["event"],
+  }));
 }

@@ -6,7 +6,7 @@ import { recordDataRequest, redactCustomer, redactShop } from "../db/privacy";
 import { loadRawEvent, markDead, markFailedAttempt, markProcessed, recordDeadLetter } from "../db/raw-events";
 import { parseJsonKeepingBigIds } from "../lib/json";
 import { logEvent } from "../lib/log";
-import { forwardToObjects } from "./forward";
+import { forwardToObjects, type ForwardSettings } from "./forward";
 
 export interface IngestMessage {
   rawEventId: string;
@@ -54,7 +54,7 @@ export async function ingestOne(env: Env, rawEventId: string, now: number): Prom
     else if (req.kind === "shop_redact") await redactShop(env.DB);
     else await recordDataRequest(env.DB, req, now);
   }
-  await forwardToObjects(env, raw, batch, applied, now);
+  await forwardToObjects(env, raw, batch, applied, forwardSettings(env), now);
   await markProcessed(env.DB, raw.id, now);
   return "processed";
 }
@@ -78,4 +78,19 @@ export async function handleIngestDeadLetters(batch: MessageBatch<IngestMessage>
       msg.retry({ delaySeconds: 30 });
     }
   }
+}
+
+/** Journey and stock settings from configuration (the policy layer overrides these). */
+export function forwardSettings(env: Env): ForwardSettings {
+  const stallHours = Number(env.STALL_HOURS);
+  return {
+    stallHours: Number.isFinite(stallHours) && stallHours > 0 ? stallHours : 36,
+    codTimeoutHours: 24,
+    postDeliverySteps: [
+      { step: "review_request", afterHours: 48 },
+      { step: "care_tips", afterHours: 24 * 7 },
+    ],
+    codConfirmationMinPaise: 150_000,
+    highRtoPincodes: [],
+  };
 }

@@ -5,15 +5,39 @@ import { HttpError } from "../../lib/errors";
 
 export const ordersApi = new Hono<{ Bindings: Env }>();
 
-export async function orderDetail(db: D1Database, order: OrderRow) {
-  const [customer, shipments, tickets, messages, returns] = await Promise.all([
+export async function orderDetail(env: Env, order: OrderRow) {
+  const db = env.DB;
+  const [customer, shipments, tickets, messages, returns, journey] = await Promise.all([
     order.customerId ? getCustomer(db, order.customerId) : Promise.resolve(null),
     getShipments(db, order.id),
     getTickets(db, order.id),
     getMessages(db, order.id),
     getReturns(db, order.id),
+    journeyOf(env, order.id),
   ]);
-  return { order, customer, shipments, tickets, messages, returns };
+  return { order, customer, journey, shipments, tickets, messages, returns };
+}
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+/** The live journey, with its full history, from the order's own object (one order, one call). */
+async function journeyOf(env: Env, orderId: string) {
+  const row = await env.DB.prepare(`SELECT updated_at AS updatedAt, stalled FROM journeys WHERE order_id = ?`).bind(orderId).first<{ updatedAt: number; stalled: number }>();
+  if (!row) return null;
+  const { snapshot: s } = await env.ORDER_JOURNEY.get(env.ORDER_JOURNEY.idFromName(orderId)).getJourney();
+  return {
+    state: s.state,
+    stateAt: iso(s.stateAt),
+    updatedAt: iso(row.updatedAt),
+    lastScanAt: iso(s.lastScanAt),
+    lastScanLocation: s.lastScanLocation,
+    awb: s.awb,
+    carrier: s.carrier,
+    eta: iso(s.eta),
+    stalled: Boolean(row.stalled),
+    failedAttempts: s.failedAttempts,
+    history: s.history.map((t) => ({ ...t, at: iso(t.at) })),
+  };
 }
 
 ordersApi.get("/orders", async (c) => {
@@ -21,13 +45,13 @@ ordersApi.get("/orders", async (c) => {
   if (!name) throw new HttpError(400, "give an order id in the path or ?name=");
   const order = await getOrderByName(c.env.DB, name);
   if (!order) throw new HttpError(404, `no order named ${name}`);
-  return c.json(await orderDetail(c.env.DB, order));
+  return c.json(await orderDetail(c.env, order));
 });
 
 ordersApi.get("/orders/:id", async (c) => {
   const order = await getOrder(c.env.DB, c.req.param("id"));
   if (!order) throw new HttpError(404, "order not found");
-  return c.json(await orderDetail(c.env.DB, order));
+  return c.json(await orderDetail(c.env, order));
 });
 
 ordersApi.get("/search", async (c) => {
