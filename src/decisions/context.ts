@@ -1,0 +1,229 @@
+/** The plain-data contexts rules read; the shell assembles them from D1 rows and Durable Object state. Times are epoch ms, money paise. */
+import type { CustomerTier, NotifiedStatus } from "./policy";
+import type { RouteStat } from "./models/routes";
+
+/** Mirrors the OrderJourney state machine (src/durable-objects/journey-machine.ts). */
+export type JourneyState =
+  | "placed"
+  | "cod_confirmation_pending"
+  | "confirmed"
+  | "fulfilled"
+  | "shipped"
+  | "in_transit"
+  | "out_for_delivery"
+  | "failed_attempt"
+  | "delivered"
+  | "rto_initiated"
+  | "rto_delivered"
+  | "cancelled"
+  | "return_requested"
+  | "returned"
+  | "refunded";
+
+export type HelpdeskName = "gorgias" | "freshdesk" | "zendesk";
+
+export interface OrderLine {
+  sku: string | null;
+  title: string;
+  quantity: number;
+  unitPrice: number;
+  variantId: string | null;
+  productId: string | null;
+  /** Product category (Shopify product_type), joined from products. */
+  category: string | null;
+}
+
+export interface OrderSummary {
+  id: string;
+  name: string;
+  totalPrice: number;
+  currency: string;
+  paymentMethod: "prepaid" | "cod";
+  customerId: string | null;
+  customerFirstName: string | null;
+  phone: string | null;
+  email: string | null;
+  lineItems: OrderLine[];
+  shippingPincode: string | null;
+  shippingCity: string | null;
+  createdAt: number;
+  cancelledAt: number | null;
+}
+
+export interface JourneySnapshot {
+  state: JourneyState;
+  stateAt: number;
+  lastScanAt: number | null;
+  lastScanLocation: string | null;
+  awb: string | null;
+  carrier: string | null;
+  /** Pickup city/hub code used as the route origin (e.g. BLR). */
+  origin: string | null;
+  eta: number | null;
+  failedAttempts: number;
+  trackingUrl: string | null;
+  /** When the carrier confirmed delivery (a scan, never a timer). */
+  deliveredAt: number | null;
+}
+
+export interface ScanRecord {
+  status: string;
+  rawStatus: string | null;
+  occurredAt: number;
+  location: string | null;
+}
+
+/** Customer row joined with its customer_models row. */
+export interface CustomerSnapshot {
+  id: string;
+  firstName: string | null;
+  phone: string | null;
+  email: string | null;
+  ltv: number;
+  tier: CustomerTier;
+  ordersCount: number;
+  lastOrderAt: number | null;
+  /** Median days between orders (any category); null under two orders. */
+  expectedIntervalDays: number | null;
+  acceptsMarketing: boolean;
+  acceptsWhatsapp: boolean;
+}
+
+export interface TicketSummary {
+  helpdesk: HelpdeskName;
+  ticketId: string;
+  category: string;
+  /** Normalised: open | pending | solved | closed. */
+  status: string;
+  subject: string;
+  createdAt: number;
+  firstResponseAt: number | null;
+}
+
+export interface DelayAlertContext {
+  order: OrderSummary;
+  journey: JourneySnapshot;
+  customer: CustomerSnapshot | null;
+  /** Stats of this shipment's route (carrier × origin × destination prefix); null when unknown. */
+  route: RouteStat | null;
+}
+
+export interface StatusNotificationContext {
+  order: OrderSummary;
+  status: NotifiedStatus;
+  /** When the real event (Shopify or carrier) happened. */
+  eventAt: number;
+  journey: JourneySnapshot | null;
+}
+
+export interface ReorderItem {
+  variantId: string;
+  quantity: number;
+  title: string;
+}
+
+export interface ReorderPromptContext {
+  customer: CustomerSnapshot;
+  category: string;
+  /** Orders of this customer containing the category. */
+  ordersInCategory: number;
+  /** Median gap between those orders (customer model); null under two orders. */
+  intervalDays: number | null;
+  /** Placement time of the latest order in the category: the interval counts from here. */
+  lastOrderAt: number;
+  lastOrderDelivered: boolean;
+  /** The latest order's lines in the category: what the cart permalink re-adds. */
+  items: ReorderItem[];
+  /** e.g. brand.myshopify.com or the storefront domain. */
+  shopDomain: string;
+  openTicket: boolean;
+  openReturn: boolean;
+}
+
+export interface WismoContext {
+  ticket: TicketSummary;
+  order: OrderSummary | null;
+  journey: JourneySnapshot | null;
+}
+
+export interface SupportEscalationContext {
+  ticket: TicketSummary;
+  customer: CustomerSnapshot | null;
+  order: OrderSummary | null;
+  journey: JourneySnapshot | null;
+  /** Carrier scans of the order, any order; copied into the internal note. */
+  scans: ScanRecord[];
+}
+
+export interface SkuSupply {
+  sku: string;
+  title: string;
+  productId: string | null;
+  /** Available to sell now (ERP is the authority for on-hand). */
+  available: number;
+  reorderPoint: number | null;
+  leadTimeDays: number | null;
+  safetyDays: number | null;
+  packSize: number | null;
+  openPoQuantity: number;
+  /** Units/day from the demand forecast (sku_forecasts.mean_daily_milli / 1000). */
+  dailyDemand: number;
+  forecastMethod: string | null;
+  /** Last stock receipt or PO raised: one reorder decision per replenishment cycle. */
+  lastReceiptAt: number | null;
+}
+
+export interface InventoryReorderContext {
+  sku: SkuSupply;
+}
+
+export interface PostDeliveryContext {
+  order: OrderSummary;
+  journey: JourneySnapshot;
+  customer: CustomerSnapshot | null;
+  openTicket: boolean;
+  openReturn: boolean;
+  /** Step names already decided for this order. */
+  stepsDone: string[];
+}
+
+export interface ChurnInterventionContext {
+  customer: CustomerSnapshot;
+  openTicket: boolean;
+}
+
+export interface CarrierRouteAlertContext {
+  routes: RouteStat[];
+}
+
+export interface NdrFollowupContext {
+  order: OrderSummary;
+  journey: JourneySnapshot;
+  /** The customer's button reply (payload `ndr:<choice>:<order name>`), once it arrives. */
+  reply: { payload: string; at: number } | null;
+}
+
+export interface CodConfirmationContext {
+  order: OrderSummary;
+  state: JourneyState;
+  /** RTO rate of the destination pincode prefix (route model); null when unknown. */
+  destinationRtoRate: number | null;
+  /** When the confirmation WhatsApp went out; null before it did. */
+  confirmationRequestedAt: number | null;
+  reply: "confirm" | "cancel" | null;
+}
+
+export interface ReturnEvent {
+  kind: "return_requested" | "returned" | "refunded";
+  refundId: string | null;
+  amount: number;
+  restock: boolean;
+  lineItems: { sku: string | null; quantity: number }[];
+  occurredAt: number;
+}
+
+export interface ReturnProcessingContext {
+  order: OrderSummary;
+  event: ReturnEvent;
+  customer: CustomerSnapshot | null;
+}

@@ -1,0 +1,62 @@
+/** cod_confirmation: risky COD orders get confirm/cancel buttons before fulfilment; silence past the timeout → hold and alert. */
+import type { CodConfirmationContext, JourneyState } from "../context";
+import { HOUR_MS, hours, percent, rupees } from "../format";
+import type { Policy } from "../policy";
+import type { DecisionDraft } from "../types";
+import { draft, firstName, opsAlert, whatsappTemplate } from "./build";
+
+const BEFORE_FULFILMENT: ReadonlySet<JourneyState> = new Set(["placed", "cod_confirmation_pending", "confirmed"]);
+
+export function decideCodConfirmation(ctx: CodConfirmationContext, policy: Policy, now: number): DecisionDraft | null {
+  const p = policy.cod_confirmation;
+  const { order } = ctx;
+  if (order.paymentMethod !== "cod" || order.cancelledAt !== null || ctx.reply !== null) return null;
+  if (!BEFORE_FULFILMENT.has(ctx.state)) return null;
+  const subject = { type: "cod_confirmation" as const, subjectType: "order" as const, subjectId: order.id };
+
+  if (ctx.confirmationRequestedAt !== null) {
+    const waitedMs = now - ctx.confirmationRequestedAt;
+    if (waitedMs < p.timeoutHours * HOUR_MS) return null;
+    return draft(
+      {
+        ...subject,
+        dedupeKey: `cod_confirmation:order:${order.id}:timeout`,
+        reasons: [`no answer to the COD confirmation for ${hours(waitedMs)} (timeout ${p.timeoutHours} h): hold before fulfilment`],
+        inputs: { confirmationRequestedAt: ctx.confirmationRequestedAt, waitedHours: waitedMs / HOUR_MS },
+        actions: [
+          { kind: "shopify.tags_add", connector: "shopify", params: { resource: "order", id: order.id, tags: [p.holdTag] } },
+          opsAlert(`COD order ${order.name} unconfirmed: on hold`, `${order.name} (${rupees(order.totalPrice)} COD to ${order.shippingPincode ?? "unknown pincode"}) got no confirmation in ${p.timeoutHours} h. Tagged ${p.holdTag}; call the customer or cancel.`),
+        ],
+      },
+      policy,
+      now,
+    );
+  }
+
+  const reasons: string[] = [];
+  if (order.totalPrice >= p.minOrderPaise) reasons.push(`COD order ${rupees(order.totalPrice)} ≥ ${rupees(p.minOrderPaise)}`);
+  const pincode = order.shippingPincode ?? "";
+  const listed = pincode ? p.highRtoPincodes.find((prefix) => pincode.startsWith(prefix)) : undefined;
+  if (listed) reasons.push(`pincode ${pincode} is on the high-RTO list (${listed})`);
+  if (ctx.destinationRtoRate !== null && ctx.destinationRtoRate >= p.rtoRateThreshold) {
+    reasons.push(`destination RTO rate ${percent(ctx.destinationRtoRate)} ≥ ${percent(p.rtoRateThreshold)}`);
+  }
+  if (!reasons.length || !order.phone) return null;
+
+  return draft(
+    {
+      ...subject,
+      dedupeKey: `cod_confirmation:order:${order.id}:request`,
+      reasons,
+      inputs: { totalPrice: order.totalPrice, pincode: order.shippingPincode, destinationRtoRate: ctx.destinationRtoRate },
+      actions: [
+        whatsappTemplate(order.phone, p.template, [firstName(order.customerFirstName), order.name, rupees(order.totalPrice)], [
+          { type: "quick_reply", param: `cod:confirm:${order.name}` },
+          { type: "quick_reply", param: `cod:cancel:${order.name}` },
+        ]),
+      ],
+    },
+    policy,
+    now,
+  );
+}

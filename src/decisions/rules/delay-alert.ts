@@ -1,0 +1,80 @@
+/** delay_alert: a shipment gone quiet in transit → WhatsApp with a revised ETA, and store credit for high-LTV customers. */
+import type { ActionSpec } from "../../actions/specs";
+import type { DelayAlertContext, JourneyState } from "../context";
+import { HOUR_MS, hours, localDate, rupees } from "../format";
+import { delayElevation } from "../models/routes";
+import type { Policy } from "../policy";
+import type { DecisionDraft } from "../types";
+import { draft, firstName, whatsappTemplate } from "./build";
+
+const IN_TRANSIT: ReadonlySet<JourneyState> = new Set(["shipped", "in_transit", "out_for_delivery"]);
+
+export function decideDelayAlert(ctx: DelayAlertContext, policy: Policy, now: number): DecisionDraft | null {
+  const p = policy.delay_alert;
+  const { order, journey, customer, route } = ctx;
+  if (!IN_TRANSIT.has(journey.state) || order.cancelledAt !== null) return null;
+  // A shipment with no scan at all has been silent since it was handed over.
+  const lastScanAt = journey.lastScanAt ?? journey.stateAt;
+  const silentMs = now - lastScanAt;
+  if (silentMs < p.stallHours * HOUR_MS) return null;
+
+  const reasons = [`no carrier scan for ${hours(silentMs)} (threshold ${p.stallHours} h)`];
+  const highLtv = customer !== null && customer.ltv >= p.highLtvPaise;
+  if (highLtv) reasons.push(`customer LTV ${rupees(customer.ltv)} ≥ high-LTV tier ${rupees(p.highLtvPaise)}`);
+  const routeReason = route
+    ? delayElevation(route, { marginPoints: p.routeDelayMarginPoints, minRatio: p.routeDelayMinRatio, minShipments: p.routeMinShipments })
+    : null;
+  if (routeReason) reasons.push(routeReason);
+  if (!highLtv && !routeReason) {
+    if (!p.alertWithoutCredit) return null;
+    reasons.push("neither high LTV nor an elevated route: alert without credit (policy alertWithoutCredit)");
+  }
+
+  const offset = policy.quietHours.utcOffsetMinutes;
+  const revisedEta = Math.max(journey.eta ?? 0, now + p.revisedEtaMinHours * HOUR_MS);
+  reasons.push(
+    `revised ETA ${localDate(revisedEta, offset)} (carrier ETA ${journey.eta ? localDate(journey.eta, offset) : "none"}, at least ${p.revisedEtaMinHours} h from now)`,
+  );
+
+  const credit = highLtv && order.customerId !== null && p.storeCreditPaise > 0 ? p.storeCreditPaise : 0;
+  const actions: ActionSpec[] = [];
+  const phone = order.phone ?? customer?.phone ?? null;
+  if (phone) {
+    const creditLine = credit ? `We've added ${rupees(credit)} store credit to your account for the wait.` : "We're following up with the courier.";
+    actions.push(
+      whatsappTemplate(phone, p.template, [firstName(order.customerFirstName ?? customer?.firstName ?? null), order.name, localDate(revisedEta, offset), creditLine]),
+    );
+  }
+  if (credit) {
+    reasons.push(`${rupees(credit)} store credit for a high-LTV customer`);
+    actions.push({ kind: "shopify.store_credit", connector: "shopify", params: { customerId: order.customerId!, amount: credit, currency: policy.currency } });
+  }
+  if (!actions.length) return null;
+
+  return draft(
+    {
+      type: "delay_alert",
+      subjectType: "order",
+      subjectId: order.id,
+      // One alert per silence: a new scan followed by a new stall is a new reason.
+      dedupeKey: `delay_alert:order:${order.id}:stall:${lastScanAt}`,
+      reasons,
+      inputs: {
+        state: journey.state,
+        lastScanAt,
+        lastScanLocation: journey.lastScanLocation,
+        silentHours: silentMs / HOUR_MS,
+        carrier: journey.carrier,
+        awb: journey.awb,
+        ltv: customer?.ltv ?? null,
+        route: route ? { carrier: route.carrier, origin: route.origin, destination: route.destination, delayRate: route.delayRate, baselineDelayRate: route.baselineDelayRate, shipments: route.shipments } : null,
+        carrierEta: journey.eta,
+        revisedEta,
+        storeCredit: credit,
+      },
+      actions,
+    },
+    policy,
+    now,
+  );
+}
