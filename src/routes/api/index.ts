@@ -3,9 +3,11 @@ import { Hono } from "hono";
 import { requireApiToken } from "./auth";
 import { deadLettersApi } from "./dead-letters";
 import { ordersApi } from "./orders";
+import { skusApi } from "./skus";
 
 export const api = new Hono<{ Bindings: Env }>();
 
 api.use("*", requireApiToken);
 api.route("/", ordersApi);
 api.route("/dead-letters", deadLettersApi);
+api.route("/skus", skusApi);

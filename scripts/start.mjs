@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+// `npm start`: local secrets, local D1 migrations, demo data when the database is empty, then the
+// worker under wrangler dev (D1, queues, Durable Objects and cron all local, nothing leaves the machine).
+import { spawn, spawnSync } from "node:child_process";
+import { copyFileSync, existsSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import path from "node:path";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+process.chdir(root);
+const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" };
+const wrangler = path.join(root, "node_modules", ".bin", "wrangler");
+const port = process.env.PORT ?? "8787";
+
+if (!existsSync(".dev.vars")) {
+  copyFileSync(".dev.vars.example", ".dev.vars");
+  console.log("Created .dev.vars from .dev.vars.example (development values only).");
+}
+const vars = Object.fromEntries(
+  readFileSync(".dev.vars", "utf8")
+    .split("\n")
+    .filter((l) => /^[A-Z_]+=/.test(l))
+    .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
+);
+
+const migrate = spawnSync(wrangler, ["d1", "migrations", "apply", "DB", "--local"], { env, stdio: "inherit" });
+if (migrate.status !== 0) process.exit(migrate.status ?? 1);
+
+if (existsSync(path.join(root, "scripts", "seed.mjs")) && !process.argv.includes("--no-seed")) {
+  const seed = spawnSync(process.execPath, [path.join(root, "scripts", "seed.mjs"), "--if-empty"], { env, stdio: "inherit" });
+  if (seed.status !== 0) process.exit(seed.status ?? 1);
+}
+
+const dev = spawn(wrangler, ["dev", "--local", "--port", port, "--test-scheduled", "--show-interactive-dev-session=false"], { env, stdio: ["ignore", "pipe", "inherit"] });
+let announced = false;
+dev.stdout.on("data", (chunk) => {
+  process.stdout.write(chunk);
+  if (!announced && /Ready on/i.test(String(chunk))) {
+    announced = true;
+    console.log(`\n  Switchyard is running.\n  Dashboard: http://localhost:${port}/   (log in with DASHBOARD_TOKEN=${vars.DASHBOARD_TOKEN ?? "see .dev.vars"})`);
+    console.log(`  API:       curl -H "Authorization: Bearer ${vars.API_TOKEN ?? "<API_TOKEN>"}" http://localhost:${port}/api/kpis`);
+    console.log(`  Simulate a week of webhooks: npm run simulate\n`);
+  }
+});
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => dev.kill(signal));
+dev.on("exit", (code) => process.exit(code ?? 0));
