@@ -1,4 +1,4 @@
-/** Daily demand per SKU: Holt-Winters (weekly season, damped trend) or SBA for intermittent demand, chosen per SKU by holdout error against seasonal naive. */
+/** Daily demand per SKU: Holt-Winters (weekly season, damped trend), SBA (Croston) or seasonal naive, chosen per SKU by holdout squared error. */
 import { DAY_MS } from "../format";
 
 export type ForecastMethod = "holt_winters" | "sba" | "seasonal_naive" | "mean";
@@ -29,6 +29,7 @@ export interface MethodScore {
   method: ForecastMethod;
   forecast: Float64Array;
   mae: number;
+  mse: number;
 }
 
 const METHODS: ForecastMethod[] = ["holt_winters", "sba", "seasonal_naive"];
@@ -47,21 +48,28 @@ export function forecastDemand(history: ArrayLike<number>, options: ForecastOpti
   }
   const scores = scoreMethods(history, options);
   let best = scores[0]!;
-  for (const s of scores) if (s.mae < best.mae) best = s;
+  // Chosen by squared error: its optimum is the mean, and the mean is what cover and reorder
+  // quantities need. Absolute error would reward forecasting zero for intermittent SKUs.
+  for (const s of scores) if (s.mse < best.mse) best = s;
   const baseline = scores.find((s) => s.method === "seasonal_naive")!;
   const scale = seasonalNaiveScale(history, n - options.holdout, m);
   const mase = scale > 0 ? best.mae / scale : null;
   return finish(best.method, predict(best.method, history, n, options.horizon, m), mase, baseline.mae, intermittent);
 }
 
-/** Each method fitted on all but the last `holdout` days and scored on them (MAE). */
+/** Each method fitted on all but the last `holdout` days and scored on them (MAE and MSE). */
 export function scoreMethods(history: ArrayLike<number>, options: ForecastOptions = DEFAULT_FORECAST_OPTIONS): MethodScore[] {
   const train = history.length - options.holdout;
   return METHODS.map((method) => {
     const forecast = predict(method, history, train, options.holdout, options.season);
     let abs = 0;
-    for (let h = 0; h < options.holdout; h++) abs += Math.abs(history[train + h]! - forecast[h]!);
-    return { method, forecast, mae: abs / options.holdout };
+    let sq = 0;
+    for (let h = 0; h < options.holdout; h++) {
+      const err = history[train + h]! - forecast[h]!;
+      abs += Math.abs(err);
+      sq += err * err;
+    }
+    return { method, forecast, mae: abs / options.holdout, mse: sq / options.holdout };
   });
 }
 
