@@ -110,7 +110,10 @@ export function classifyWithModel(
   return { category: fallback(ticket.subject, ticket.body, ticket.tags), confidence: null, source: "rules" };
 }
 
-function posteriors(model: TicketModel, tokens: readonly string[]): { category: string; probability: number } | null {
+function posteriors(model: TicketModel, allTokens: readonly string[]): { category: string; probability: number } | null {
+  // Words never seen in training carry no evidence; under Laplace smoothing they would still
+  // favour whichever category has fewer tokens, so they are dropped.
+  const tokens = allTokens.filter((t) => model.categories.some((c) => model.tokenCounts[c]?.[t] !== undefined));
   if (!tokens.length) return null;
   const v = model.vocabularySize + 1;
   const logs = model.categories.map((category) => {
