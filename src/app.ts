@@ -15,7 +15,7 @@ app.route("/api", api);
 app.notFound((c) => c.json({ error: "not found" }, 404));
 
 app.onError((err, c) => {
-  if (err instanceof HttpError) return c.json({ error: err.message }, err.status);
+  if (err instanceof HttpError) return c.json({ error: err.message }, err.status, err.headers);
   if (err instanceof HTTPException) return err.getResponse();
   logEvent("unhandled_error", { path: c.req.path, method: c.req.method, error: err.message });
   return c.json({ error: "internal error" }, 500);

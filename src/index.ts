@@ -1,5 +1,6 @@
 /** Worker entry: HTTP, queue consumers, cron, and the Durable Object classes. */
 import { app } from "./app";
+import { runCron } from "./engine/cron";
 import { handleIngestBatch, handleIngestDeadLetters, type IngestMessage } from "./queues/ingest";
 
 export { OrderJourney } from "./durable-objects/order-journey";
@@ -21,5 +22,7 @@ export default {
     }
   },
 
-  async scheduled(_controller: ScheduledController, _env: Env, _ctx: ExecutionContext): Promise<void> {},
+  async scheduled(controller: ScheduledController, env: Env, _ctx: ExecutionContext): Promise<void> {
+    await runCron(env, controller.cron, controller.scheduledTime);
+  },
 } satisfies ExportedHandler<Env>;

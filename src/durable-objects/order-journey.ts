@@ -14,7 +14,7 @@ export interface JourneyUpdate {
   orderId: string;
   previousState: JourneyState;
   snapshot: JourneySnapshot;
-  /** Transitions this call added (not present in the history before it). */
+  /** Transitions this call added, and those the passed events caused earlier (for retried callers). */
   newTransitions: Transition[];
   /** Events this call stored for the first time. */
   newEventIds: string[];
@@ -56,7 +56,10 @@ export class OrderJourney extends DurableObject<Env> {
     }
     const after = this.snapshot();
     const seen = new Set(before.history.map((t) => `${t.eventId}>${t.to}`));
-    const newTransitions = after.history.filter((t) => !seen.has(`${t.eventId}>${t.to}`));
+    // Transitions caused by the events passed in, even if already recorded: a retried caller
+    // must see them again to finish what it started (its decisions are deduplicated).
+    const passed = new Set(events.map((e) => e.id));
+    const newTransitions = after.history.filter((t) => !seen.has(`${t.eventId}>${t.to}`) || passed.has(t.eventId));
     this.setMeta("settings", JSON.stringify(settings));
     await this.scheduleTimers(after, settings, now);
     await this.writeReadModel(orderId, after, now);

@@ -24,7 +24,7 @@ export function orderJourneyEvents(o: Order, settings: Pick<ForwardSettings, "co
   const events: JourneyEvent[] = [];
   const needsCodConfirmation =
     o.paymentMethod === "cod" &&
-    (o.totalPrice >= settings.codConfirmationMinPaise || (o.shippingPincode !== null && settings.highRtoPincodes.includes(o.shippingPincode)));
+    (o.totalPrice >= settings.codConfirmationMinPaise || (o.shippingPincode !== null && settings.highRtoPincodes.some((prefix) => o.shippingPincode!.startsWith(prefix))));
   if (needsCodConfirmation) events.push({ id: `order:${o.id}:cod_pending`, at: created, source: o.source, target: "cod_confirmation_pending" });
   else if (o.paymentMethod === "cod" || ["paid", "partially_paid", "authorized", "partially_refunded", "refunded"].includes(o.financialStatus ?? "")) {
     events.push({ id: `order:${o.id}:confirmed`, at: created, source: o.source, target: "confirmed" });

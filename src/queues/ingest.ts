@@ -6,6 +6,9 @@ import { recordDataRequest, redactCustomer, redactShop } from "../db/privacy";
 import { loadRawEvent, markDead, markFailedAttempt, markProcessed, recordDeadLetter } from "../db/raw-events";
 import { parseJsonKeepingBigIds } from "../lib/json";
 import { logEvent } from "../lib/log";
+import { loadPolicy } from "../db/policies";
+import type { Policy } from "../decisions/policy";
+import { decideOnEvent } from "../engine/on-event";
 import { forwardToObjects, type ForwardSettings } from "./forward";
 
 export interface IngestMessage {
@@ -54,7 +57,9 @@ export async function ingestOne(env: Env, rawEventId: string, now: number): Prom
     else if (req.kind === "shop_redact") await redactShop(env.DB);
     else await recordDataRequest(env.DB, req, now);
   }
-  await forwardToObjects(env, raw, batch, applied, forwardSettings(env), now);
+  const stored = await loadPolicy(env.DB);
+  const forwarded = await forwardToObjects(env, raw, batch, applied, forwardSettings(stored.policy), now);
+  await decideOnEvent(env, batch, applied, forwarded, now);
   await markProcessed(env.DB, raw.id, now);
   return "processed";
 }
@@ -80,17 +85,13 @@ export async function handleIngestDeadLetters(batch: MessageBatch<IngestMessage>
   }
 }
 
-/** Journey and stock settings from configuration (the policy layer overrides these). */
-export function forwardSettings(env: Env): ForwardSettings {
-  const stallHours = Number(env.STALL_HOURS);
+/** Journey settings come from the decision policy, so timers fire when the rules expect them. */
+export function forwardSettings(policy: Policy): ForwardSettings {
   return {
-    stallHours: Number.isFinite(stallHours) && stallHours > 0 ? stallHours : 36,
-    codTimeoutHours: 24,
-    postDeliverySteps: [
-      { step: "review_request", afterHours: 48 },
-      { step: "care_tips", afterHours: 24 * 7 },
-    ],
-    codConfirmationMinPaise: 150_000,
-    highRtoPincodes: [],
+    stallHours: policy.delay_alert.stallHours,
+    codTimeoutHours: policy.cod_confirmation.timeoutHours,
+    postDeliverySteps: policy.post_delivery.steps.map((s) => ({ step: s.name, afterHours: s.delayHours })),
+    codConfirmationMinPaise: policy.cod_confirmation.minOrderPaise,
+    highRtoPincodes: policy.cod_confirmation.highRtoPincodes,
   };
 }

@@ -64,15 +64,16 @@ describe("OrderJourney stalled-shipment timer", () => {
 });
 
 describe("OrderJourney events", () => {
-  it("records the same event once and reports only new transitions", async () => {
+  it("records the same event once, and reports its transition again to a retried caller", async () => {
     const orderId = String(uniqueId());
     const stub = journey(orderId);
     const e = scan("s1", Date.now() - H, "in_transit");
     const first = await stub.recordEvents(orderId, [e], settings);
     const second = await stub.recordEvents(orderId, [e], settings);
     expect(first.newTransitions.map((t) => t.to)).toEqual(["in_transit"]);
-    expect(second.newTransitions).toEqual([]);
+    expect(second.newTransitions).toEqual(first.newTransitions);
     expect(second.newEventIds).toEqual([]);
+    expect(second.snapshot.history).toHaveLength(1);
     await runInDurableObject(stub, (_o, state) => state.storage.deleteAlarm());
   });
 

@@ -2,6 +2,7 @@
 import { Hono } from "hono";
 import { requireApiToken } from "./auth";
 import { deadLettersApi } from "./dead-letters";
+import { decisionsApi } from "./decisions";
 import { ordersApi } from "./orders";
 import { skusApi } from "./skus";
 
@@ -9,5 +10,6 @@ export const api = new Hono<{ Bindings: Env }>();
 
 api.use("*", requireApiToken);
 api.route("/", ordersApi);
+api.route("/", decisionsApi);
 api.route("/dead-letters", deadLettersApi);
 api.route("/skus", skusApi);

@@ -1,7 +1,11 @@
 /** Every vendor's webhook route, mounted under /webhooks/<source>. */
 import { Hono } from "hono";
+import { rateLimit } from "../../lib/rate-limit";
 import { shopifyWebhooks } from "./shopify";
 
 export const webhooks = new Hono<{ Bindings: Env }>();
+
+// Counted before the body is read or the signature checked, so a flood costs nothing downstream.
+webhooks.use("*", rateLimit("webhook", "WEBHOOK_RATE_LIMIT_PER_MINUTE", 6000));
 
 webhooks.route("/shopify", shopifyWebhooks);

@@ -1,0 +1,60 @@
+/** The decision log: one row per decision, deduplicated on its key so nothing fires twice. */
+import type { DecisionDraft } from "../decisions/types";
+
+export interface DecisionRow {
+  id: string;
+  type: string;
+  subjectType: string;
+  subjectId: string;
+  dedupeKey: string;
+  reasons: string[];
+  inputs: Record<string, unknown>;
+  actions: unknown[];
+  policyVersion: number;
+  mode: "live" | "shadow";
+  createdAt: string;
+}
+
+/** Inserts the decision unless its dedupe key exists; returns its id and whether this call created it. */
+export async function recordDecision(
+  db: D1Database,
+  draft: DecisionDraft,
+  meta: { policyVersion: number; mode: "live" | "shadow" },
+  now: number,
+): Promise<{ id: string; inserted: boolean; mode: "live" | "shadow" }> {
+  const id = `dec_${crypto.randomUUID()}`;
+  const row = await db
+    .prepare(
+      `INSERT INTO decisions (id, type, subject_type, subject_id, dedupe_key, reasons, inputs, actions, policy_version, mode, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,
+    )
+    .bind(id, draft.type, draft.subjectType, draft.subjectId, draft.dedupeKey, JSON.stringify(draft.reasons), JSON.stringify(draft.inputs), JSON.stringify(draft.actions), meta.policyVersion, meta.mode, now)
+    .first<{ id: string }>();
+  if (row) return { id: row.id, inserted: true, mode: meta.mode };
+  const existing = await db.prepare(`SELECT id, mode FROM decisions WHERE dedupe_key = ?`).bind(draft.dedupeKey).first<{ id: string; mode: "live" | "shadow" }>();
+  return { id: existing?.id ?? id, inserted: false, mode: existing?.mode ?? meta.mode };
+}
+
+type RawDecision = Omit<DecisionRow, "reasons" | "inputs" | "actions" | "createdAt"> & { reasons: string; inputs: string; actions: string; createdAt: number };
+
+const COLUMNS = `id, type, subject_type AS subjectType, subject_id AS subjectId, dedupe_key AS dedupeKey, reasons, inputs, actions,
+  policy_version AS policyVersion, mode, created_at AS createdAt`;
+
+function toRow(r: RawDecision): DecisionRow {
+  return { ...r, reasons: JSON.parse(r.reasons), inputs: JSON.parse(r.inputs), actions: JSON.parse(r.actions), createdAt: new Date(r.createdAt).toISOString() };
+}
+
+export async function listDecisions(
+  db: D1Database,
+  filter: { type?: string; subjectType?: string; subjectId?: string; since?: number; limit?: number },
+): Promise<DecisionRow[]> {
+  const where: string[] = [];
+  const params: (string | number)[] = [];
+  if (filter.type) (where.push("type = ?"), params.push(filter.type));
+  if (filter.subjectType) (where.push("subject_type = ?"), params.push(filter.subjectType));
+  if (filter.subjectId) (where.push("subject_id = ?"), params.push(filter.subjectId));
+  if (filter.since !== undefined) (where.push("created_at >= ?"), params.push(filter.since));
+  const sql = `SELECT ${COLUMNS} FROM decisions ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY created_at DESC LIMIT ?`;
+  const { results } = await db.prepare(sql).bind(...params, Math.min(filter.limit ?? 100, 500)).all<RawDecision>();
+  return results.map(toRow);
+}

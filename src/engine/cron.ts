@@ -1,0 +1,272 @@
+/**
+ * The cron jobs: a frequent sweep (ticket SLAs, due actions), hourly models (carrier routes,
+ * customers) and a daily job (forecasts, reorder prompts, churn). Each reads D1 in pages, runs
+ * the pure models, stores their outputs with the time they were computed, and decides.
+ */
+import { loadPolicy, type StoredPolicy } from "../db/policies";
+import type { ReorderItem } from "../decisions/context";
+import { buildCustomerModel, type CustomerOrder } from "../decisions/models/customers";
+import { forecastDemand } from "../decisions/models/forecast";
+import { computeRouteStats, type ShipmentSummary } from "../decisions/models/routes";
+import { decideCarrierRouteAlerts, decideChurnIntervention, decideReorderPrompt, decideSupportEscalation } from "../decisions/rules";
+import type { DecisionDraft } from "../decisions/types";
+import { runBatches } from "../db/bulk";
+import { commitDrafts } from "./commit";
+import { hasOpenReturn, hasOpenTicket, loadCustomer, loadJourney, loadOrderSummary, loadScans, originOf, ticketSummary } from "./load";
+import { requeueDueActions } from "../db/actions";
+import { ensureWebhookSubscriptions, reconcileShopifyOrders } from "./reconcile";
+import { decideStockForSkus } from "./stock";
+
+const DAY = 86_400_000;
+export const CRON_SWEEP = "*/5 * * * *";
+export const CRON_HOURLY = "0 * * * *";
+export const CRON_DAILY = "30 2 * * *";
+
+export async function runCron(env: Env, cron: string, now: number): Promise<void> {
+  const stored = await loadPolicy(env.DB);
+  if (cron === CRON_SWEEP) {
+    await sweepTickets(env, stored, now);
+    await requeueDueActions(env, now);
+    await reconcileShopifyOrders(env, now);
+  }
+  else if (cron === CRON_HOURLY) {
+    await refreshRouteStats(env, stored, now);
+    await refreshCustomerModels(env.DB, stored, now);
+  } else if (cron === CRON_DAILY) {
+    await refreshForecasts(env.DB, now);
+    const { results } = await env.DB.prepare(`SELECT sku FROM sku_stock`).all<{ sku: string }>();
+    await decideStockForSkus(env, results.map((r) => r.sku), stored, now);
+    await decideCustomerOutreach(env, stored, now);
+    await ensureWebhookSubscriptions(env, env.PUBLIC_URL);
+  }
+}
+
+/** Open tickets with no first response past the SLA: the escalation rule decides per ticket. */
+export async function sweepTickets(env: Env, stored: StoredPolicy, now: number): Promise<void> {
+  const cutoff = now - stored.policy.support_escalation.noResponseHours * 3_600_000;
+  const { results } = await env.DB
+    .prepare(
+      `SELECT helpdesk, ticket_id AS ticketId, category, status, subject, created_at AS createdAt, first_response_at AS firstResponseAt,
+              order_id AS orderId, customer_id AS customerId FROM tickets
+       WHERE first_response_at IS NULL AND created_at <= ? AND status NOT IN ('solved', 'closed', 'resolved', 'pending') ORDER BY created_at LIMIT 500`,
+    )
+    .bind(cutoff)
+    .all<Record<string, unknown>>();
+  const drafts: (DecisionDraft | null)[] = [];
+  for (const r of results) {
+    const orderId = (r.orderId as string | null) ?? null;
+    const order = orderId ? await loadOrderSummary(env.DB, orderId) : null;
+    const customer = await loadCustomer(env.DB, (r.customerId as string | null) ?? order?.customerId ?? null, stored.policy);
+    drafts.push(
+      decideSupportEscalation(
+        { ticket: ticketSummary(r), customer, order, journey: orderId ? await loadJourney(env.DB, orderId) : null, scans: orderId ? await loadScans(env.DB, orderId) : [] },
+        stored.policy,
+        now,
+      ),
+    );
+  }
+  await commitDrafts(env, drafts, stored, now);
+}
+
+/** Per-AWB shipment summaries for the route model, from the shipment event log. */
+export async function shipmentSummaries(db: D1Database, since: number): Promise<ShipmentSummary[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT e.awb, e.carrier, o.shipping_pincode AS pincode,
+              min(CASE WHEN e.status IN ('picked_up', 'in_transit') THEN e.occurred_at END) AS shippedAt,
+              min(CASE WHEN e.status = 'delivered' AND e.is_return = 0 THEN e.occurred_at END) AS deliveredAt,
+              max(CASE WHEN e.status IN ('rto_initiated', 'rto_delivered') OR e.is_return = 1 THEN 1 ELSE 0 END) AS rto,
+              (SELECT eta FROM shipment_events x WHERE x.awb = e.awb AND x.eta IS NOT NULL ORDER BY x.occurred_at LIMIT 1) AS promisedAt,
+              (SELECT location FROM shipment_events x WHERE x.awb = e.awb AND x.location IS NOT NULL ORDER BY x.occurred_at LIMIT 1) AS firstLocation
+       FROM shipment_events e JOIN orders o ON o.id = e.order_id
+       WHERE e.occurred_at >= ? AND e.carrier != 'shopify' GROUP BY e.awb, e.carrier, o.shipping_pincode`,
+    )
+    .bind(since)
+    .all<{ awb: string; carrier: string; pincode: string | null; shippedAt: number | null; deliveredAt: number | null; rto: number; promisedAt: number | null; firstLocation: string | null }>();
+  return results
+    .filter((r) => r.shippedAt !== null && r.pincode)
+    .map((r) => ({
+      carrier: r.carrier,
+      origin: originOf(r.firstLocation),
+      destPincode: r.pincode!,
+      shippedAt: r.shippedAt!,
+      deliveredAt: r.deliveredAt,
+      promisedAt: r.promisedAt,
+      rto: r.rto === 1,
+    }));
+}
+
+export async function refreshRouteStats(env: Env, stored: StoredPolicy, now: number): Promise<void> {
+  const shipments = await shipmentSummaries(env.DB, now - 8 * 7 * DAY);
+  const routes = computeRouteStats(shipments, now);
+  const m = (rate: number) => Math.round(rate * 1000);
+  await runBatches(
+    env.DB,
+    routes.map((r) =>
+      env.DB.prepare(
+        `INSERT INTO route_stats (carrier, origin, destination, shipments, delay_rate_milli, rto_rate_milli, baseline_delay_rate_milli,
+           baseline_rto_rate_milli, median_transit_hours, trend, computed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (carrier, origin, destination) DO UPDATE SET shipments = excluded.shipments, delay_rate_milli = excluded.delay_rate_milli,
+           rto_rate_milli = excluded.rto_rate_milli, baseline_delay_rate_milli = excluded.baseline_delay_rate_milli,
+           baseline_rto_rate_milli = excluded.baseline_rto_rate_milli, median_transit_hours = excluded.median_transit_hours,
+           trend = excluded.trend, computed_at = excluded.computed_at`,
+      ).bind(r.carrier, r.origin, r.destination, r.shipments, m(r.delayRate), m(r.rtoRate), m(r.baselineDelayRate), m(r.baselineRtoRate), r.medianTransitHours === null ? null : Math.round(r.medianTransitHours), JSON.stringify(r.trend), now),
+    ),
+  );
+  await commitDrafts(env, decideCarrierRouteAlerts({ routes }, stored.policy, now), stored, now);
+}
+
+/** Customer models (LTV, tier, intervals, next order, churn) for every customer, a page at a time. */
+export async function refreshCustomerModels(db: D1Database, stored: StoredPolicy, now: number, pageSize = 500): Promise<number> {
+  const categories = new Map<string, string | null>();
+  for (const p of (await db.prepare(`SELECT sku, category FROM products`).all<{ sku: string; category: string | null }>()).results) categories.set(p.sku, p.category);
+  let after = "";
+  let done = 0;
+  for (;;) {
+    const { results: customers } = await db
+      .prepare(`SELECT id, total_spent AS totalSpent, orders_count AS ordersCount, updated_at AS updatedAt FROM customers WHERE id > ? AND redacted_at IS NULL ORDER BY id LIMIT ?`)
+      .bind(after, pageSize)
+      .all<{ id: string; totalSpent: number | null; ordersCount: number | null; updatedAt: number }>();
+    if (customers.length === 0) break;
+    after = customers[customers.length - 1]!.id;
+    const ids = customers.map((c) => c.id);
+    const byCustomer = new Map<string, CustomerOrder[]>();
+    for (let i = 0; i < ids.length; i += 90) {
+      const chunk = ids.slice(i, i + 90);
+      const { results } = await db
+        .prepare(`SELECT id, customer_id AS customerId, created_at AS createdAt, total_price AS totalPrice, cancelled_at AS cancelledAt, line_items AS lineItems FROM orders WHERE customer_id IN (${chunk.map(() => "?").join(", ")})`)
+        .bind(...chunk)
+        .all<{ id: string; customerId: string; createdAt: number; totalPrice: number; cancelledAt: number | null; lineItems: string }>();
+      for (const o of results) {
+        const cats = new Set<string>();
+        for (const li of JSON.parse(o.lineItems) as { sku: string | null }[]) {
+          const c = li.sku ? categories.get(li.sku) : null;
+          if (c) cats.add(c);
+        }
+        const list = byCustomer.get(o.customerId) ?? [];
+        list.push({ id: o.id, createdAt: o.createdAt, totalPrice: o.totalPrice, cancelled: o.cancelledAt !== null, categories: [...cats] });
+        byCustomer.set(o.customerId, list);
+      }
+    }
+    const statements = customers.map((c) => {
+      const model = buildCustomerModel(
+        { customerId: c.id, shopify: c.totalSpent === null ? null : { totalSpent: c.totalSpent, ordersCount: c.ordersCount ?? 0, asOf: c.updatedAt }, orders: byCustomer.get(c.id) ?? [] },
+        stored.policy,
+        now,
+      );
+      return db
+        .prepare(
+          `INSERT INTO customer_models (customer_id, ltv, tier, orders_count, last_order_at, interval_days_milli, category_intervals, predicted_next_order_at, churn_risk_milli, computed_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (customer_id) DO UPDATE SET ltv = excluded.ltv, tier = excluded.tier, orders_count = excluded.orders_count, last_order_at = excluded.last_order_at,
+             interval_days_milli = excluded.interval_days_milli, category_intervals = excluded.category_intervals,
+             predicted_next_order_at = excluded.predicted_next_order_at, churn_risk_milli = excluded.churn_risk_milli, computed_at = excluded.computed_at`,
+        )
+        .bind(
+          c.id, Math.round(model.ltv), model.tier, model.ordersCount, model.lastOrderAt,
+          model.intervalDays === null ? null : Math.round(model.intervalDays * 1000), JSON.stringify(model.categoryIntervals),
+          model.predictedNextOrderAt, model.churnRisk === null ? null : Math.round(model.churnRisk * 1000), now,
+        );
+    });
+    await runBatches(db, statements);
+    done += customers.length;
+  }
+  return done;
+}
+
+/** Daily demand per SKU over the last year, from order line items, then a forecast per SKU. */
+export async function refreshForecasts(db: D1Database, now: number, days = 365): Promise<number> {
+  const start = Math.floor((now - days * DAY) / DAY) * DAY;
+  const { results } = await db
+    .prepare(
+      `SELECT json_extract(li.value, '$.sku') AS sku, CAST((o.created_at - ?) / ${DAY} AS INTEGER) AS day, sum(json_extract(li.value, '$.quantity')) AS units
+       FROM orders o, json_each(o.line_items) li
+       WHERE o.created_at >= ? AND o.cancelled_at IS NULL AND json_extract(li.value, '$.sku') IS NOT NULL GROUP BY sku, day`,
+    )
+    .bind(start, start)
+    .all<{ sku: string; day: number; units: number }>();
+  const series = new Map<string, Float64Array>();
+  for (const r of results) {
+    let s = series.get(r.sku);
+    if (!s) series.set(r.sku, (s = new Float64Array(days)));
+    if (r.day >= 0 && r.day < days) s[r.day] = r.units;
+  }
+  const statements: D1PreparedStatement[] = [];
+  for (const [sku, history] of series) {
+    // Start the series at the SKU's first sale: days before launch are not zero demand.
+    const first = history.findIndex((v) => v > 0);
+    const f = forecastDemand(first > 0 ? history.subarray(first) : history);
+    statements.push(
+      db
+        .prepare(
+          `INSERT INTO sku_forecasts (sku, method, daily_demand, mean_daily_milli, mase_milli, baseline_mae_milli, computed_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (sku) DO UPDATE SET method = excluded.method, daily_demand = excluded.daily_demand, mean_daily_milli = excluded.mean_daily_milli,
+             mase_milli = excluded.mase_milli, baseline_mae_milli = excluded.baseline_mae_milli, computed_at = excluded.computed_at`,
+        )
+        .bind(sku, f.method, JSON.stringify(f.dailyDemand.map((v) => Math.round(v * 100) / 100)), Math.round(f.meanDaily * 1000), f.mase === null ? null : Math.round(f.mase * 1000), f.baselineMae === null ? null : Math.round(f.baselineMae * 1000), now),
+    );
+  }
+  await runBatches(db, statements);
+  return series.size;
+}
+
+/** Reorder prompts and churn offers, from the customer models. */
+export async function decideCustomerOutreach(env: Env, stored: StoredPolicy, now: number): Promise<void> {
+  const shop = env.SHOPIFY_SHOP_DOMAIN || "your-store.myshopify.com";
+  const { results } = await env.DB
+    .prepare(`SELECT customer_id AS id, category_intervals AS intervals FROM customer_models WHERE orders_count >= 2 AND (churn_risk_milli > 0 OR predicted_next_order_at IS NOT NULL)`)
+    .all<{ id: string; intervals: string }>();
+  const drafts: (DecisionDraft | null)[] = [];
+  for (const r of results) {
+    const customer = await loadCustomer(env.DB, r.id, stored.policy);
+    if (!customer) continue;
+    const openTicket = await hasOpenTicket(env.DB, customer.id, null);
+    drafts.push(decideChurnIntervention({ customer, openTicket }, stored.policy, now));
+    const intervals = JSON.parse(r.intervals) as Record<string, { orders: number; intervalDays: number | null; lastOrderAt: number }>;
+    for (const [category, ci] of Object.entries(intervals)) {
+      if (ci.intervalDays === null) continue;
+      const items = await lastItemsInCategory(env.DB, customer.id, category);
+      if (!items) continue;
+      drafts.push(
+        decideReorderPrompt(
+          {
+            customer,
+            category,
+            ordersInCategory: ci.orders,
+            intervalDays: ci.intervalDays,
+            lastOrderAt: ci.lastOrderAt,
+            lastOrderDelivered: items.delivered,
+            items: items.items,
+            shopDomain: shop,
+            openTicket,
+            openReturn: await hasOpenReturn(env.DB, customer.id, null),
+          },
+          stored.policy,
+          now,
+        ),
+      );
+    }
+  }
+  await commitDrafts(env, drafts, stored, now);
+}
+
+async function lastItemsInCategory(db: D1Database, customerId: string, category: string): Promise<{ items: ReorderItem[]; delivered: boolean } | null> {
+  const row = await db
+    .prepare(
+      `SELECT o.id, o.line_items AS lineItems, (SELECT state FROM journeys j WHERE j.order_id = o.id) AS state FROM orders o
+       WHERE o.customer_id = ? AND o.cancelled_at IS NULL AND EXISTS (
+         SELECT 1 FROM json_each(o.line_items) li JOIN products p ON p.sku = json_extract(li.value, '$.sku') WHERE p.category = ?)
+       ORDER BY o.created_at DESC LIMIT 1`,
+    )
+    .bind(customerId, category)
+    .first<{ id: string; lineItems: string; state: string | null }>();
+  if (!row) return null;
+  const lines = JSON.parse(row.lineItems) as { sku: string | null; variantId: string | null; quantity: number; title: string }[];
+  const skus = lines.map((l) => l.sku).filter((s): s is string => Boolean(s));
+  const { results } = await db.prepare(`SELECT sku FROM products WHERE category = ? AND sku IN (${skus.map(() => "?").join(", ") || "NULL"})`).bind(category, ...skus).all<{ sku: string }>();
+  const inCategory = new Set(results.map((r) => r.sku));
+  const items = lines.filter((l) => l.sku && inCategory.has(l.sku) && l.variantId).map((l) => ({ variantId: l.variantId!, quantity: l.quantity, title: l.title }));
+  return items.length ? { items, delivered: row.state === "delivered" } : null;
+}
+
+

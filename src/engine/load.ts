@@ -1,0 +1,227 @@
+/** Assembles the decision layer's plain-data contexts from D1 read models (never a fan-out to objects). */
+import type {
+  CustomerSnapshot,
+  JourneySnapshot,
+  OrderLine,
+  OrderSummary,
+  ScanRecord,
+  TicketSummary,
+} from "../decisions/context";
+import type { RouteStat } from "../decisions/models/routes";
+import { destinationPrefix } from "../decisions/models/routes";
+import { tierFor } from "../decisions/models/customers";
+import type { Policy } from "../decisions/policy";
+
+type Row = Record<string, unknown>;
+
+export async function loadOrderSummary(db: D1Database, orderId: string): Promise<OrderSummary | null> {
+  const o = await db
+    .prepare(
+      `SELECT o.id, o.name, o.total_price AS totalPrice, o.currency, o.payment_method AS paymentMethod, o.customer_id AS customerId,
+              c.first_name AS firstName, coalesce(o.phone, c.phone) AS phone, coalesce(o.email, c.email) AS email, o.line_items AS lineItems,
+              o.shipping_pincode AS shippingPincode, o.shipping_city AS shippingCity, o.created_at AS createdAt, o.cancelled_at AS cancelledAt
+       FROM orders o LEFT JOIN customers c ON c.id = o.customer_id WHERE o.id = ?`,
+    )
+    .bind(orderId)
+    .first<Row>();
+  if (!o) return null;
+  const items = JSON.parse(String(o.lineItems)) as Omit<OrderLine, "category">[];
+  const skus = items.map((i) => i.sku).filter((s): s is string => Boolean(s));
+  const categories = new Map<string, string | null>();
+  if (skus.length) {
+    const { results } = await db.prepare(`SELECT sku, category FROM products WHERE sku IN (${skus.map(() => "?").join(", ")})`).bind(...skus).all<{ sku: string; category: string | null }>();
+    for (const r of results) categories.set(r.sku, r.category);
+  }
+  return {
+    id: String(o.id),
+    name: String(o.name),
+    totalPrice: Number(o.totalPrice),
+    currency: String(o.currency),
+    paymentMethod: o.paymentMethod === "cod" ? "cod" : "prepaid",
+    customerId: (o.customerId as string | null) ?? null,
+    customerFirstName: (o.firstName as string | null) ?? null,
+    phone: (o.phone as string | null) ?? null,
+    email: (o.email as string | null) ?? null,
+    lineItems: items.map((i) => ({ ...i, category: i.sku ? (categories.get(i.sku) ?? null) : null })),
+    shippingPincode: (o.shippingPincode as string | null) ?? null,
+    shippingCity: (o.shippingCity as string | null) ?? null,
+    createdAt: Number(o.createdAt),
+    cancelledAt: (o.cancelledAt as number | null) ?? null,
+  };
+}
+
+/** Carrier tracking pages, so a WISMO answer can link the parcel. */
+export function trackingUrl(carrier: string | null, awb: string | null): string | null {
+  if (!awb) return null;
+  const c = (carrier ?? "").toLowerCase();
+  if (c.includes("delhivery")) return `https://www.delhivery.com/track/package/${encodeURIComponent(awb)}`;
+  if (c.includes("bluedart") || c.includes("blue dart")) return `https://www.bluedart.com/tracking?awb=${encodeURIComponent(awb)}`;
+  if (c.includes("xpressbees")) return `https://www.xpressbees.com/shipment/tracking?awbNo=${encodeURIComponent(awb)}`;
+  if (c.includes("ecom")) return `https://ecomexpress.in/tracking/?awb_field=${encodeURIComponent(awb)}`;
+  return `https://shiprocket.co/tracking/${encodeURIComponent(awb)}`;
+}
+
+/** Pickup origin of a shipment: the first scan's hub, reduced to its city ("Chomu_SamodRd_D (Rajasthan)" → "CHOMU"). */
+export function originOf(location: string | null): string {
+  if (!location) return "UNKNOWN";
+  const city = location.split(/[_(,]/)[0]!.trim();
+  return city ? city.toUpperCase().slice(0, 24) : "UNKNOWN";
+}
+
+export async function loadJourney(db: D1Database, orderId: string): Promise<JourneySnapshot | null> {
+  const j = await db
+    .prepare(
+      `SELECT state, state_at AS stateAt, last_scan_at AS lastScanAt, last_scan_location AS lastScanLocation, awb, carrier, eta,
+              failed_attempts AS failedAttempts FROM journeys WHERE order_id = ?`,
+    )
+    .bind(orderId)
+    .first<Row>();
+  if (!j) return null;
+  const [first, delivered] = await Promise.all([
+    db.prepare(`SELECT location FROM shipment_events WHERE order_id = ? AND is_return = 0 AND location IS NOT NULL ORDER BY occurred_at ASC LIMIT 1`).bind(orderId).first<{ location: string }>(),
+    db.prepare(`SELECT min(occurred_at) AS at FROM shipment_events WHERE order_id = ? AND status = 'delivered' AND is_return = 0`).bind(orderId).first<{ at: number | null }>(),
+  ]);
+  const awb = (j.awb as string | null) ?? null;
+  const carrier = (j.carrier as string | null) ?? null;
+  return {
+    state: j.state as JourneySnapshot["state"],
+    stateAt: Number(j.stateAt),
+    lastScanAt: (j.lastScanAt as number | null) ?? null,
+    lastScanLocation: (j.lastScanLocation as string | null) ?? null,
+    awb,
+    carrier,
+    origin: first ? originOf(first.location) : null,
+    eta: (j.eta as number | null) ?? null,
+    failedAttempts: Number(j.failedAttempts ?? 0),
+    trackingUrl: trackingUrl(carrier, awb),
+    deliveredAt: delivered?.at ?? null,
+  };
+}
+
+export async function loadScans(db: D1Database, orderId: string): Promise<ScanRecord[]> {
+  const { results } = await db
+    .prepare(`SELECT status, raw_status AS rawStatus, occurred_at AS occurredAt, location FROM shipment_events WHERE order_id = ? ORDER BY occurred_at`)
+    .bind(orderId)
+    .all<ScanRecord>();
+  return results;
+}
+
+/** The customer with their model; LTV falls back to Shopify's own total when the model has not run yet. */
+export async function loadCustomer(db: D1Database, customerId: string | null, policy: Policy): Promise<CustomerSnapshot | null> {
+  if (!customerId) return null;
+  const c = await db
+    .prepare(
+      `SELECT c.id, c.first_name AS firstName, c.phone, c.email, c.total_spent AS totalSpent, c.orders_count AS ordersCount,
+              c.accepts_marketing AS acceptsMarketing, c.accepts_whatsapp AS acceptsWhatsapp,
+              m.ltv, m.tier, m.orders_count AS modelOrders, m.last_order_at AS lastOrderAt, m.interval_days_milli AS intervalMilli,
+              (SELECT max(created_at) FROM orders WHERE customer_id = c.id) AS lastSeenOrderAt
+       FROM customers c LEFT JOIN customer_models m ON m.customer_id = c.id WHERE c.id = ?`,
+    )
+    .bind(customerId)
+    .first<Row>();
+  if (!c) return null;
+  const ltv = c.ltv !== null && c.ltv !== undefined ? Number(c.ltv) : Number(c.totalSpent ?? 0);
+  return {
+    id: String(c.id),
+    firstName: (c.firstName as string | null) ?? null,
+    phone: (c.phone as string | null) ?? null,
+    email: (c.email as string | null) ?? null,
+    ltv,
+    tier: (c.tier as CustomerSnapshot["tier"] | null) ?? tierFor(ltv, policy.customerTiers),
+    ordersCount: Number(c.modelOrders ?? c.ordersCount ?? 0),
+    lastOrderAt: (c.lastOrderAt as number | null) ?? (c.lastSeenOrderAt as number | null) ?? null,
+    expectedIntervalDays: c.intervalMilli === null || c.intervalMilli === undefined ? null : Number(c.intervalMilli) / 1000,
+    acceptsMarketing: Boolean(c.acceptsMarketing),
+    acceptsWhatsapp: Boolean(c.acceptsWhatsapp),
+  };
+}
+
+const OPEN_TICKET = `status NOT IN ('solved', 'closed', 'resolved')`;
+
+export async function hasOpenTicket(db: D1Database, customerId: string | null, orderId: string | null): Promise<boolean> {
+  if (!customerId && !orderId) return false;
+  const row = await db
+    .prepare(`SELECT 1 FROM tickets WHERE ${OPEN_TICKET} AND ((? IS NOT NULL AND customer_id = ?) OR (? IS NOT NULL AND order_id = ?)) LIMIT 1`)
+    .bind(customerId, customerId, orderId, orderId)
+    .first();
+  return row !== null;
+}
+
+/** A return is open from its request until it is refunded or closed. */
+export async function hasOpenReturn(db: D1Database, customerId: string | null, orderId: string | null): Promise<boolean> {
+  if (!customerId && !orderId) return false;
+  const row = await db
+    .prepare(
+      `SELECT 1 FROM order_returns r WHERE r.kind = 'return_requested'
+         AND NOT EXISTS (SELECT 1 FROM order_returns x WHERE x.order_id = r.order_id AND x.kind IN ('returned', 'refunded') AND x.occurred_at >= r.occurred_at)
+         AND ((? IS NOT NULL AND r.order_id = ?) OR (? IS NOT NULL AND r.order_id IN (SELECT id FROM orders WHERE customer_id = ?))) LIMIT 1`,
+    )
+    .bind(orderId, orderId, customerId, customerId)
+    .first();
+  return row !== null;
+}
+
+export function ticketSummary(r: Row): TicketSummary {
+  return {
+    helpdesk: r.helpdesk as TicketSummary["helpdesk"],
+    ticketId: String(r.ticketId),
+    category: String(r.category),
+    status: normaliseTicketStatus(String(r.status)),
+    subject: String(r.subject ?? ""),
+    createdAt: Number(r.createdAt),
+    firstResponseAt: (r.firstResponseAt as number | null) ?? null,
+  };
+}
+
+/** Helpdesks name statuses differently; rules see open | pending | solved | closed. */
+export function normaliseTicketStatus(status: string): string {
+  const s = status.toLowerCase();
+  if (["solved", "resolved"].includes(s)) return "solved";
+  if (s === "closed") return "closed";
+  if (["pending", "hold", "on-hold", "waiting"].includes(s)) return "pending";
+  return "open";
+}
+
+export async function loadTicket(db: D1Database, rowId: string): Promise<(TicketSummary & { orderId: string | null; customerId: string | null }) | null> {
+  const r = await db
+    .prepare(
+      `SELECT helpdesk, ticket_id AS ticketId, category, status, subject, created_at AS createdAt, first_response_at AS firstResponseAt,
+              order_id AS orderId, customer_id AS customerId FROM tickets WHERE id = ?`,
+    )
+    .bind(rowId)
+    .first<Row>();
+  if (!r) return null;
+  return { ...ticketSummary(r), orderId: (r.orderId as string | null) ?? null, customerId: (r.customerId as string | null) ?? null };
+}
+
+/** The stored route stats row for a shipment's route, as the rules read it. */
+export async function loadRoute(db: D1Database, carrier: string | null, origin: string | null, pincode: string | null): Promise<RouteStat | null> {
+  if (!carrier || !pincode) return null;
+  const r = await db
+    .prepare(
+      `SELECT carrier, origin, destination, shipments, delay_rate_milli AS d, rto_rate_milli AS r, baseline_delay_rate_milli AS bd,
+              baseline_rto_rate_milli AS br, median_transit_hours AS mt, trend FROM route_stats
+       WHERE carrier = ? AND destination = ? AND (? IS NULL OR origin = ?) ORDER BY shipments DESC LIMIT 1`,
+    )
+    .bind(carrier, destinationPrefix(pincode), origin, origin)
+    .first<Row>();
+  return r ? routeFromRow(r) : null;
+}
+
+export function routeFromRow(r: Row): RouteStat {
+  return {
+    carrier: String(r.carrier),
+    origin: String(r.origin),
+    destination: String(r.destination),
+    shipments: Number(r.shipments),
+    resolved: Number(r.shipments),
+    delayRate: Number(r.d) / 1000,
+    rtoRate: Number(r.r) / 1000,
+    rawDelayRate: null,
+    baselineShipments: 0,
+    baselineDelayRate: Number(r.bd) / 1000,
+    baselineRtoRate: Number(r.br) / 1000,
+    medianTransitHours: (r.mt as number | null) ?? null,
+    trend: JSON.parse(String(r.trend ?? "[]")),
+  };
+}

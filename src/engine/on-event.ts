@@ -1,0 +1,95 @@
+/**
+ * Event-driven decisions: what the decision layer does the moment an ingested event changes an
+ * order's journey, a ticket, a reply or a SKU's stock. Time-based rules live in journey-timers.ts
+ * and cron.ts.
+ */
+import type { CanonicalBatch } from "../canonical/model";
+import type { AppliedBatch } from "../db/canonical-writes";
+import { loadPolicy, type StoredPolicy } from "../db/policies";
+import type { NotifiedStatus } from "../decisions/policy";
+import {
+  decideCodConfirmation,
+  decideNdrFollowup,
+  decideReturnProcessing,
+  decideStatusNotification,
+  decideSupportEscalation,
+  decideWismoAutoreply,
+} from "../decisions/rules";
+import type { DecisionDraft } from "../decisions/types";
+import type { JourneyState } from "../durable-objects/journey-machine";
+import type { ForwardResult } from "../queues/forward";
+import { commitDrafts } from "./commit";
+import { loadCustomer, loadJourney, loadOrderSummary, loadScans, loadTicket } from "./load";
+import { decideStockForSkus, pushStockEffects } from "./stock";
+import { runWorkflows } from "./workflows";
+
+const NOTIFIED: Partial<Record<JourneyState, NotifiedStatus>> = {
+  confirmed: "confirmed",
+  shipped: "shipped",
+  out_for_delivery: "out_for_delivery",
+  delivered: "delivered",
+};
+
+export async function decideOnEvent(env: Env, batch: CanonicalBatch, applied: AppliedBatch, forwarded: ForwardResult, now: number): Promise<void> {
+  const stored = await loadPolicy(env.DB);
+  const policy = stored.policy;
+  const drafts: (DecisionDraft | null)[] = [];
+
+  for (const update of forwarded.journeys) {
+    if (update.newTransitions.length === 0) continue;
+    const order = await loadOrderSummary(env.DB, update.orderId);
+    if (!order) continue; // the order itself has not arrived yet: decided when it does
+    const journey = await loadJourney(env.DB, update.orderId);
+    for (const t of update.newTransitions) {
+      const status = NOTIFIED[t.to];
+      // Only the transition that is the journey's current state is news to the customer.
+      if (status && t.to === update.snapshot.state) drafts.push(decideStatusNotification({ order, status, eventAt: t.at, journey }, policy, now));
+      if (t.to === "failed_attempt" && journey) drafts.push(decideNdrFollowup({ order, journey, reply: null }, policy, now));
+      if (t.to === "cod_confirmation_pending") {
+        drafts.push(decideCodConfirmation({ order, state: t.to, destinationRtoRate: null, confirmationRequestedAt: null, reply: null }, policy, now));
+      }
+    }
+  }
+
+  for (const r of batch.returns) {
+    const order = await loadOrderSummary(env.DB, r.orderId);
+    if (!order) continue;
+    const customer = await loadCustomer(env.DB, order.customerId, policy);
+    drafts.push(
+      decideReturnProcessing(
+        { order, customer, event: { kind: r.kind, refundId: r.refundId, amount: r.amount, restock: r.restock, lineItems: r.lineItems, occurredAt: Date.parse(r.occurredAt) } },
+        policy,
+        now,
+      ),
+    );
+  }
+
+  for (const t of applied.tickets) {
+    const ticket = await loadTicket(env.DB, t.id);
+    if (!ticket) continue;
+    const order = ticket.orderId ? await loadOrderSummary(env.DB, ticket.orderId) : null;
+    const journey = ticket.orderId ? await loadJourney(env.DB, ticket.orderId) : null;
+    if (ticket.category === "wismo") drafts.push(decideWismoAutoreply({ ticket, order, journey }, policy, now));
+    const customer = await loadCustomer(env.DB, ticket.customerId ?? order?.customerId ?? null, policy);
+    const scans = ticket.orderId ? await loadScans(env.DB, ticket.orderId) : [];
+    drafts.push(decideSupportEscalation({ ticket, customer, order, journey, scans }, policy, now));
+  }
+
+  for (const { message, orderId } of applied.messages) {
+    if (message.direction !== "inbound" || !message.payload?.startsWith("ndr:")) continue;
+    const name = message.payload.split(":").slice(2).join(":");
+    const target = (await env.DB.prepare(`SELECT id FROM orders WHERE name = ?`).bind(name).first<{ id: string }>())?.id ?? orderId;
+    if (!target) continue;
+    const order = await loadOrderSummary(env.DB, target);
+    const journey = await loadJourney(env.DB, target);
+    if (order && journey) drafts.push(decideNdrFollowup({ order, journey, reply: { payload: message.payload, at: Date.parse(message.occurredAt) } }, policy, now));
+  }
+
+  await commitDrafts(env, drafts, stored, now);
+  await pushStockEffects(env, forwarded.stock, now);
+  const erpSkus = applied.inventory.filter((i) => i.record.source !== "shopify").map((i) => i.sku);
+  await decideStockForSkus(env, [...new Set(erpSkus)], stored, now);
+  await runWorkflows(env, batch, applied, forwarded, now);
+}
+
+export { loadPolicy, type StoredPolicy };

@@ -1,0 +1,83 @@
+/** Workflows that run on every event, no decision needed: carrier status into Shopify, order context into tickets, CRM events, ERP deduction. */
+import type { ActionSpec } from "../actions/specs";
+import type { CanonicalBatch } from "../canonical/model";
+import { enqueueActions } from "../db/actions";
+import type { AppliedBatch } from "../db/canonical-writes";
+import type { ForwardResult } from "../queues/forward";
+import { orderContext, orderContextNote } from "./helpdesk-context";
+
+type Job = { subjectType: string; subjectId: string; key: string; spec: ActionSpec };
+
+export async function runWorkflows(env: Env, batch: CanonicalBatch, applied: AppliedBatch, forwarded: ForwardResult, now: number): Promise<void> {
+  const jobs: Job[] = [];
+
+  // Carrier scans mirrored into Shopify, so the order page and Shopify's own notifications are live.
+  for (const { event, id, orderId } of applied.shipmentEvents) {
+    if (!orderId || event.source === "shopify") continue;
+    jobs.push({
+      subjectType: "order",
+      subjectId: orderId,
+      key: `mirror:${id}`,
+      spec: {
+        kind: "shopify.fulfillment_event",
+        connector: "shopify",
+        params: { orderId, awb: event.awb, status: event.status, happenedAt: event.occurredAt, message: event.rawStatus, city: event.location, estimatedDeliveryAt: event.eta },
+      },
+    });
+  }
+
+  // Every ticket linked to an order gets the order's context as an internal note, once.
+  for (const t of applied.tickets) {
+    if (!t.orderId) continue;
+    const ctx = await orderContext(env.DB, t.orderId);
+    if (!ctx) continue;
+    jobs.push({
+      subjectType: "ticket",
+      subjectId: t.id,
+      key: `ticket-context:${t.id}:${t.orderId}`,
+      spec: { kind: "helpdesk.internal_note", connector: "helpdesk", params: { helpdesk: t.ticket.helpdesk, ticketId: t.ticket.ticketId, body: orderContextNote(ctx) } },
+    });
+    jobs.push(klaviyo(`ticket:${t.id}`, "Opened Support Ticket", t.ticket.email, t.ticket.phone, { category: t.ticket.category, order: ctx.order.name, helpdesk: t.ticket.helpdesk }, t.ticket.createdAt));
+  }
+
+  // Returns and deliveries become CRM events, so flows suppress marketing at the right moment.
+  for (const r of batch.returns) {
+    const o = await env.DB.prepare(`SELECT email, phone, name FROM orders WHERE id = ?`).bind(r.orderId).first<{ email: string | null; phone: string | null; name: string }>();
+    if (o) jobs.push(klaviyo(`return:${r.source}:${r.sourceId}`, r.kind === "refunded" ? "Refund Issued" : "Return Requested", o.email, o.phone, { order: o.name, amount: r.amount / 100 }, r.occurredAt));
+  }
+  for (const u of forwarded.journeys) {
+    for (const t of u.newTransitions) {
+      if (t.to !== "delivered") continue;
+      const o = await env.DB.prepare(`SELECT email, phone, name FROM orders WHERE id = ?`).bind(u.orderId).first<{ email: string | null; phone: string | null; name: string }>();
+      if (o) jobs.push(klaviyo(`delivered:${u.orderId}`, "Order Delivered", o.email, o.phone, { order: o.name }, new Date(t.at).toISOString()));
+    }
+  }
+
+  // A new Shopify order deducts stock in the ERP (a sales order), one per order.
+  for (const o of batch.orders) {
+    if (o.cancelledAt || !(await isFirstSight(env.DB, o.id, o.updatedAt))) continue;
+    const lines = o.lineItems.filter((l) => l.sku).map((l) => ({ sku: l.sku!, quantity: l.quantity, rate: l.unitPrice }));
+    if (lines.length) jobs.push({ subjectType: "order", subjectId: o.id, key: `erp-deduct:${o.id}`, spec: { kind: "zoho.sales_order", connector: "zoho", params: { orderId: o.id, orderName: o.name, lines } } });
+  }
+
+  for (const j of jobs) {
+    // Klaviyo needs an email or phone to find the profile.
+    if (j.spec.kind === "klaviyo.event" && !j.spec.params.email && !j.spec.params.phone) continue;
+    await enqueueActions(env, { decisionId: null, subjectType: j.subjectType, subjectId: j.subjectId, specs: [j.spec], keyPrefix: j.key }, now);
+  }
+}
+
+function klaviyo(key: string, metric: string, email: string | null, phone: string | null, properties: Record<string, unknown>, time: string): Job {
+  return {
+    subjectType: "customer",
+    subjectId: email ?? phone ?? "unknown",
+    key: `crm:${key}`,
+    spec: { kind: "klaviyo.event", connector: "klaviyo", params: { metric, email, phone, properties, time, uniqueId: key } },
+  };
+}
+
+/** The outbox key dedupes anyway; this only avoids building a sales order for every orders/updated. */
+async function isFirstSight(db: D1Database, orderId: string, _updatedAt: string): Promise<boolean> {
+  const row = await db.prepare(`SELECT 1 FROM actions WHERE idempotency_key LIKE ? LIMIT 1`).bind(`erp-deduct:${orderId}%`).first();
+  return row === null;
+}

@@ -1,0 +1,38 @@
+/** GET /api/decisions and GET|PUT /api/policies. */
+import { Hono } from "hono";
+import { listDecisions } from "../../db/decisions";
+import { loadPolicy, savePolicy } from "../../db/policies";
+import { DECISION_TYPES } from "../../decisions/types";
+import { HttpError } from "../../lib/errors";
+
+export const decisionsApi = new Hono<{ Bindings: Env }>();
+
+decisionsApi.get("/decisions", async (c) => {
+  const type = c.req.query("type");
+  if (type && !(DECISION_TYPES as readonly string[]).includes(type)) throw new HttpError(400, `unknown decision type ${type}`);
+  const subject = c.req.query("subject");
+  const [subjectType, subjectId] = subject?.includes(":") ? [subject.slice(0, subject.indexOf(":")), subject.slice(subject.indexOf(":") + 1)] : [undefined, subject];
+  const sinceRaw = c.req.query("since");
+  const since = sinceRaw ? Date.parse(sinceRaw) : undefined;
+  if (sinceRaw && !Number.isFinite(since)) throw new HttpError(400, "since must be an ISO-8601 time");
+  const limit = Number(c.req.query("limit") ?? 100);
+  const decisions = await listDecisions(c.env.DB, { type, subjectType, subjectId, since, limit: Number.isFinite(limit) ? limit : 100 });
+  return c.json({ decisions });
+});
+
+decisionsApi.get("/policies", async (c) => {
+  const stored = await loadPolicy(c.env.DB);
+  return c.json(stored);
+});
+
+decisionsApi.put("/policies", async (c) => {
+  let body: unknown;
+  try {
+    body = await c.req.json();
+  } catch {
+    throw new HttpError(400, "body must be JSON");
+  }
+  const result = await savePolicy(c.env.DB, body, Date.now());
+  if (!result.ok) return c.json({ error: "invalid policy; the previous policy is still in force", issues: result.issues }, 400);
+  return c.json(result.stored);
+});
