@@ -1,0 +1,97 @@
+/** The decision layer in the runtime: policies, shadow mode, event-driven decisions and their outbox rows. */
+import { SELF } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { indianOrder, shopifyRequest, uniqueId } from "../helpers/shopify";
+import { api, count, waitProcessed } from "../helpers/runtime";
+
+async function postOrder(payload: Record<string, unknown>, topic = "orders/create") {
+  const { id } = await (await SELF.fetch(await shopifyRequest({ topic, payload }))).json<{ id: string }>();
+  await waitProcessed(id);
+}
+
+async function putPolicy(patch: unknown) {
+  return api("/api/policies", { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify(patch) });
+}
+
+describe("policies API", () => {
+  it("keeps the previous policy when a change is invalid, and versions a valid one", async () => {
+    const before = await (await api("/api/policies")).json<{ version: number; policy: { delay_alert: { stallHours: number } } }>();
+    const bad = await putPolicy({ delay_alert: { stallHours: -3 } });
+    expect(bad.status).toBe(400);
+    const body = await bad.json<{ issues: { path: string }[] }>();
+    expect(body.issues[0]?.path).toBe("delay_alert.stallHours");
+    const unknownKey = await putPolicy({ delay_alert: { stalHours: 30 } });
+    expect(unknownKey.status).toBe(400);
+    const after = await (await api("/api/policies")).json<{ version: number }>();
+    expect(after.version).toBe(before.version);
+
+    const ok = await putPolicy({ delay_alert: { stallHours: before.policy.delay_alert.stallHours } });
+    expect(ok.status).toBe(200);
+    expect((await ok.json<{ version: number }>()).version).toBe(before.version + 1);
+  });
+
+  it("answers 400 to a body that is not JSON", async () => {
+    const res = await api("/api/policies", { method: "PUT", headers: { "content-type": "application/json" }, body: "{nope" });
+    expect(res.status).toBe(400);
+  });
+});
+
+describe("event-driven decisions", () => {
+  it("asks a high-value COD customer to confirm on WhatsApp, once, with the reason and the numbers", async () => {
+    const id = uniqueId();
+    const order = indianOrder({ id, totalPrice: "2499.00", phone: "+919812345678", createdAt: new Date(Date.now() - 60_000).toISOString(), updatedAt: new Date(Date.now() - 60_000).toISOString() });
+    await postOrder(order);
+    await postOrder(order, "orders/updated");
+    const { decisions } = await (await api(`/api/decisions?type=cod_confirmation&subject=order:${id}`)).json<{ decisions: any[] }>();
+    expect(decisions).toHaveLength(1);
+    expect(decisions[0].reasons[0]).toBe("COD order ₹2,499 ≥ ₹2,000");
+    expect(decisions[0].mode).toBe("live");
+    const actions = await env.DB.prepare(`SELECT kind, status, params FROM actions WHERE decision_id = ?`).bind(decisions[0].id).all<{ kind: string; status: string; params: string }>();
+    expect(actions.results.map((a) => a.kind)).toEqual(["whatsapp.template"]);
+    expect(JSON.parse(actions.results[0]!.params).to).toBe("+919812345678");
+  });
+
+  it("records a shadow decision with everything it would do and queues nothing", async () => {
+    await putPolicy({ cod_confirmation: { mode: "shadow" } });
+    try {
+      const id = uniqueId();
+      const now = new Date(Date.now() - 60_000).toISOString();
+      await postOrder(indianOrder({ id, totalPrice: "3100.00", createdAt: now, updatedAt: now }));
+      const { decisions } = await (await api(`/api/decisions?type=cod_confirmation&subject=order:${id}`)).json<{ decisions: any[] }>();
+      expect(decisions).toHaveLength(1);
+      expect(decisions[0].mode).toBe("shadow");
+      expect(decisions[0].actions.map((a: { kind: string }) => a.kind)).toEqual(["whatsapp.template"]);
+      expect(await count(`SELECT count(*) AS n FROM actions WHERE decision_id = ?`, decisions[0].id)).toBe(0);
+    } finally {
+      await putPolicy({ cod_confirmation: { mode: "live" } });
+    }
+  });
+
+  it("does not ask for confirmation below the COD threshold", async () => {
+    const id = uniqueId();
+    const now = new Date(Date.now() - 60_000).toISOString();
+    await postOrder(indianOrder({ id, totalPrice: "1999.00", createdAt: now, updatedAt: now }));
+    expect(await count(`SELECT count(*) AS n FROM decisions WHERE type = 'cod_confirmation' AND subject_id = ?`, String(id))).toBe(0);
+  });
+
+  it("queues one ERP deduction per new order, whatever the redeliveries", async () => {
+    const id = uniqueId();
+    const order = indianOrder({ id, cod: false });
+    await postOrder(order);
+    await postOrder(order, "orders/updated");
+    const rows = await env.DB.prepare(`SELECT kind, params FROM actions WHERE subject_id = ? AND kind = 'zoho.sales_order'`).bind(String(id)).all<{ params: string }>();
+    expect(rows.results).toHaveLength(1);
+    expect(JSON.parse(rows.results[0]!.params).lines).toEqual([
+      { sku: "KUMKUMADI-30ML", quantity: 1, rate: 129900 },
+      { sku: "NEEM-SOAP-100G", quantity: 1, rate: 49900 },
+    ]);
+  });
+});
+
+describe("decisions API", () => {
+  it("rejects an unknown type and a bad since", async () => {
+    expect((await api("/api/decisions?type=nope")).status).toBe(400);
+    expect((await api("/api/decisions?since=yesterday")).status).toBe(400);
+  });
+});
