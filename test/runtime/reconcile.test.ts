@@ -1,0 +1,99 @@
+/** Reconciliation: orders the webhooks missed are pulled from Shopify's Admin GraphQL API and ingested. */
+import { SELF } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { ensureWebhookSubscriptions, reconcileShopifyOrders, SUBSCRIBED_TOPICS } from "../../src/engine/reconcile";
+import { indianOrder, shopifyRequest, uniqueId } from "../helpers/shopify";
+import { count, waitProcessed } from "../helpers/runtime";
+
+const shopEnv = { ...env, SHOPIFY_SHOP_DOMAIN: "vanaspati.myshopify.com", SHOPIFY_ADMIN_TOKEN: "shpat_test", SHOPIFY_API_VERSION: "2026-07" } as Env;
+const GRAPHQL_URL = "https://vanaspati.myshopify.com/admin/api/2026-07/graphql.json";
+
+/** The same order as Admin GraphQL returns it. */
+function graphqlNode(rest: Record<string, any>) {
+  return {
+    legacyResourceId: String(rest.id),
+    name: rest.name,
+    email: rest.email,
+    phone: rest.phone,
+    createdAt: rest.created_at,
+    updatedAt: rest.updated_at,
+    cancelledAt: null,
+    displayFinancialStatus: "PENDING",
+    displayFulfillmentStatus: "UNFULFILLED",
+    paymentGatewayNames: rest.payment_gateway_names,
+    currencyCode: "INR",
+    totalPriceSet: { shopMoney: { amount: rest.total_price } },
+    subtotalPriceSet: { shopMoney: { amount: rest.subtotal_price } },
+    tags: ["cod"],
+    note: null,
+    customer: { legacyResourceId: String(rest.customer.id), email: rest.customer.email, phone: rest.customer.phone, firstName: "Riya", lastName: "Sharma", numberOfOrders: "3", amountSpent: { amount: "5400.00" } },
+    shippingAddress: { zip: "560038", city: "Bengaluru", province: "Karnataka", phone: null },
+    lineItems: { nodes: rest.line_items.map((li: any) => ({ sku: li.sku, title: li.title, quantity: li.quantity, originalUnitPriceSet: { shopMoney: { amount: li.price } }, variant: { legacyResourceId: String(li.variant_id) }, product: { legacyResourceId: String(li.product_id) } })) },
+  };
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+describe("reconciliation", () => {
+  it("restores the full state in one cycle when 5% of order webhooks were dropped", async () => {
+    const base = Date.now() - 3_600_000;
+    const orders = Array.from({ length: 40 }, (_, i) => {
+      const at = new Date(base + i * 1000).toISOString();
+      return indianOrder({ id: uniqueId(), createdAt: at, updatedAt: at, cod: i % 2 === 0 });
+    });
+    const dropped = new Set([3, 17]); // 2 of 40 = 5%
+    const accepted = await Promise.all(
+      orders.filter((_, i) => !dropped.has(i)).map(async (o) => (await (await SELF.fetch(await shopifyRequest({ topic: "orders/create", payload: o }))).json<{ id: string }>()).id),
+    );
+    for (const id of accepted) await waitProcessed(id, 20_000);
+    const ids = orders.map((o) => String(o.id));
+    const countPresent = () => count(`SELECT count(*) AS n FROM orders WHERE id IN (${ids.map(() => "?").join(",")})`, ...ids);
+    expect(await countPresent()).toBe(38);
+
+    const calls: unknown[] = [];
+    vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
+      const url = input instanceof Request ? input.url : String(input);
+      if (url !== GRAPHQL_URL) throw new Error(`unexpected request to ${url}`);
+      const body = JSON.parse(String(init?.body));
+      calls.push(body.variables);
+      expect((init?.headers as Record<string, string>)["x-shopify-access-token"]).toBe("shpat_test");
+      return Response.json({ data: { orders: { pageInfo: { hasNextPage: false, endCursor: null }, nodes: orders.map(graphqlNode) } } });
+    });
+    await env.DB.prepare(`DELETE FROM kv WHERE key = 'reconcile:shopify:orders'`).run();
+    const result = await reconcileShopifyOrders(shopEnv, Date.now());
+    expect(result).toEqual({ pulled: 40, ingested: 2 });
+    expect(calls).toHaveLength(1);
+    for (const i of dropped) await waitProcessed(`shopify:reconcile:${orders[i]!.id}:${orders[i]!.updated_at}`);
+    expect(await countPresent()).toBe(40);
+    const restored = await env.DB.prepare(`SELECT total_price AS t, payment_method AS p FROM orders WHERE id = ?`).bind(String(orders[17]!.id)).first();
+    expect(restored).toEqual({ t: 187700, p: "prepaid" });
+  }, 60_000);
+
+  it("does nothing without Admin API credentials", async () => {
+    const spy = vi.spyOn(globalThis, "fetch");
+    expect(await reconcileShopifyOrders({ ...env, SHOPIFY_ADMIN_TOKEN: "" } as Env, Date.now())).toBeNull();
+    expect(spy).not.toHaveBeenCalled();
+  });
+});
+
+describe("webhook subscription health", () => {
+  it("re-creates the subscriptions Shopify removed", async () => {
+    const uri = "https://switchyard.example.com/webhooks/shopify";
+    const present = SUBSCRIBED_TOPICS.filter((t) => t !== "ORDERS_UPDATED" && t !== "FULFILLMENTS_UPDATE");
+    const created: string[] = [];
+    vi.spyOn(globalThis, "fetch").mockImplementation(async (_input, init) => {
+      const body = JSON.parse(String(init?.body));
+      if (body.query.includes("webhookSubscriptions(")) {
+        return Response.json({ data: { webhookSubscriptions: { pageInfo: { hasNextPage: false, endCursor: null }, nodes: present.map((topic, i) => ({ id: `gid://shopify/WebhookSubscription/${i}`, topic, uri })) } } });
+      }
+      expect(body.query).toContain("webhookSubscriptionCreate");
+      expect(body.variables.sub).toEqual({ uri, format: "JSON" });
+      created.push(body.variables.topic);
+      return Response.json({ data: { webhookSubscriptionCreate: { webhookSubscription: { id: "gid://shopify/WebhookSubscription/99" }, userErrors: [] } } });
+    });
+    const result = await ensureWebhookSubscriptions(shopEnv, "https://switchyard.example.com/");
+    expect(result).toEqual({ missing: ["ORDERS_UPDATED", "FULFILLMENTS_UPDATE"], created: ["ORDERS_UPDATED", "FULFILLMENTS_UPDATE"] });
+    expect(created).toEqual(["ORDERS_UPDATED", "FULFILLMENTS_UPDATE"]);
+  });
+});
