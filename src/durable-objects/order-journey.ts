@@ -81,8 +81,11 @@ export class OrderJourney extends DurableObject<Env> {
     const orderId = this.getMeta("orderId");
     const now = Date.now();
     const due = this.sql.exec<TimerRow>(`SELECT key, kind, due_at, fired_at FROM timers WHERE fired_at IS NULL AND due_at <= ? ORDER BY due_at`, now).toArray();
-    if (orderId) {
+    if (orderId && due.length) {
       const snapshot = this.snapshot();
+      // The hooks read the D1 read model: make sure it reflects every recorded event first
+      // (a write that failed when the event arrived is repaired here).
+      await this.writeReadModel(orderId, snapshot, now);
       for (const t of due) {
         // The hook is idempotent (decisions dedupe on subject and reason), so a retried alarm
         // that already ran a hook before failing produces no second effect.
