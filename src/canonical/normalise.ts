@@ -103,3 +103,19 @@ export function findOrderRef(text: string): string | null {
   const word = /\border(?:\s+(?:no\.?|number|id))?\s*[:#-]?\s*(\d{4,10})\b/i.exec(text);
   return word ? `#${word[1]}` : null;
 }
+
+/**
+ * Some payloads carry no time of their own (an inventory snapshot, an ERP item without
+ * last_modified_time). Their route appends the receipt time to the topic, so the mapper stays
+ * pure and a replay of the stored event keeps the original time: `inventory_snapshot@2026-…Z`.
+ */
+export function topicWithReceivedAt(topic: string, receivedAtMs: number): string {
+  return `${topic}@${new Date(receivedAtMs).toISOString()}`;
+}
+
+/** Splits what topicWithReceivedAt joined; receivedAt is null when the topic carries no time. */
+export function splitReceivedAt(topic: string): { topic: string; receivedAt: string | null } {
+  const at = topic.lastIndexOf("@");
+  if (at < 0) return { topic, receivedAt: null };
+  return { topic: topic.slice(0, at), receivedAt: toIsoUtcOrNull(topic.slice(at + 1)) };
+}

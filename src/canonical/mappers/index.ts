@@ -2,11 +2,19 @@
 import type { CanonicalBatch } from "../model";
 import { UnmappableError } from "../model";
 import { mapShopifyWebhook } from "./shopify";
+import { mapShiprocketWebhook } from "./shiprocket";
+import { mapDelhiveryScanPush } from "./delhivery";
+import { mapZohoInventoryWebhook } from "./zoho-inventory";
+import { mapUnicommerceWebhook } from "./unicommerce";
 
 export type Mapper = (topic: string, payload: unknown) => CanonicalBatch;
 
 const MAPPERS: Record<string, Mapper> = {
   shopify: mapShopifyWebhook,
+  shiprocket: mapShiprocketWebhook,
+  delhivery: mapDelhiveryScanPush,
+  "zoho-inventory": mapZohoInventoryWebhook,
+  unicommerce: mapUnicommerceWebhook,
 };
 
 export function mapperFor(source: string): Mapper {

@@ -2,6 +2,10 @@
 import { Hono } from "hono";
 import { rateLimit } from "../../lib/rate-limit";
 import { shopifyWebhooks } from "./shopify";
+import { shiprocketWebhooks } from "./shiprocket";
+import { delhiveryWebhooks } from "./delhivery";
+import { zohoInventoryWebhooks } from "./zoho-inventory";
+import { unicommerceWebhooks } from "./unicommerce";
 
 export const webhooks = new Hono<{ Bindings: Env }>();
 
@@ -9,3 +13,7 @@ export const webhooks = new Hono<{ Bindings: Env }>();
 webhooks.use("*", rateLimit("webhook", "WEBHOOK_RATE_LIMIT_PER_MINUTE", 6000));
 
 webhooks.route("/shopify", shopifyWebhooks);
+webhooks.route("/shiprocket", shiprocketWebhooks);
+webhooks.route("/delhivery", delhiveryWebhooks);
+webhooks.route("/zoho-inventory", zohoInventoryWebhooks);
+webhooks.route("/unicommerce", unicommerceWebhooks);
