@@ -41,7 +41,9 @@ export function toPaise(value: unknown): number {
   if (value === null || value === undefined || value === "") return 0;
   const n = typeof value === "number" ? value : Number(String(value).replace(/,/g, ""));
   if (!Number.isFinite(n)) throw new UnmappableError(`amount is not a number: ${String(value).slice(0, 20)}`);
-  return Math.round(n * 100);
+  const paise = Math.round(n * 100);
+  if (!Number.isSafeInteger(paise)) throw new UnmappableError(`amount out of range: ${String(value).slice(0, 20)}`);
+  return paise;
 }
 
 /**

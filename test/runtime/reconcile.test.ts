@@ -6,7 +6,7 @@ import { ensureWebhookSubscriptions, reconcileShopifyOrders, SUBSCRIBED_TOPICS }
 import { indianOrder, shopifyRequest, uniqueId } from "../helpers/shopify";
 import { count, waitProcessed } from "../helpers/runtime";
 
-const shopEnv = { ...env, SHOPIFY_SHOP_DOMAIN: "vanaspati.myshopify.com", SHOPIFY_ADMIN_TOKEN: "shpat_test", SHOPIFY_API_VERSION: "2026-07" } as Env;
+const shopEnv = { ...env, SHOPIFY_SHOP_DOMAIN: "vanaspati.myshopify.com", SHOPIFY_ADMIN_TOKEN: "shpat_test", SHOPIFY_API_VERSION: "2026-07" } as unknown as Env;
 const GRAPHQL_URL = "https://vanaspati.myshopify.com/admin/api/2026-07/graphql.json";
 
 /** The same order as Admin GraphQL returns it. */

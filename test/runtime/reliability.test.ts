@@ -81,7 +81,7 @@ describe("nothing lost, nothing doubled", () => {
     await handleIngestBatch(batch, faultyEnv(() => poison));
     const result = await getQueueResult(batch, ctx);
     expect(result.explicitAcks).toEqual([batch.messages[0]!.id, batch.messages[2]!.id]);
-    expect(result.retryMessages.map((m) => m.msgId)).toEqual([batch.messages[1]!.id]);
+    expect(result.retryMessages.map((m: { msgId: string }) => m.msgId)).toEqual([batch.messages[1]!.id]);
     expect(retry).toHaveBeenCalledWith({ delaySeconds: 5 });
 
     // The redelivery carries only message k; after the outage it succeeds, and every effect happened once.
@@ -198,7 +198,7 @@ describe("nothing lost, nothing doubled", () => {
 
 describe("no one in who doesn't belong", () => {
   it("rate-limits a client past its per-minute allowance with 429 and stores nothing", async () => {
-    const limited = { ...env, WEBHOOK_RATE_LIMIT_PER_MINUTE: "5" } as Env;
+    const limited = { ...env, WEBHOOK_RATE_LIMIT_PER_MINUTE: "5" } as unknown as Env;
     const ip = `203.0.113.${uniqueId() % 250}`;
     const statuses: number[] = [];
     const ids: number[] = [];

@@ -1,6 +1,6 @@
 /** Which pure mapper understands which source. */
-import type { CanonicalBatch } from "../model";
-import { UnmappableError } from "../model";
+import type { z } from "zod";
+import { Customer, InventoryRecord, Message, Order, OrderReturn, Product, PurchaseOrder, ShipmentEvent, SupportTicket, UnmappableError, type CanonicalBatch } from "../model";
 import { mapShopifyWebhook } from "./shopify";
 import { mapShiprocketWebhook } from "./shiprocket";
 import { mapDelhiveryScanPush } from "./delhivery";
@@ -17,8 +17,39 @@ const MAPPERS: Record<string, Mapper> = {
   unicommerce: mapUnicommerceWebhook,
 };
 
+/**
+ * The mapper for a source, with its output checked against the canonical schemas: a payload that
+ * would produce an invalid record is refused as a whole (a dead letter), never half-written.
+ */
 export function mapperFor(source: string): Mapper {
   const mapper = MAPPERS[source];
   if (!mapper) throw new UnmappableError(`no mapper for source ${source}`);
-  return mapper;
+  return (topic, payload) => checked(source, topic, mapper(topic, payload));
+}
+
+export const MAPPED_SOURCES: readonly string[] = Object.keys(MAPPERS);
+
+const SCHEMAS: { [K in keyof CanonicalBatch]?: z.ZodType } = {
+  orders: Order,
+  customers: Customer,
+  products: Product,
+  inventory: InventoryRecord,
+  shipmentEvents: ShipmentEvent,
+  tickets: SupportTicket,
+  messages: Message,
+  returns: OrderReturn,
+  purchaseOrders: PurchaseOrder,
+};
+
+function checked(source: string, topic: string, batch: CanonicalBatch): CanonicalBatch {
+  for (const [key, schema] of Object.entries(SCHEMAS) as [keyof CanonicalBatch, z.ZodType][]) {
+    for (const record of batch[key] as unknown[]) {
+      const result = schema.safeParse(record);
+      if (!result.success) {
+        const issue = result.error.issues[0];
+        throw new UnmappableError(`${source} ${topic}: ${String(key)}.${issue?.path.join(".")}: ${issue?.message}`);
+      }
+    }
+  }
+  return batch;
 }

@@ -5,6 +5,7 @@ import { parseJsonKeepingBigIds } from "../../lib/json";
 import { insertRawEvent, markQueued, recordDeadLetter } from "../../db/raw-events";
 import type { CanonicalBatch } from "../../canonical/model";
 import { UnmappableError } from "../../canonical/model";
+import { mapperFor } from "../../canonical/mappers";
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
@@ -48,8 +49,8 @@ export interface VerifiedWebhook {
   topic: string;
   triggeredAt: number | null;
   body: Uint8Array;
-  /** The source's pure mapper, run here only to reject what can never be mapped (400 + dead letter). */
-  map: (topic: string, payload: unknown) => CanonicalBatch;
+  /** @deprecated the source's registered mapper (mapperFor) is used; kept so existing routes compile. */
+  map?: (topic: string, payload: unknown) => CanonicalBatch;
 }
 
 /**
@@ -66,7 +67,9 @@ export async function acceptWebhook(env: Env, hook: VerifiedWebhook, now = Date.
     throw new HttpError(400, "malformed JSON");
   }
   try {
-    hook.map(hook.topic, payload);
+    // Run here only to refuse what can never be mapped (400 + dead letter) while the sender is
+    // still on the line; the consumer maps it again from the stored body.
+    mapperFor(hook.source)(hook.topic, payload);
   } catch (err) {
     if (!(err instanceof UnmappableError)) throw err;
     await recordDeadLetter(env.DB, { source: hook.source, topic: hook.topic, reason: err.message, body: text, receivedAt: now, deliveryId: hook.deliveryId });

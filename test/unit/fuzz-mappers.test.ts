@@ -1,0 +1,97 @@
+/**
+ * Property-based fuzzing of every mapper: thousands of generated and mutated payloads either map
+ * to records that satisfy the canonical schemas, or are refused with UnmappableError. Nothing else.
+ */
+import fc from "fast-check";
+import { readdirSync, readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { mapperFor } from "../../src/canonical/mappers";
+import { SHOPIFY_TOPICS } from "../../src/canonical/mappers/shopify";
+import { Customer, InventoryRecord, Message, Order, OrderReturn, Product, PurchaseOrder, ShipmentEvent, SupportTicket, UnmappableError, type CanonicalBatch } from "../../src/canonical/model";
+import { parseJsonKeepingBigIds } from "../../src/lib/json";
+
+const fixtures = (dir: string) =>
+  readdirSync(dir)
+    .filter((f) => f.endsWith(".json"))
+    .map((f) => parseJsonKeepingBigIds(readFileSync(`${dir}/${f}`, "utf8")));
+
+/** Each source with the topics its route passes and the payloads it must understand. */
+export const FUZZ_SOURCES: { source: string; topics: readonly string[]; seeds: unknown[] }[] = [
+  { source: "shopify", topics: SHOPIFY_TOPICS, seeds: [...fixtures("test/fixtures/vendor/shopify"), ...fixtures("test/fixtures/shopify")] },
+];
+
+function validBatch(batch: CanonicalBatch): void {
+  for (const o of batch.orders) Order.parse(o);
+  for (const c of batch.customers) Customer.parse(c);
+  for (const p of batch.products) Product.parse(p);
+  for (const r of batch.inventory) InventoryRecord.parse(r);
+  for (const e of batch.shipmentEvents) ShipmentEvent.parse(e);
+  for (const t of batch.tickets) SupportTicket.parse(t);
+  for (const m of batch.messages) Message.parse(m);
+  for (const r of batch.returns) OrderReturn.parse(r);
+  for (const p of batch.purchaseOrders) PurchaseOrder.parse(p);
+}
+
+/** Maps and checks: the only acceptable failure is a clear UnmappableError. */
+function mapsOrRefuses(source: string, topic: string, payload: unknown): void {
+  let batch: CanonicalBatch;
+  try {
+    batch = mapperFor(source)(topic, payload);
+  } catch (err) {
+    if (err instanceof UnmappableError && err.message.length > 0) return;
+    throw new Error(`${source} ${topic} threw ${String(err)} for ${JSON.stringify(payload).slice(0, 300)}`);
+  }
+  validBatch(batch);
+}
+
+/** A random edit somewhere in a JSON tree: delete a key, or replace a value with another type. */
+const mutation = fc.record({ path: fc.array(fc.nat(), { minLength: 1, maxLength: 6 }), op: fc.constantFrom("delete", "replace"), value: fc.jsonValue({ maxDepth: 2 }) });
+
+function mutate(value: unknown, path: number[], op: string, replacement: unknown): unknown {
+  if (value === null || typeof value !== "object") return replacement;
+  const clone: any = Array.isArray(value) ? [...value] : { ...value };
+  const keys = Object.keys(clone);
+  if (keys.length === 0) return replacement;
+  const key = keys[path[0]! % keys.length]!;
+  if (path.length === 1) {
+    if (op === "delete") Array.isArray(clone) ? clone.splice(Number(key), 1) : delete clone[key];
+    else clone[key] = replacement;
+  } else {
+    clone[key] = mutate(clone[key], path.slice(1), op, replacement);
+  }
+  return clone;
+}
+
+describe.each(FUZZ_SOURCES)("fuzzing the $source mapper", ({ source, topics, seeds }) => {
+  it("maps or refuses 2,000 mutated vendor payloads", () => {
+    fc.assert(
+      fc.property(fc.nat(), fc.nat(), fc.array(mutation, { minLength: 1, maxLength: 4 }), (s, t, edits) => {
+        let payload = seeds[s % seeds.length];
+        for (const e of edits) payload = mutate(payload, e.path, e.op, e.value);
+        mapsOrRefuses(source, topics[t % topics.length]!, payload);
+      }),
+      { numRuns: 2000, seed: 20261128 },
+    );
+  });
+
+  it("maps or refuses 1,000 arbitrary JSON values", () => {
+    fc.assert(
+      fc.property(fc.nat(), fc.jsonValue(), (t, payload) => mapsOrRefuses(source, topics[t % topics.length]!, payload)),
+      { numRuns: 1000, seed: 20261128 },
+    );
+  });
+
+  it("maps every unmutated seed payload for at least one topic", () => {
+    for (const seed of seeds) {
+      const mapped = topics.some((topic) => {
+        try {
+          validBatch(mapperFor(source)(topic, seed));
+          return true;
+        } catch {
+          return false;
+        }
+      });
+      expect(mapped).toBe(true);
+    }
+  });
+});
