@@ -59,6 +59,11 @@ export interface JourneyEvent {
   target: JourneyState | null;
   /** Scan details kept for the read model and timers. */
   scan?: { awb: string; carrier: string; status: ShipmentStatus; location: string | null; eta: number | null } | null;
+  /**
+   * A scan of a parcel travelling back to the warehouse. Before delivery that is an RTO; after
+   * delivery it is the customer's return. The fold decides which, from the journey so far.
+   */
+  returnLeg?: boolean;
 }
 
 export interface Transition {
@@ -121,14 +126,22 @@ export function foldJourney(events: readonly JourneyEvent[], initial: JourneySta
       }
       if (e.scan.status === "lost") s.lost = true;
     }
-    if (e.target === null || e.target === s.state || !canMove(s.state, e.target)) continue;
-    if (e.target === "failed_attempt") s.failedAttempts += 1;
-    if (e.target === "delivered") s.deliveredAt = e.at;
-    s.history.push({ from: s.state, to: e.target, at: e.at, source: e.source, eventId: e.id });
-    s.state = e.target;
+    const target = e.returnLeg ? returnLegTarget(s, e.scan?.status ?? null) : e.target;
+    if (target === null || target === s.state || !canMove(s.state, target)) continue;
+    if (target === "failed_attempt") s.failedAttempts += 1;
+    if (target === "delivered") s.deliveredAt = e.at;
+    s.history.push({ from: s.state, to: target, at: e.at, source: e.source, eventId: e.id });
+    s.state = target;
     s.stateAt = e.at;
   }
   return s;
+}
+
+function returnLegTarget(s: JourneySnapshot, status: ShipmentStatus | null): JourneyState | null {
+  if (status === "cancelled" || status === "lost") return null;
+  const arrived = status === "delivered" || status === "rto_delivered";
+  if (s.deliveredAt !== null) return arrived ? "returned" : "return_requested";
+  return arrived ? "rto_delivered" : "rto_initiated";
 }
 
 /** Canonical shipment status → the journey state it asks for (null: a fact that moves nothing). */

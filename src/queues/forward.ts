@@ -122,7 +122,8 @@ function scanEvent(id: string, e: AppliedBatch["shipmentEvents"][number]["event"
     id: `scan:${id}`,
     at: Date.parse(e.occurredAt),
     source: e.source,
-    target: e.isReturn ? (e.status === "delivered" ? "rto_delivered" : "rto_initiated") : journeyTargetForScan(e.status),
+    target: e.isReturn ? null : journeyTargetForScan(e.status),
+    returnLeg: e.isReturn,
     scan: { awb: e.awb, carrier: e.carrier, status: e.status, location: e.location, eta: e.eta === null ? null : Date.parse(e.eta) },
   };
 }

@@ -84,6 +84,18 @@ describe("foldJourney", () => {
     expect(ret.history.slice(-3).map((t) => t.to)).toEqual(["return_requested", "returned", "refunded"]);
   });
 
+  it("reads a return-leg scan as RTO before delivery and as the customer's return after it", () => {
+    const back = (id: string, hours: number, status: "in_transit" | "delivered"): JourneyEvent => ({
+      id, at: t0 + hours * H, source: "delhivery", target: null, returnLeg: true,
+      scan: { awb: "AWB-R", carrier: "delhivery", status, location: null, eta: null },
+    });
+    const rto = foldJourney([ev("o", 0, "confirmed"), ev("f", 10, "failed_attempt", true), back("r1", 30, "in_transit"), back("r2", 80, "delivered")]);
+    expect(rto.history.slice(-2).map((t) => t.to)).toEqual(["rto_initiated", "rto_delivered"]);
+    const ret = foldJourney([...realistic, back("p1", 100, "in_transit"), back("p2", 140, "delivered")]);
+    expect(ret.history.slice(-2).map((t) => t.to)).toEqual(["return_requested", "returned"]);
+    expect(ret.deliveredAt).toBe(t0 + 44 * H);
+  });
+
   it("cannot cancel an order already with the carrier", () => {
     const s = foldJourney([ev("o", 0, "confirmed"), ev("s", 5, "in_transit", true), ev("x", 6, "cancelled")]);
     expect(s.state).toBe("in_transit");
