@@ -15,9 +15,19 @@ const fixtures = (dir: string) =>
     .filter((f) => f.endsWith(".json"))
     .map((f) => parseJsonKeepingBigIds(readFileSync(`${dir}/${f}`, "utf8")));
 
+const file = (path: string) => parseJsonKeepingBigIds(readFileSync(path, "utf8"));
+
 /** Each source with the topics its route passes and the payloads it must understand. */
 export const FUZZ_SOURCES: { source: string; topics: readonly string[]; seeds: unknown[] }[] = [
   { source: "shopify", topics: SHOPIFY_TOPICS, seeds: [...fixtures("test/fixtures/vendor/shopify"), ...fixtures("test/fixtures/shopify")] },
+  { source: "shiprocket", topics: ["tracking"], seeds: [file("test/fixtures/vendor/shiprocket/tracking-webhook.json")] },
+  { source: "delhivery", topics: ["scan"], seeds: [file("test/fixtures/vendor/delhivery/scan-push.json")] },
+  {
+    source: "zoho-inventory",
+    topics: ["item@2026-11-20T06:00:00.000Z", "purchaseorder@2026-11-20T06:00:00.000Z", "unknown@2026-11-20T06:00:00.000Z"],
+    seeds: [...fixtures("test/fixtures/zoho-inventory"), file("test/fixtures/vendor/zoho-inventory/item-retrieve-response.json")],
+  },
+  { source: "unicommerce", topics: ["inventory_snapshot@2026-11-20T06:00:00.000Z"], seeds: [file("test/fixtures/vendor/unicommerce/inventory-snapshot-response.json"), file("test/fixtures/vendor/unicommerce/inventory-snapshot-response-fixture.json")] },
 ];
 
 function validBatch(batch: CanonicalBatch): void {
