@@ -2,6 +2,7 @@
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { api } from "./routes/api";
+import { helpdeskApi } from "./routes/api/helpdesk";
 import { webhooks } from "./routes/webhooks";
 import { HttpError } from "./lib/errors";
 import { logEvent } from "./lib/log";
@@ -10,6 +11,8 @@ export const app = new Hono<{ Bindings: Env }>();
 
 app.get("/health", (c) => c.json({ ok: true }));
 app.route("/webhooks", webhooks);
+// Before /api: the helpdesk widget's route has its own token, not the API bearer token.
+app.route("/api/helpdesk", helpdeskApi);
 app.route("/api", api);
 
 app.notFound((c) => c.json({ error: "not found" }, 404));

@@ -64,7 +64,24 @@ export async function getOrderByName(db: D1Database, name: string): Promise<Orde
   return r ? toOrder(r) : null;
 }
 
-export async function getCustomer(db: D1Database, id: string) {
+export interface CustomerRow {
+  id: string;
+  email: string | null;
+  phone: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  ordersCount: number | null;
+  totalSpent: number | null;
+  acceptsMarketing: boolean;
+  acceptsWhatsapp: boolean;
+  createdAt: string | null;
+  updatedAt: string | null;
+  redactedAt: string | null;
+  source: string;
+  sourceId: string;
+}
+
+export async function getCustomer(db: D1Database, id: string): Promise<CustomerRow | null> {
   const r = await db
     .prepare(
       `SELECT id, email, phone, first_name AS firstName, last_name AS lastName, orders_count AS ordersCount,
@@ -73,7 +90,7 @@ export async function getCustomer(db: D1Database, id: string) {
        FROM customers WHERE id = ?`,
     )
     .bind(id)
-    .first<Record<string, unknown> & { createdAt: number | null; updatedAt: number; redactedAt: number | null; acceptsMarketing: number; acceptsWhatsapp: number }>();
+    .first<Omit<CustomerRow, "acceptsMarketing" | "acceptsWhatsapp" | "createdAt" | "updatedAt" | "redactedAt"> & { createdAt: number | null; updatedAt: number; redactedAt: number | null; acceptsMarketing: number; acceptsWhatsapp: number }>();
   if (!r) return null;
   return {
     ...r,

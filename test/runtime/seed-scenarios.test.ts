@@ -29,7 +29,7 @@ async function decisionsFor(type: string, subject: string) {
   return (await (await api(`/api/decisions?type=${type}&subject=${encodeURIComponent(subject)}`)).json<{ decisions: any[] }>()).decisions;
 }
 
-function customerOrder(opts: { customerId: number; phone: string; email: string; totalSpent: string; createdAt: number; lineItems?: Parameters<typeof indianOrder>[0]["lineItems"] }) {
+function customerOrder(opts: { customerId: number; phone: string; email: string; totalSpent: string; createdAt: number; lineItems?: NonNullable<Parameters<typeof indianOrder>[0]>["lineItems"] }) {
   const at = new Date(opts.createdAt).toISOString();
   const o = indianOrder({ cod: false, customerId: opts.customerId, phone: opts.phone, email: opts.email, createdAt: at, updatedAt: at, lineItems: opts.lineItems }) as Record<string, any>;
   o.customer.total_spent = opts.totalSpent;

@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import { requireApiToken } from "./auth";
 import { deadLettersApi } from "./dead-letters";
 import { decisionsApi } from "./decisions";
+import { insightsApi } from "./insights";
 import { ordersApi } from "./orders";
 import { skusApi } from "./skus";
 
@@ -11,5 +12,6 @@ export const api = new Hono<{ Bindings: Env }>();
 api.use("*", requireApiToken);
 api.route("/", ordersApi);
 api.route("/", decisionsApi);
+api.route("/", insightsApi);
 api.route("/dead-letters", deadLettersApi);
 api.route("/skus", skusApi);

@@ -1,0 +1,54 @@
+/** GET /api/customers/:id, /api/routes and /api/kpis: the models' outputs and the morning's numbers. */
+import { Hono } from "hono";
+import { getCustomer } from "../../db/orders-read";
+import { loadKpis } from "../../db/kpis";
+import { HttpError } from "../../lib/errors";
+import { routeFromRow } from "../../engine/load";
+
+export const insightsApi = new Hono<{ Bindings: Env }>();
+
+const iso = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
+
+insightsApi.get("/customers/:id", async (c) => {
+  const id = c.req.param("id");
+  const customer = await getCustomer(c.env.DB, id);
+  if (!customer) throw new HttpError(404, "customer not found");
+  const m = await c.env.DB.prepare(
+    `SELECT ltv, tier, orders_count AS ordersCount, last_order_at AS lastOrderAt, interval_days_milli AS intervalMilli, category_intervals AS categoryIntervals,
+            predicted_next_order_at AS predictedNextOrderAt, churn_risk_milli AS churnRiskMilli, computed_at AS computedAt FROM customer_models WHERE customer_id = ?`,
+  )
+    .bind(id)
+    .first<{ ltv: number; tier: string; ordersCount: number; lastOrderAt: number | null; intervalMilli: number | null; categoryIntervals: string; predictedNextOrderAt: number | null; churnRiskMilli: number | null; computedAt: number }>();
+  const { results: orders } = await c.env.DB.prepare(`SELECT id, name, total_price AS totalPrice, created_at AS createdAt FROM orders WHERE customer_id = ? ORDER BY created_at DESC LIMIT 50`)
+    .bind(id)
+    .all<{ id: string; name: string; totalPrice: number; createdAt: number }>();
+  return c.json({
+    customer,
+    // Before the hourly model has run, LTV is Shopify's own lifetime figure.
+    ltv: m?.ltv ?? customer.totalSpent ?? 0,
+    tier: m?.tier ?? null,
+    ordersCount: m?.ordersCount ?? customer.ordersCount,
+    intervalDays: m?.intervalMilli == null ? null : m.intervalMilli / 1000,
+    categoryIntervals: m ? JSON.parse(m.categoryIntervals) : {},
+    predictedNextOrderAt: iso(m?.predictedNextOrderAt),
+    churnRisk: m?.churnRiskMilli == null ? null : m.churnRiskMilli / 1000,
+    modelComputedAt: iso(m?.computedAt),
+    orders: orders.map((o) => ({ ...o, createdAt: iso(o.createdAt) })),
+  });
+});
+
+insightsApi.get("/routes", async (c) => {
+  const { results } = await c.env.DB.prepare(
+    `SELECT carrier, origin, destination, shipments, delay_rate_milli AS d, rto_rate_milli AS r, baseline_delay_rate_milli AS bd,
+            baseline_rto_rate_milli AS br, median_transit_hours AS mt, trend, computed_at AS computedAt
+     FROM route_stats ORDER BY (delay_rate_milli - baseline_delay_rate_milli) DESC, shipments DESC LIMIT 500`,
+  ).all<Record<string, unknown> & { computedAt: number }>();
+  return c.json({
+    routes: results.map((r) => {
+      const s = routeFromRow(r);
+      return { carrier: s.carrier, origin: s.origin, destination: s.destination, shipments: s.shipments, delayRate: s.delayRate, baselineDelayRate: s.baselineDelayRate, rtoRate: s.rtoRate, baselineRtoRate: s.baselineRtoRate, medianTransitHours: s.medianTransitHours, trend: s.trend, computedAt: iso(r.computedAt) };
+    }),
+  });
+});
+
+insightsApi.get("/kpis", async (c) => c.json(await loadKpis(c.env.DB, Date.now())));
