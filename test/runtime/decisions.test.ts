@@ -95,3 +95,23 @@ describe("decisions API", () => {
     expect((await api("/api/decisions?since=yesterday")).status).toBe(400);
   });
 });
+
+describe("backtest", () => {
+  it("replays a period in shadow: a 33 h silence fires under a 30 h candidate threshold, not under 36 h", async () => {
+    const { postShiprocket, shiprocketTracking } = await import("../helpers/vendors");
+    const id = uniqueId();
+    const start = Date.parse("2026-10-01T06:00:00Z");
+    const at = new Date(start).toISOString();
+    await postOrder(indianOrder({ id, cod: false, createdAt: at, updatedAt: at }));
+    await postShiprocket(shiprocketTracking(`SRB${id}`, String(id), [["picked_up", start + 3_600_000, "Bhiwandi_Hub (Maharashtra)"], ["in_transit", start + 5 * 3_600_000, "Nagpur_Hub"], ["delivered", start + 38 * 3_600_000, "Pune"]]));
+    const run = async (policy?: unknown) =>
+      (await api("/api/backtest", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ from: "2026-10-01T00:00:00Z", to: "2026-10-03T00:00:00Z", policy }) })).json<any>();
+    const out = await run({ delay_alert: { stallHours: 30 } });
+    expect(out.comparison.delay_alert).toEqual({ current: 0, candidate: 1 });
+    expect(out.report.samples.find((s: any) => s.type === "delay_alert").reasons[0]).toBe("no carrier scan for 33.0 h (threshold 30 h)");
+    // Shadow: nothing was recorded or queued by the replay.
+    expect(await count(`SELECT count(*) AS n FROM decisions WHERE type = 'delay_alert' AND subject_id = ?`, String(id))).toBe(0);
+    const bad = await api("/api/backtest", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ from: "2026-10-03", to: "2026-10-01" }) });
+    expect(bad.status).toBe(400);
+  });
+});

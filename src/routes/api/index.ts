@@ -2,6 +2,7 @@
 import { Hono } from "hono";
 import { requireApiToken } from "./auth";
 import { deadLettersApi } from "./dead-letters";
+import { backtestApi } from "./backtest";
 import { decisionsApi } from "./decisions";
 import { insightsApi } from "./insights";
 import { ordersApi } from "./orders";
@@ -13,5 +14,6 @@ api.use("*", requireApiToken);
 api.route("/", ordersApi);
 api.route("/", decisionsApi);
 api.route("/", insightsApi);
+api.route("/", backtestApi);
 api.route("/dead-letters", deadLettersApi);
 api.route("/skus", skusApi);

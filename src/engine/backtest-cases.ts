@@ -1,0 +1,133 @@
+/**
+ * Rebuilds, from the stored event log, the contexts each rule would have seen during a period,
+ * so a candidate policy can be replayed in shadow ("what if the stall threshold were 30 h?").
+ * Each case carries its own time; the rule is evaluated as of that time.
+ */
+import type { BacktestCase } from "../decisions/backtest";
+import type { JourneySnapshot, OrderSummary } from "../decisions/context";
+import type { Policy } from "../decisions/policy";
+import { hasOpenTicket, loadCustomer, loadOrderSummary, originOf, routeFromRow, ticketSummary, trackingUrl } from "./load";
+import { loadSkuSupply } from "./stock";
+
+const MAX_PER_TYPE = 2000;
+
+function journeyAt(base: Partial<JourneySnapshot> & Pick<JourneySnapshot, "state" | "stateAt">): JourneySnapshot {
+  return {
+    lastScanAt: null,
+    lastScanLocation: null,
+    awb: null,
+    carrier: null,
+    origin: null,
+    eta: null,
+    failedAttempts: 0,
+    trackingUrl: null,
+    deliveredAt: null,
+    ...base,
+  };
+}
+
+export async function buildBacktestCases(db: D1Database, from: number, to: number, policy: Policy): Promise<BacktestCase[]> {
+  const cases: BacktestCase[] = [];
+  const orders = new Map<string, OrderSummary | null>();
+  const order = async (id: string) => {
+    if (!orders.has(id)) orders.set(id, await loadOrderSummary(db, id));
+    return orders.get(id) ?? null;
+  };
+
+  // Carrier scans in the period, per parcel in time order: silences, failed attempts, deliveries.
+  const { results: scans } = await db
+    .prepare(
+      `SELECT order_id AS orderId, awb, carrier, status, location, occurred_at AS at, eta FROM shipment_events
+       WHERE order_id IS NOT NULL AND carrier != 'shopify' AND is_return = 0 AND occurred_at BETWEEN ? AND ? ORDER BY awb, occurred_at LIMIT 20000`,
+    )
+    .bind(from, to)
+    .all<{ orderId: string; awb: string; carrier: string; status: string; location: string | null; at: number; eta: number | null }>();
+  let delay = 0;
+  let ndr = 0;
+  let delivered = 0;
+  for (let i = 0; i < scans.length; i++) {
+    const s = scans[i]!;
+    const next = scans[i + 1]?.awb === s.awb ? scans[i + 1]! : null;
+    const o = await order(s.orderId);
+    if (!o) continue;
+    const base = { awb: s.awb, carrier: s.carrier, lastScanAt: s.at, lastScanLocation: s.location, eta: s.eta, origin: originOf(scans.find((x) => x.awb === s.awb)?.location ?? null), trackingUrl: trackingUrl(s.carrier, s.awb) };
+    if (["picked_up", "in_transit", "out_for_delivery"].includes(s.status) && delay < MAX_PER_TYPE) {
+      // The silence after this scan lasted until the next scan (or the end of the period).
+      const state = s.status === "picked_up" ? "shipped" : (s.status as "in_transit" | "out_for_delivery");
+      cases.push({ type: "delay_alert", at: next?.at ?? to, context: { order: o, journey: journeyAt({ ...base, state, stateAt: s.at }), customer: await loadCustomer(db, o.customerId, policy), route: null } });
+      delay++;
+    }
+    if ((s.status === "failed_attempt" || s.status === "ndr") && ndr < MAX_PER_TYPE) {
+      cases.push({ type: "ndr_followup", at: s.at, context: { order: o, journey: journeyAt({ ...base, state: "failed_attempt", stateAt: s.at, failedAttempts: 1 }), reply: null } });
+      ndr++;
+    }
+    if (s.status === "delivered" && delivered < MAX_PER_TYPE) {
+      const journey = journeyAt({ ...base, state: "delivered", stateAt: s.at, deliveredAt: s.at });
+      const customer = await loadCustomer(db, o.customerId, policy);
+      const stepsDone: string[] = [];
+      for (const step of policy.post_delivery.steps) {
+        const at = s.at + step.delayHours * 3_600_000;
+        if (at > to) break;
+        cases.push({ type: "post_delivery", at, context: { order: o, journey, customer, openTicket: false, openReturn: false, stepsDone: [...stepsDone] } });
+        stepsDone.push(step.name);
+      }
+      cases.push({ type: "status_notification", at: s.at, context: { order: o, status: "delivered", eventAt: s.at, journey } });
+      delivered++;
+    }
+  }
+
+  // COD orders placed in the period.
+  const { results: cod } = await db.prepare(`SELECT id, created_at AS at FROM orders WHERE payment_method = 'cod' AND created_at BETWEEN ? AND ? LIMIT ?`).bind(from, to, MAX_PER_TYPE).all<{ id: string; at: number }>();
+  for (const r of cod) {
+    const o = await order(r.id);
+    if (o) cases.push({ type: "cod_confirmation", at: r.at, context: { order: o, state: "placed", destinationRtoRate: null, confirmationRequestedAt: null, reply: null } });
+  }
+
+  // Tickets opened in the period, as of their SLA deadline (or first response, whichever came first).
+  const { results: tickets } = await db
+    .prepare(
+      `SELECT helpdesk, ticket_id AS ticketId, category, status, subject, created_at AS createdAt, first_response_at AS firstResponseAt,
+              order_id AS orderId, customer_id AS customerId FROM tickets WHERE created_at BETWEEN ? AND ? LIMIT ?`,
+    )
+    .bind(from, to, MAX_PER_TYPE)
+    .all<Record<string, unknown>>();
+  for (const t of tickets) {
+    const ticket = ticketSummary({ ...t, status: "open" });
+    const o = t.orderId ? await order(String(t.orderId)) : null;
+    const customer = await loadCustomer(db, (t.customerId as string | null) ?? o?.customerId ?? null, policy);
+    const deadline = ticket.createdAt + policy.support_escalation.noResponseHours * 3_600_000;
+    const at = Math.min(ticket.firstResponseAt ?? deadline, deadline, to);
+    cases.push({ type: "support_escalation", at, context: { ticket, customer, order: o, journey: null, scans: [] } });
+    if (ticket.category === "wismo") cases.push({ type: "wismo_autoreply", at: ticket.createdAt, context: { ticket: { ...ticket, firstResponseAt: null }, order: o, journey: null } });
+  }
+
+  // Returns and refunds in the period.
+  const { results: returns } = await db
+    .prepare(`SELECT order_id AS orderId, kind, refund_id AS refundId, amount, restock, line_items AS lineItems, occurred_at AS at FROM order_returns WHERE occurred_at BETWEEN ? AND ? LIMIT ?`)
+    .bind(from, to, MAX_PER_TYPE)
+    .all<{ orderId: string; kind: "return_requested" | "returned" | "refunded"; refundId: string | null; amount: number; restock: number; lineItems: string; at: number }>();
+  for (const r of returns) {
+    const o = await order(r.orderId);
+    if (!o) continue;
+    cases.push({
+      type: "return_processing",
+      at: r.at,
+      context: { order: o, customer: await loadCustomer(db, o.customerId, policy), event: { kind: r.kind, refundId: r.refundId, amount: r.amount, restock: Boolean(r.restock), lineItems: JSON.parse(r.lineItems), occurredAt: r.at } },
+    });
+  }
+
+  // Stock, routes and customers as they stand at the end of the period.
+  const { results: skus } = await db.prepare(`SELECT sku FROM sku_stock LIMIT ?`).bind(MAX_PER_TYPE).all<{ sku: string }>();
+  for (const { sku } of skus) {
+    const supply = await loadSkuSupply(db, sku, policy);
+    if (supply) cases.push({ type: "inventory_reorder", at: to, context: { sku: supply } });
+  }
+  const { results: routes } = await db.prepare(`SELECT carrier, origin, destination, shipments, delay_rate_milli AS d, rto_rate_milli AS r, baseline_delay_rate_milli AS bd, baseline_rto_rate_milli AS br, median_transit_hours AS mt, trend FROM route_stats`).all<Record<string, unknown>>();
+  if (routes.length) cases.push({ type: "carrier_route_alert", at: to, context: { routes: routes.map(routeFromRow) } });
+  const { results: customers } = await db.prepare(`SELECT customer_id AS id FROM customer_models WHERE orders_count >= 2 LIMIT ?`).bind(MAX_PER_TYPE).all<{ id: string }>();
+  for (const { id } of customers) {
+    const customer = await loadCustomer(db, id, policy);
+    if (customer) cases.push({ type: "churn_intervention", at: to, context: { customer, openTicket: await hasOpenTicket(db, id, null) } });
+  }
+  return cases;
+}

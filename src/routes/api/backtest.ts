@@ -1,0 +1,36 @@
+/** POST /api/backtest: replay a period's stored events through the current or a candidate policy, in shadow. */
+import { Hono } from "hono";
+import { z } from "zod";
+import { loadPolicy } from "../../db/policies";
+import { backtest, compareBacktest } from "../../decisions/backtest";
+import { parsePolicy } from "../../decisions/policy";
+import { buildBacktestCases } from "../../engine/backtest-cases";
+import { HttpError } from "../../lib/errors";
+
+export const backtestApi = new Hono<{ Bindings: Env }>();
+
+const Body = z.object({ from: z.string(), to: z.string(), policy: z.unknown().optional() }).strict();
+
+backtestApi.post("/backtest", async (c) => {
+  let raw: unknown;
+  try {
+    raw = await c.req.json();
+  } catch {
+    throw new HttpError(400, "body must be JSON");
+  }
+  const parsed = Body.safeParse(raw);
+  if (!parsed.success) throw new HttpError(400, parsed.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; "));
+  const from = Date.parse(parsed.data.from);
+  const to = Date.parse(parsed.data.to);
+  if (!Number.isFinite(from) || !Number.isFinite(to) || from >= to) throw new HttpError(400, "from and to must be ISO-8601 times with from < to");
+  const current = await loadPolicy(c.env.DB);
+  let candidate = current.policy;
+  if (parsed.data.policy !== undefined) {
+    const p = parsePolicy(parsed.data.policy, current.policy);
+    if (!p.ok) return c.json({ error: "invalid candidate policy", issues: p.issues.map((i) => ({ path: i.path.join("."), message: i.message })) }, 400);
+    candidate = p.policy;
+  }
+  const cases = await buildBacktestCases(c.env.DB, from, to, candidate);
+  const report = backtest(cases, candidate);
+  return c.json({ policyVersion: current.version, candidate: parsed.data.policy !== undefined, report, comparison: compareBacktest(cases, current.policy, candidate) });
+});
