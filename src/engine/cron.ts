@@ -14,6 +14,7 @@ import { runBatches } from "../db/bulk";
 import { commitDrafts } from "./commit";
 import { hasOpenReturn, hasOpenTicket, loadCustomer, loadJourney, loadOrderSummary, loadScans, originOf, ticketSummary } from "./load";
 import { requeueDueActions } from "../db/actions";
+import { pullQuietParcels } from "./carrier-pull";
 import { ensureWebhookSubscriptions, reconcileShopifyOrders } from "./reconcile";
 import { decideStockForSkus } from "./stock";
 
@@ -28,8 +29,8 @@ export async function runCron(env: Env, cron: string, now: number): Promise<void
     await sweepTickets(env, stored, now);
     await requeueDueActions(env, now);
     await reconcileShopifyOrders(env, now);
-  }
-  else if (cron === CRON_HOURLY) {
+  } else if (cron === CRON_HOURLY) {
+    await pullQuietParcels(env, now);
     await refreshRouteStats(env, stored, now);
     await refreshCustomerModels(env.DB, stored, now);
   } else if (cron === CRON_DAILY) {

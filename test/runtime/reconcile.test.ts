@@ -97,3 +97,41 @@ describe("webhook subscription health", () => {
     expect(created).toEqual(["ORDERS_UPDATED", "FULFILLMENTS_UPDATE"]);
   });
 });
+
+describe("carrier reconciliation", () => {
+  it("pulls a quiet parcel from Shiprocket's tracking API and ingests the scans the webhooks missed", async () => {
+    const { postShiprocket, shiprocketTracking, istStamp } = await import("../helpers/vendors");
+    const { pullQuietParcels } = await import("../../src/engine/carrier-pull");
+    const trackResponse = (await import("../fixtures/vendor/shiprocket/track-awb-response.json")).default;
+    const id = uniqueId();
+    const awb = `SRP${id}`;
+    const at = new Date(Date.now() - 3 * 86_400_000).toISOString();
+    await SELF.fetch(await shopifyRequest({ topic: "orders/create", payload: indianOrder({ id, cod: false, createdAt: at, updatedAt: at }) })).then((r) => r.json<{ id: string }>()).then((r) => waitProcessed(r.id));
+    await postShiprocket(shiprocketTracking(awb, String(id), [["picked_up", Date.now() - 20 * 3_600_000, "Bhiwandi_Hub (Maharashtra)"], ["in_transit", Date.now() - 13 * 3_600_000, "Nagpur_Hub (Maharashtra)"]]));
+
+    // The carrier's own record: out for delivery and delivered, never pushed to us.
+    const response = structuredClone(trackResponse) as any;
+    response.tracking_data.shipment_track[0].awb_code = awb;
+    response.tracking_data.shipment_track[0].delivered_date = istStamp(Date.now() - 2 * 3_600_000);
+    response.tracking_data.shipment_track_activities = [
+      { date: istStamp(Date.now() - 2 * 3_600_000), status: "DLVD", activity: "Delivered", location: "Indiranagar, Bengaluru", "sr-status": "7", "sr-status-label": "DELIVERED" },
+      { date: istStamp(Date.now() - 5 * 3_600_000), status: "OFD", activity: "Out for Delivery", location: "Indiranagar, Bengaluru", "sr-status": "17", "sr-status-label": "OUT FOR DELIVERY" },
+    ];
+    const requested: string[] = [];
+    vi.spyOn(globalThis, "fetch").mockImplementation(async (input) => {
+      const req = input instanceof Request ? input : new Request(String(input));
+      if (!req.url.startsWith("https://apiv2.shiprocket.in/v1/external/courier/track/awb/")) throw new Error(`unexpected request to ${req.url}`);
+      expect(req.headers.get("authorization")).toBe("Bearer sr-test-token");
+      requested.push(decodeURIComponent(req.url.split("/").pop()!));
+      return Response.json(response);
+    });
+    const result = await pullQuietParcels({ ...env, SHIPROCKET_API_TOKEN: "sr-test-token" } as unknown as Env, Date.now());
+    expect(requested).toContain(awb);
+    expect(result.pulled).toBeGreaterThanOrEqual(1);
+    vi.restoreAllMocks();
+    await vi.waitFor(async () => {
+      const row = await env.DB.prepare(`SELECT state FROM journeys WHERE order_id = ?`).bind(String(id)).first<{ state: string }>();
+      expect(row?.state).toBe("delivered");
+    }, { timeout: 5000 });
+  });
+});

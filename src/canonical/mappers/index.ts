@@ -2,17 +2,20 @@
 import type { z } from "zod";
 import { Customer, InventoryRecord, Message, Order, OrderReturn, Product, PurchaseOrder, ShipmentEvent, SupportTicket, UnmappableError, type CanonicalBatch } from "../model";
 import { mapShopifyWebhook } from "./shopify";
-import { mapShiprocketWebhook } from "./shiprocket";
-import { mapDelhiveryScanPush } from "./delhivery";
+import { mapShiprocketTracking, mapShiprocketWebhook } from "./shiprocket";
+import { mapDelhiveryScanPush, mapDelhiveryTracking } from "./delhivery";
 import { mapZohoInventoryWebhook } from "./zoho-inventory";
 import { mapUnicommerceWebhook } from "./unicommerce";
 
 export type Mapper = (topic: string, payload: unknown) => CanonicalBatch;
 
+export const TRACK_PULL = "track_pull";
+
 const MAPPERS: Record<string, Mapper> = {
   shopify: mapShopifyWebhook,
-  shiprocket: mapShiprocketWebhook,
-  delhivery: mapDelhiveryScanPush,
+  // Topic `track_pull`: a tracking API response fetched by reconciliation, not a pushed webhook.
+  shiprocket: (topic, payload) => (topic === TRACK_PULL ? mapShiprocketTracking(payload) : mapShiprocketWebhook(topic, payload)),
+  delhivery: (topic, payload) => (topic === TRACK_PULL ? mapDelhiveryTracking(payload) : mapDelhiveryScanPush(topic, payload)),
   "zoho-inventory": mapZohoInventoryWebhook,
   unicommerce: mapUnicommerceWebhook,
 };
