@@ -2,6 +2,7 @@
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { api } from "./routes/api";
+import { dashboard } from "./routes/dashboard";
 import { helpdeskApi } from "./routes/api/helpdesk";
 import { webhooks } from "./routes/webhooks";
 import { HttpError } from "./lib/errors";
@@ -14,6 +15,7 @@ app.route("/webhooks", webhooks);
 // Before /api: the helpdesk widget's route has its own token, not the API bearer token.
 app.route("/api/helpdesk", helpdeskApi);
 app.route("/api", api);
+app.route("/", dashboard);
 
 app.notFound((c) => c.json({ error: "not found" }, 404));
 
