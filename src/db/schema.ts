@@ -1,4 +1,5 @@
 /** D1 schema (drizzle). Times are epoch ms; money is paise; every canonical row names its source. */
+import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 /** Every accepted webhook, exactly as received: the system's own source of truth. */
@@ -140,7 +141,12 @@ export const inventoryRecords = sqliteTable(
     updatedAt: integer("updated_at").notNull(),
     sourceId: text("source_id").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.source, t.sku, t.locationId] }), index("inventory_item").on(t.inventoryItemId)],
+  (t) => [
+    primaryKey({ columns: [t.source, t.sku, t.locationId] }),
+    index("inventory_item").on(t.inventoryItemId),
+    // The SKU page lists every source and location of one SKU.
+    index("inventory_records_sku").on(t.sku),
+  ],
 );
 
 export const purchaseOrders = sqliteTable("purchase_orders", {
@@ -173,7 +179,12 @@ export const shipmentEvents = sqliteTable(
     sourceId: text("source_id").notNull(),
     receivedAt: integer("received_at").notNull(),
   },
-  (t) => [index("shipment_events_awb").on(t.awb, t.occurredAt), index("shipment_events_order").on(t.orderId, t.occurredAt)],
+  (t) => [
+    index("shipment_events_awb").on(t.awb, t.occurredAt),
+    index("shipment_events_order").on(t.orderId, t.occurredAt),
+    // Covers the 7-day NDR/RTO rates on the dashboard: a range read of one week, never the whole history.
+    index("shipment_events_recent").on(t.occurredAt, t.carrier, t.status, t.awb, t.isReturn),
+  ],
 );
 
 /** Identity links: any key a system uses for an order (AWB, channel order id, name) → Shopify order id. */
@@ -276,7 +287,12 @@ export const journeys = sqliteTable(
     codPending: integer("cod_pending", { mode: "boolean" }).notNull().default(false),
     updatedAt: integer("updated_at").notNull(),
   },
-  (t) => [index("journeys_state").on(t.state, t.updatedAt), index("journeys_stalled").on(t.stalled)],
+  (t) => [
+    index("journeys_state").on(t.state, t.updatedAt),
+    index("journeys_stalled").on(t.stalled),
+    // Orders at risk on the dashboard: only the flagged few of many thousands, newest first.
+    index("journeys_at_risk").on(t.updatedAt).where(sql`stalled = 1 OR failed_attempts > 0 OR cod_pending = 1`),
+  ],
 );
 
 /** Read model of each SkuStock object. */
@@ -321,6 +337,8 @@ export const decisions = sqliteTable(
     index("decisions_subject").on(t.subjectType, t.subjectId),
     index("decisions_type_created").on(t.type, t.createdAt),
     index("decisions_created").on(t.createdAt),
+    // "Was this ticket auto-answered?" is asked per WISMO ticket by the KPIs: (type, subject) finds it at once.
+    index("decisions_type_subject").on(t.type, t.subjectId),
   ],
 );
 
