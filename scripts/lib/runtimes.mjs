@@ -1,0 +1,135 @@
+/**
+ * The two runtimes the benchmark compares, each started on loopback with its own temp persistence
+ * and the webhook rate limit off (WEBHOOK_RATE_LIMIT_PER_MINUTE=0):
+ *  - wrangler dev (what npm start runs: a dev proxy in front of workerd)
+ *  - workerd driven directly through Miniflare's API, the worker bundled by esbuild.
+ * `consumers: false` leaves the queue consumers out, so an ingest run measures the webhook path
+ * alone and does not leave a backlog behind; end-to-end runs keep them.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { QUIET_ENV, WRANGLER } from "./wrangler.mjs";
+import { ROOT, devVars } from "./webhooks.mjs";
+
+const toml = readFileSync(path.join(ROOT, "wrangler.toml"), "utf8");
+const NO_LIMIT = { WEBHOOK_RATE_LIMIT_PER_MINUTE: "0" };
+
+/** wrangler.toml's [vars] as an object (flat string values only, which is all it has). */
+function tomlVars() {
+  const section = toml.split(/^\[vars\]$/m)[1]?.split(/^\[/m)[0] ?? "";
+  return Object.fromEntries([...section.matchAll(/^([A-Z_]+)\s*=\s*"([^"]*)"/gm)].map((m) => [m[1], m[2]]));
+}
+
+/** Queue consumers as wrangler.toml declares them. */
+function tomlConsumers() {
+  return [...toml.matchAll(/\[\[queues\.consumers\]\]([\s\S]*?)(?=\n\[|\n#|$)/g)].map((m) => {
+    const get = (k) => /(\w[\w-]*)/.exec((new RegExp(`^${k}\\s*=\\s*"?([^"\\n]+)"?`, "m").exec(m[1]) ?? [])[1] ?? "")?.[1];
+    const num = (k) => Number((new RegExp(`^${k}\\s*=\\s*(\\d+)`, "m").exec(m[1]) ?? [])[1]);
+    return { queue: get("queue"), maxBatchSize: num("max_batch_size"), maxBatchTimeout: num("max_batch_timeout"), maxRetries: num("max_retries"), deadLetterQueue: get("dead_letter_queue") };
+  });
+}
+
+export async function startWrangler({ dir, port, consumers }) {
+  mkdirSync(dir, { recursive: true });
+  // A copy of wrangler.toml with absolute paths (and, for ingest runs, without consumers).
+  let config = toml.replace(/^main = "src\/index.ts"/m, `main = "${path.join(ROOT, "src/index.ts")}"`).replace(/^migrations_dir = "migrations"/m, `migrations_dir = "${path.join(ROOT, "migrations")}"`);
+  if (!consumers) config = config.replace(/\[\[queues\.consumers\]\][\s\S]*?(?=\n\[\[|\n\[(?!\[)|$)/g, "");
+  writeFileSync(path.join(dir, "wrangler.toml"), config);
+  copyFileSync(path.join(ROOT, existsSync(path.join(ROOT, ".dev.vars")) ? ".dev.vars" : ".dev.vars.example"), path.join(dir, ".dev.vars"));
+  const persist = path.join(dir, "state");
+  const common = ["-c", path.join(dir, "wrangler.toml")];
+  const migrate = spawnSync(WRANGLER, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persist, ...common], { env: QUIET_ENV, encoding: "utf8" });
+  if (migrate.status !== 0) throw new Error(`migrations: ${migrate.stderr}`);
+  const child = spawn(WRANGLER, ["dev", "--local", "--port", String(port), "--ip", "127.0.0.1", "--persist-to", persist, "--show-interactive-dev-session=false", "--var", "WEBHOOK_RATE_LIMIT_PER_MINUTE:0", ...common], { env: QUIET_ENV, stdio: ["ignore", "pipe", "pipe"], detached: false });
+  let log = "";
+  child.stdout.on("data", (c) => (log += c));
+  child.stderr.on("data", (c) => (log += c));
+  await waitReady(`http://127.0.0.1:${port}`, () => log);
+  return {
+    name: "wrangler dev",
+    url: `http://127.0.0.1:${port}`,
+    log: () => log,
+    /** Read queries through the wrangler CLI against the same local state. */
+    query: async (sql) => {
+      const res = spawnSync(WRANGLER, ["d1", "execute", "DB", "--local", "--json", "--persist-to", persist, "--command", sql, ...common], { env: QUIET_ENV, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+      if (res.status !== 0) throw new Error(res.stderr);
+      return JSON.parse(res.stdout.slice(res.stdout.indexOf("[")))[0].results;
+    },
+    stop: () =>
+      new Promise((resolve) => {
+        child.once("exit", resolve);
+        child.kill("SIGTERM");
+        setTimeout(() => child.kill("SIGKILL"), 5000).unref();
+      }),
+  };
+}
+
+/** Bundles the worker once per bench run (esbuild from node_modules, like wrangler would). */
+export async function bundleWorker(outDir) {
+  const esbuild = await import("esbuild");
+  const outfile = path.join(outDir, "worker.mjs");
+  await esbuild.build({
+    entryPoints: [path.join(ROOT, "src/index.ts")],
+    bundle: true,
+    format: "esm",
+    platform: "neutral",
+    target: "es2022",
+    conditions: ["workerd", "worker", "browser"],
+    mainFields: ["module", "main"],
+    external: ["cloudflare:*", "node:*"],
+    outfile,
+    logLevel: "error",
+  });
+  return outfile;
+}
+
+export async function startDirect({ dir, port, consumers, scriptPath }) {
+  const { Miniflare } = await import("miniflare");
+  mkdirSync(dir, { recursive: true });
+  const queues = tomlConsumers();
+  const mf = new Miniflare({
+    modules: true,
+    scriptPath,
+    // Module names are paths relative to this root; the bundle lives in a temp dir outside the repo.
+    modulesRoot: path.dirname(scriptPath),
+    compatibilityDate: /compatibility_date = "([^"]+)"/.exec(toml)[1],
+    compatibilityFlags: ["nodejs_compat"],
+    host: "127.0.0.1",
+    port,
+    defaultPersistRoot: dir,
+    bindings: { ...tomlVars(), ...devVars(), ...NO_LIMIT },
+    d1Databases: { DB: "00000000-0000-0000-0000-000000000000" },
+    queueProducers: { INGEST: "switchyard-ingest", ACTIONS: "switchyard-actions", INGEST_DLQ: "switchyard-ingest-dlq" },
+    queueConsumers: consumers ? Object.fromEntries(queues.map((q) => [q.queue, { maxBatchSize: q.maxBatchSize, maxBatchTimeout: q.maxBatchTimeout, maxRetries: q.maxRetries, deadLetterQueue: q.deadLetterQueue || undefined }])) : {},
+    durableObjects: {
+      ORDER_JOURNEY: { className: "OrderJourney", useSQLite: true },
+      SKU_STOCK: { className: "SkuStock", useSQLite: true },
+      RATE_LIMITER: { className: "RateLimiter", useSQLite: true },
+    },
+  });
+  const url = String(await mf.ready).replace(/\/$/, "");
+  const db = await mf.getD1Database("DB");
+  // The migrations wrangler would apply: drizzle's files, split at its statement breakpoints.
+  for (const file of readdirSync(path.join(ROOT, "migrations")).filter((f) => f.endsWith(".sql")).sort()) {
+    const statements = readFileSync(path.join(ROOT, "migrations", file), "utf8").split(/--> statement-breakpoint|;\s*\n/).map((s) => s.trim()).filter(Boolean);
+    await db.batch(statements.map((s) => db.prepare(s)));
+  }
+  return {
+    name: "workerd via Miniflare",
+    url,
+    query: async (sql) => (await db.prepare(sql).all()).results,
+    stop: () => mf.dispose(),
+  };
+}
+
+async function waitReady(url, log, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(`${url}/health`)).ok) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`runtime at ${url} not ready:\n${log().slice(-2000)}`);
+}
