@@ -46,6 +46,16 @@ export default defineConfig(async () => {
             setupFiles: ["./test/runtime/setup.ts"],
           },
         },
+        {
+          // The dashboard in headless Chromium against the worker under Miniflare (see test/browser/).
+          test: {
+            name: "browser",
+            include: ["test/browser/**/*.test.ts"],
+            environment: "node",
+            testTimeout: 30_000,
+            hookTimeout: 60_000,
+          },
+        },
       ],
     },
   };

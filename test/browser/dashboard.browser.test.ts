@@ -1,0 +1,109 @@
+/**
+ * The dashboard in a real browser: Debian's Chromium driven by playwright-core against the worker
+ * under Miniflare. Screenshots go to test-artifacts/. Without Chromium the suite is skipped locally
+ * and fails under CI=1 (.ci/run installs it).
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seedBulk } from "../../scripts/lib/bulk-seed.mjs";
+import { DASHBOARD_TOKEN, ROOT, startWorker } from "../../scripts/lib/worker.mjs";
+
+const CHROMIUM = "/usr/bin/chromium";
+const ARTIFACTS = path.join(ROOT, "test-artifacts");
+const hasChromium = existsSync(CHROMIUM);
+
+if (!hasChromium && process.env.CI) {
+  throw new Error(`${CHROMIUM} is missing: install it with \`apt-get install -y chromium\` (.ci/run does this on a clean machine)`);
+}
+
+describe.skipIf(!hasChromium)("dashboard in Chromium", () => {
+  let worker: Awaited<ReturnType<typeof startWorker>>;
+  let context: BrowserContext;
+  let page: Page;
+  let base: string;
+  let profile: string;
+  const cspErrors: string[] = [];
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    worker = await startWorker();
+    await seedBulk(worker.db, { n: 400, days: 30 });
+    // localhost rather than 127.0.0.1: Chromium accepts Secure cookies from http://localhost.
+    base = `http://localhost:${worker.url.port}`;
+    profile = mkdtempSync(path.join(tmpdir(), "switchyard-chromium-"));
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+      viewport: { width: 1280, height: 900 },
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.on("console", (msg) => {
+      if (/Content Security Policy/i.test(msg.text())) cspErrors.push(msg.text());
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await context?.close();
+    await worker?.dispose();
+    if (profile) rmSync(profile, { recursive: true, force: true });
+  });
+
+  it("logs in and shows the KPIs", async () => {
+    await page.goto(`${base}/`);
+    expect(new URL(page.url()).pathname).toBe("/login");
+    await page.fill("#token", "wrong-token");
+    await page.click("button[type=submit]");
+    await expect.poll(() => page.locator("p.error").textContent()).toContain("not right");
+    await page.fill("#token", DASHBOARD_TOKEN);
+    await Promise.all([page.waitForURL(`${base}/`), page.click("button[type=submit]")]);
+    const orders = await page.locator('[data-kpi="orders-today"] .v').textContent();
+    expect(Number(orders?.replace(/,/g, ""))).toBeGreaterThan(0);
+    expect(await page.locator('[data-kpi="gmv-today"] .v').textContent()).toMatch(/^₹[\d,]+$/);
+    expect(await page.locator("#routes svg.spark polyline").count()).toBeGreaterThan(0);
+    await page.screenshot({ path: path.join(ARTIFACTS, "overview.png"), fullPage: true });
+  });
+
+  it("filters the decisions with the page script (served under the CSP)", async () => {
+    const rows = page.locator("#decisions tbody tr");
+    const all = await rows.count();
+    expect(all).toBeGreaterThan(1);
+    await page.selectOption('select[data-type-filter="decisions"]', "delay_alert");
+    const visible = await page.locator("#decisions tbody tr:not(.hidden)").count();
+    expect(visible).toBeGreaterThan(0);
+    expect(visible).toBeLessThan(all);
+    await page.selectOption('select[data-type-filter="decisions"]', "");
+  });
+
+  it("opens an order from the at-risk list", async () => {
+    const link = page.locator("#at-risk tbody a").first();
+    const name = (await link.textContent()) ?? "";
+    await Promise.all([page.waitForURL(/\/orders\/[^/]+$/), link.click()]);
+    expect(await page.locator("h1").textContent()).toContain(name);
+    expect(await page.locator("#scans tbody tr").count()).toBeGreaterThan(0);
+    // Full contact details here, unlike the overview.
+    expect(await page.locator("dl.kv").first().textContent()).toMatch(/\+9198\d{8}/);
+    await page.screenshot({ path: path.join(ARTIFACTS, "order.png"), fullPage: true });
+  });
+
+  it("edits a policy and sees the validation error inline", async () => {
+    await page.goto(`${base}/policies`);
+    await page.fill('input[name="delay_alert.stallHours"]', "-5");
+    await Promise.all([page.waitForLoadState("load"), page.click("#policy-form button[type=submit]")]);
+    await expect.poll(() => page.locator("#f-delay-alert-stallHours-error").textContent()).toBeTruthy();
+    expect(await page.locator('.errors[role="alert"]').textContent()).toContain("still in force");
+    await page.locator("#section-delay_alert").screenshot({ path: path.join(ARTIFACTS, "policy-error.png") });
+
+    await page.fill('input[name="delay_alert.stallHours"]', "30");
+    await Promise.all([page.waitForURL(/\/policies\?saved/), page.click("#policy-form button[type=submit]")]);
+    expect(await page.locator("h1").textContent()).toContain("version 1");
+    expect(await page.inputValue('input[name="delay_alert.stallHours"]')).toBe("30");
+  });
+
+  it("ran without a single CSP violation", () => {
+    expect(cspErrors).toEqual([]);
+  });
+});
