@@ -47,6 +47,22 @@ export default defineConfig(async () => {
           },
         },
         {
+          // Slow, high-volume guarantees: run by `npm run test:reliability` (and CI), not `npm test`.
+          plugins: [
+            cloudflareTest({
+              main: "./src/index.ts",
+              wrangler: { configPath: "./wrangler.toml" },
+              miniflare: { bindings: { ...TEST_BINDINGS, TEST_MIGRATIONS: migrations, WEBHOOK_RATE_LIMIT_PER_MINUTE: "0", BURST_TOTAL: process.env.BURST_TOTAL ?? "10000" } },
+            }),
+          ],
+          test: {
+            name: "reliability",
+            include: ["test/reliability/**/*.test.ts"],
+            setupFiles: ["./test/runtime/setup.ts"],
+            testTimeout: 600_000,
+          },
+        },
+        {
           // The dashboard in headless Chromium against the worker under Miniflare (see test/browser/).
           test: {
             name: "browser",

@@ -5,7 +5,7 @@
  */
 import type { CanonicalBatch } from "../canonical/model";
 import type { AppliedBatch } from "../db/canonical-writes";
-import { loadPolicy, type StoredPolicy } from "../db/policies";
+import type { StoredPolicy } from "../db/policies";
 import type { NotifiedStatus } from "../decisions/policy";
 import {
   decideCodConfirmation,
@@ -30,8 +30,7 @@ const NOTIFIED: Partial<Record<JourneyState, NotifiedStatus>> = {
   delivered: "delivered",
 };
 
-export async function decideOnEvent(env: Env, batch: CanonicalBatch, applied: AppliedBatch, forwarded: ForwardResult, now: number): Promise<void> {
-  const stored = await loadPolicy(env.DB);
+export async function decideOnEvent(env: Env, batch: CanonicalBatch, applied: AppliedBatch, forwarded: ForwardResult, stored: StoredPolicy, now: number): Promise<void> {
   const policy = stored.policy;
   const drafts: (DecisionDraft | null)[] = [];
 
@@ -91,5 +90,3 @@ export async function decideOnEvent(env: Env, batch: CanonicalBatch, applied: Ap
   await decideStockForSkus(env, [...new Set(erpSkus)], stored, now);
   await runWorkflows(env, batch, applied, forwarded, now);
 }
-
-export { loadPolicy, type StoredPolicy };

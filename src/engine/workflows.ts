@@ -78,6 +78,6 @@ function klaviyo(key: string, metric: string, email: string | null, phone: strin
 
 /** The outbox key dedupes anyway; this only avoids building a sales order for every orders/updated. */
 async function isFirstSight(db: D1Database, orderId: string, _updatedAt: string): Promise<boolean> {
-  const row = await db.prepare(`SELECT 1 FROM actions WHERE idempotency_key LIKE ? LIMIT 1`).bind(`erp-deduct:${orderId}%`).first();
+  const row = await db.prepare(`SELECT 1 FROM actions WHERE idempotency_key = ?`).bind(`erp-deduct:${orderId}:0:zoho.sales_order`).first();
   return row === null;
 }

@@ -80,22 +80,22 @@ export async function forwardToObjects(
     }
   }
 
-  const journeys: JourneyUpdate[] = [];
-  for (const [orderId, events] of perOrder) {
-    const stub = env.ORDER_JOURNEY.get(env.ORDER_JOURNEY.idFromName(orderId));
-    journeys.push(await stub.recordEvents(orderId, events, settings, now));
-  }
+  // Different objects do not depend on one another: call them all at once.
+  const journeys = Promise.all(
+    [...perOrder].map(([orderId, events]) => env.ORDER_JOURNEY.get(env.ORDER_JOURNEY.idFromName(orderId)).recordEvents(orderId, events, settings, now)),
+  );
 
-  const stock: ForwardResult["stock"] = [];
+  const stockCalls: Promise<ForwardResult["stock"][number]>[] = [];
   for (const o of batch.orders) {
     if (raw.topic !== "orders/create" && !o.cancelledAt) continue;
     for (const li of o.lineItems) {
-      if (!li.sku) continue;
-      const stub = env.SKU_STOCK.get(env.SKU_STOCK.idFromName(li.sku));
+      const sku = li.sku;
+      if (!sku) continue;
+      const stub = env.SKU_STOCK.get(env.SKU_STOCK.idFromName(sku));
       const effects = o.cancelledAt
-        ? await stub.releaseOrder(`order:${o.id}:cancelled`, li.sku, o.id, now)
-        : await stub.recordOrder(`order:${o.id}`, li.sku, o.id, li.quantity, Date.parse(o.createdAt), now);
-      stock.push({ sku: li.sku, effects });
+        ? stub.releaseOrder(`order:${o.id}:cancelled`, sku, o.id, now)
+        : stub.recordOrder(`order:${o.id}`, sku, o.id, li.quantity, Date.parse(o.createdAt), now);
+      stockCalls.push(effects.then((e) => ({ sku, effects: e })));
     }
   }
   for (const { record, sku } of applied.inventory) {
@@ -105,16 +105,16 @@ export async function forwardToObjects(
     const eventId = `${record.source}:${record.locationId}:${at}:${record.available}`;
     const effects =
       record.source === "shopify"
-        ? await stub.recordShopifyLevel(eventId, sku, { available: record.available, at, inventoryItemId: record.inventoryItemId, locationId: record.locationId }, now)
-        : await stub.recordErpStock(
+        ? stub.recordShopifyLevel(eventId, sku, { available: record.available, at, inventoryItemId: record.inventoryItemId, locationId: record.locationId }, now)
+        : stub.recordErpStock(
             eventId,
             sku,
             { source: record.source, locationId: record.locationId, available: record.available, onHand: record.onHand, committed: record.committed, incoming: record.incoming, at, reorderPoint: record.reorderPoint, leadTimeDays: record.leadTimeDays },
             now,
           );
-    stock.push({ sku, effects });
+    stockCalls.push(effects.then((e) => ({ sku, effects: e })));
   }
-  return { journeys, stock };
+  return { journeys: await journeys, stock: await Promise.all(stockCalls) };
 }
 
 function scanEvent(id: string, e: AppliedBatch["shipmentEvents"][number]["event"]): JourneyEvent {

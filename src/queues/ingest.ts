@@ -6,7 +6,7 @@ import { recordDataRequest, redactCustomer, redactShop } from "../db/privacy";
 import { loadRawEvent, markDead, markFailedAttempt, markProcessed, recordDeadLetter } from "../db/raw-events";
 import { parseJsonKeepingBigIds } from "../lib/json";
 import { logEvent } from "../lib/log";
-import { loadPolicy } from "../db/policies";
+import { loadPolicy, type StoredPolicy } from "../db/policies";
 import type { Policy } from "../decisions/policy";
 import { decideOnEvent } from "../engine/on-event";
 import { forwardToObjects, type ForwardSettings } from "./forward";
@@ -20,10 +20,15 @@ export function retryDelaySeconds(attempts: number): number {
   return Math.min(300, 5 * 2 ** Math.max(0, attempts - 1));
 }
 
+/** Messages processed at once within a batch: D1 and Durable Object calls overlap instead of queueing. */
+export const INGEST_CONCURRENCY = 8;
+
 export async function handleIngestBatch(batch: MessageBatch<IngestMessage>, env: Env): Promise<void> {
-  for (const msg of batch.messages) {
+  // One policy read per batch; every message in it is decided under the same version.
+  const stored = await loadPolicy(env.DB);
+  await eachLimit(batch.messages, INGEST_CONCURRENCY, async (msg) => {
     try {
-      await ingestOne(env, msg.body.rawEventId, Date.now());
+      await ingestOne(env, msg.body.rawEventId, Date.now(), stored);
       msg.ack();
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
@@ -31,14 +36,23 @@ export async function handleIngestBatch(batch: MessageBatch<IngestMessage>, env:
       await markFailedAttempt(env.DB, msg.body.rawEventId, reason).catch(() => undefined);
       msg.retry({ delaySeconds: retryDelaySeconds(msg.attempts) });
     }
-  }
+  });
+}
+
+/** Runs `fn` over items with at most `limit` in flight. */
+export async function eachLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await fn(items[next++]!);
+  });
+  await Promise.all(workers);
 }
 
 /**
  * Processes one raw event. Safe to run more than once: every write is an idempotent upsert and
  * every object method dedupes by event id, so a redelivered message changes nothing.
  */
-export async function ingestOne(env: Env, rawEventId: string, now: number): Promise<"processed" | "dead" | "missing"> {
+export async function ingestOne(env: Env, rawEventId: string, now: number, policy?: StoredPolicy): Promise<"processed" | "dead" | "missing"> {
   const raw = await loadRawEvent(env.DB, rawEventId);
   if (!raw) return "missing";
   if (raw.status === "processed") return "processed";
@@ -57,9 +71,9 @@ export async function ingestOne(env: Env, rawEventId: string, now: number): Prom
     else if (req.kind === "shop_redact") await redactShop(env.DB);
     else await recordDataRequest(env.DB, req, now);
   }
-  const stored = await loadPolicy(env.DB);
+  const stored = policy ?? (await loadPolicy(env.DB));
   const forwarded = await forwardToObjects(env, raw, batch, applied, forwardSettings(stored.policy), now);
-  await decideOnEvent(env, batch, applied, forwarded, now);
+  await decideOnEvent(env, batch, applied, forwarded, stored, now);
   await markProcessed(env.DB, raw.id, now);
   return "processed";
 }
