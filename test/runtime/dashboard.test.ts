@@ -211,6 +211,28 @@ describe("dashboard pages", () => {
   });
 });
 
+describe("dead letters", () => {
+  it("replays a dead letter through the same handler as the API", async () => {
+    const now = Date.now();
+    await env.DB.batch([
+      env.DB.prepare(`INSERT INTO raw_events (id, source, delivery_id, topic, received_at, body, status) VALUES ('dash-raw-1', 'shiprocket', 'dash-d1', 'tracking', ?, '{}', 'dead')`).bind(now),
+      env.DB.prepare(`INSERT INTO dead_letters (id, raw_event_id, source, topic, reason, received_at) VALUES ('dash-dl-1', 'dash-raw-1', 'shiprocket', 'tracking', 'bad payload', ?)`).bind(now),
+    ]);
+    const cookie = await sessionCookie();
+    const html = await (await get("/", cookie)).text();
+    expect(html).toContain('action="/dead-letters/dash-dl-1/replay"');
+    const res = await SELF.fetch(`${BASE}/dead-letters/dash-dl-1/replay`, {
+      method: "POST",
+      headers: { cookie, "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ _csrf: csrfFrom(html) }),
+      redirect: "manual",
+    });
+    expect(res.headers.get("location")).toBe("/?done=replayed");
+    const row = await env.DB.prepare(`SELECT replayed_at AS replayedAt FROM dead_letters WHERE id = 'dash-dl-1'`).first<{ replayedAt: number | null }>();
+    expect(row?.replayedAt).not.toBeNull();
+  });
+});
+
 describe("policies page", () => {
   it("shows a validation error inline, answers 400 and keeps the previous policy", async () => {
     const cookie = await sessionCookie();
