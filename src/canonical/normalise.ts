@@ -21,6 +21,9 @@ function parseTime(value: unknown): string | null {
     ms = value < 1e12 ? value * 1000 : value;
   } else if (typeof value === "string") {
     const s = value.trim();
+    // Epoch seconds (or ms) sent as a string, as WhatsApp does ("1671644824"): Date.parse would
+    // read it as NaN. Ten or thirteen digits only, so compact dates like "20250108" stay unparsed.
+    if (/^\d{10}$|^\d{13}$/.test(s)) return parseTime(Number(s));
     // "2023-05-18 14:25:11" (Shiprocket, Delhivery, Zoho) carries no zone: those vendors mean IST.
     const local = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}(:\d{2}(\.\d+)?)?)$/.exec(s);
     // "18 05 2023 14:25:11" and "18-05-2023 14:25" (Shiprocket scan dates), also IST.
