@@ -15,7 +15,8 @@ function pick(list, expr) {
   return `(CASE (${expr}) % ${list.length} ${list.map((v, k) => `WHEN ${k} THEN '${v}'`).join(" ")} END)`;
 }
 
-const seq = `WITH RECURSIVE seq(i) AS (SELECT ? UNION ALL SELECT i + 1 FROM seq WHERE i < ?)`;
+// CAST: numbers bound from Node arrive as REAL, and 'o' || 1.0 would make the id "o1.0".
+const seq = `WITH RECURSIVE seq(i) AS (SELECT CAST(? AS INTEGER) UNION ALL SELECT i + 1 FROM seq WHERE i < ?)`;
 
 /** Order i was created at now - (n - i) * step: evenly over `days`, the newest last. */
 function statements(n, now, days) {
