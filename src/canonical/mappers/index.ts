@@ -6,6 +6,10 @@ import { mapShiprocketTracking, mapShiprocketWebhook } from "./shiprocket";
 import { mapDelhiveryScanPush, mapDelhiveryTracking } from "./delhivery";
 import { mapZohoInventoryWebhook } from "./zoho-inventory";
 import { mapUnicommerceWebhook } from "./unicommerce";
+import { mapGorgiasWebhook } from "./gorgias";
+import { mapFreshdeskWebhook } from "./freshdesk";
+import { mapZendeskWebhook } from "./zendesk";
+import { mapWhatsappWebhook } from "./whatsapp";
 
 export type Mapper = (topic: string, payload: unknown) => CanonicalBatch;
 
@@ -18,6 +22,10 @@ const MAPPERS: Record<string, Mapper> = {
   delhivery: (topic, payload) => (topic === TRACK_PULL ? mapDelhiveryTracking(payload) : mapDelhiveryScanPush(topic, payload)),
   "zoho-inventory": mapZohoInventoryWebhook,
   unicommerce: mapUnicommerceWebhook,
+  gorgias: mapGorgiasWebhook,
+  freshdesk: mapFreshdeskWebhook,
+  zendesk: mapZendeskWebhook,
+  whatsapp: mapWhatsappWebhook,
 };
 
 /**

@@ -6,6 +6,10 @@ import { shiprocketWebhooks } from "./shiprocket";
 import { delhiveryWebhooks } from "./delhivery";
 import { zohoInventoryWebhooks } from "./zoho-inventory";
 import { unicommerceWebhooks } from "./unicommerce";
+import { gorgiasWebhooks } from "./gorgias";
+import { freshdeskWebhooks } from "./freshdesk";
+import { zendeskWebhooks } from "./zendesk";
+import { whatsappWebhooks } from "./whatsapp";
 
 export const webhooks = new Hono<{ Bindings: Env }>();
 
@@ -19,3 +23,7 @@ webhooks.route("/courier-tracking", shiprocketWebhooks);
 webhooks.route("/delhivery", delhiveryWebhooks);
 webhooks.route("/zoho-inventory", zohoInventoryWebhooks);
 webhooks.route("/unicommerce", unicommerceWebhooks);
+webhooks.route("/gorgias", gorgiasWebhooks);
+webhooks.route("/freshdesk", freshdeskWebhooks);
+webhooks.route("/zendesk", zendeskWebhooks);
+webhooks.route("/whatsapp", whatsappWebhooks);
