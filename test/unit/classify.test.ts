@@ -52,6 +52,11 @@ describe("precedence", () => {
     expect(r.evidence[0]).toEqual({ category: "delivered_not_received", phrase: "says delivered … did not receive", field: "body" });
   });
 
+  it("joins a delivery claim in the subject with a denial in the body", () => {
+    const r = classifyTicketExplained("Marked as delivered", "I never got it", []);
+    expect(r.evidence[0]).toEqual({ category: "delivered_not_received", phrase: "marked as delivered … never got", field: "subject+body" });
+  });
+
   it("puts damaged before return/refund, and return/refund before WISMO", () => {
     expect(classifyTicket("", "Item arrived broken, I want a refund", [])).toBe("damaged");
     expect(classifyTicket("Where is my refund?", "", [])).toBe("return_refund");
