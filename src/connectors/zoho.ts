@@ -1,0 +1,103 @@
+/** Zoho Inventory: purchase-order drafts, sales orders (ERP deduction) and restock adjustments. */
+import type { ActionSpec } from "../actions/specs";
+import type { ZohoConfig } from "./config";
+import { asRecord, type OutboundRequest, type Outcome } from "./http";
+
+export type ZohoSpec = Extract<ActionSpec, { connector: "zoho" }>;
+
+export interface ZohoContext {
+  /** SKU → Zoho item_id, from the items the Zoho webhook reported. */
+  itemIds: Record<string, string>;
+  /** Date (YYYY-MM-DD, IST) the document is dated. */
+  date: string;
+}
+
+export function buildZohoRequest(spec: ZohoSpec, config: ZohoConfig, ctx: ZohoContext): OutboundRequest | { error: string } {
+  const skus = spec.kind === "zoho.purchase_order_draft" ? [spec.params.sku] : spec.params.lines.map((l) => l.sku);
+  const unknown = skus.filter((sku) => !ctx.itemIds[sku]);
+  if (unknown.length) return { error: `no Zoho item_id known for SKU ${unknown.join(", ")}` };
+  const item = (sku: string) => ctx.itemIds[sku]!;
+  let path: string;
+  let body: Record<string, unknown>;
+  switch (spec.kind) {
+    case "zoho.purchase_order_draft": {
+      if (!config.vendorId) return { error: "no Zoho vendor configured for purchase orders (ZOHO_VENDOR_ID)" };
+      const p = spec.params;
+      path = "purchaseorders";
+      // Zoho creates purchase orders as drafts until someone marks them issued.
+      body = { vendor_id: config.vendorId, date: ctx.date, ...(p.expectedBy ? { delivery_date: p.expectedBy.slice(0, 10) } : {}), notes: p.note, line_items: [{ item_id: item(p.sku), quantity: p.quantity }] };
+      break;
+    }
+    case "zoho.sales_order": {
+      if (!config.customerId) return { error: "no Zoho customer configured for sales orders (ZOHO_CUSTOMER_ID)" };
+      const p = spec.params;
+      path = "salesorders";
+      body = {
+        customer_id: config.customerId,
+        reference_number: p.orderName,
+        date: ctx.date,
+        // Rates are paise in the spec; Zoho takes rupees.
+        line_items: p.lines.map((l) => ({ item_id: item(l.sku), quantity: l.quantity, rate: l.rate / 100 })),
+      };
+      break;
+    }
+    case "zoho.restock": {
+      const p = spec.params;
+      path = "inventoryadjustments";
+      body = {
+        date: ctx.date,
+        reason: "Customer return",
+        reference_number: p.orderId,
+        adjustment_type: "quantity",
+        line_items: p.lines.map((l) => ({ item_id: item(l.sku), quantity_adjusted: l.quantity })),
+      };
+      break;
+    }
+  }
+  return {
+    method: "POST",
+    url: `${config.baseUrl}/${path}?organization_id=${encodeURIComponent(config.organizationId)}`,
+    headers: { authorization: `Zoho-oauthtoken ${config.accessToken}`, "content-type": "application/json" },
+    body,
+  };
+}
+
+/** Zoho answers `code: 0` on success, and names the new document's id under its own key. */
+export function interpretZoho(status: number, body: unknown): Outcome {
+  const o = asRecord(body);
+  if (o && typeof o.code === "number" && o.code !== 0) return { kind: "failed", httpStatus: status, reason: String(o.message ?? `Zoho code ${o.code}`), response: body };
+  const doc = asRecord(o?.purchaseorder) ?? asRecord(o?.salesorder) ?? asRecord(o?.inventory_adjustment);
+  const id = doc?.purchaseorder_id ?? doc?.salesorder_id ?? doc?.inventory_adjustment_id;
+  return { kind: "sent", httpStatus: status, externalId: id === undefined || id === null ? null : String(id), response: body };
+}
+
+export async function zohoItemIds(db: D1Database, skus: readonly string[]): Promise<Record<string, string>> {
+  if (!skus.length) return {};
+  const unique = [...new Set(skus)].slice(0, 90);
+  const { results } = await db
+    .prepare(`SELECT DISTINCT sku, source_id AS itemId FROM inventory_records WHERE source = 'zoho-inventory' AND sku IN (${unique.map(() => "?").join(", ")})`)
+    .bind(...unique)
+    .all<{ sku: string; itemId: string }>();
+  return Object.fromEntries(results.map((r) => [r.sku, r.itemId]));
+}
+
+/**
+ * Zoho allows 100 requests a minute per organisation. Counts this minute's requests in D1 `kv` and
+ * says how long to wait when the budget is spent, so the action waits instead of drawing a 429.
+ */
+export async function zohoRateWait(db: D1Database, limit: number, now: number): Promise<number | null> {
+  const minute = Math.floor(now / 60_000);
+  const row = await db
+    .prepare(
+      `INSERT INTO kv (key, value, updated_at) VALUES (?, '1', ?)
+       ON CONFLICT (key) DO UPDATE SET value = CAST(kv.value AS INTEGER) + 1, updated_at = excluded.updated_at RETURNING value`,
+    )
+    .bind(`zoho_rpm:${minute}`, now)
+    .first<{ value: string | number }>();
+  if (Number(row?.value ?? 0) <= limit) return null;
+  return Math.max(1, Math.ceil(((minute + 1) * 60_000 - now) / 1000));
+}
+
+export function istDate(now: number): string {
+  return new Date(now + 5.5 * 3_600_000).toISOString().slice(0, 10);
+}
