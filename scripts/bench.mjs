@@ -67,6 +67,9 @@ try {
       const r = await rt.start(true, n++);
       try {
         results.e2e.push({ runtime: rt.label, ...(await e2eBench(r)) });
+      } catch (err) {
+        step(`${rt.label}: end-to-end run failed: ${err.message}`);
+        results.e2e.push({ runtime: rt.label, failed: String(err.message).split("\n")[0] });
       } finally {
         await r.stop();
       }
@@ -304,6 +307,10 @@ function report() {
     lines.push(`## 2. End to end (${o["e2e-events"]} mixed events: orders, fulfilments, carrier scans, ERP stock; ingest → queue → canonical → Durable Objects → decisions; deadline ${o["e2e-deadline"]} s per runtime)`, "");
     lines.push("| runtime | accepted | ingest req/s | processed | dead | pending at deadline | events/s processed | receipt→processed p50 / p99 ms | decisions | receipt→decision p50 / p99 ms | lost | target (≥ 400 ev/s, p99 < 2 s, direct) |", "|---|---|---|---|---|---|---|---|---|---|---|---|");
     for (const r of results.e2e) {
+      if (r.failed) {
+        lines.push(`| ${r.runtime} | run failed: ${r.failed} |||||||||||`);
+        continue;
+      }
       const lost = r.drained ? r.accepted - r.processed - r.dead : "n/a (not drained)";
       const direct = r.runtime.includes("Miniflare");
       lines.push(`| ${r.runtime} | ${r.accepted} | ${f(r.ingestRps)} | ${r.processed} | ${r.dead} | ${r.pending} | ${f(r.eventsPerSecond, 1)} | ${f(r.p50)} / ${f(r.p99)} | ${r.decisions} | ${f(r.decisionP50)} / ${f(r.decisionP99)} | ${lost} | ${direct ? `${ok(r.eventsPerSecond >= 400)} / ${ok(r.p99 !== null && r.p99 < 2000)}` : ""} |`);

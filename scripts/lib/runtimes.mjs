@@ -85,11 +85,13 @@ export async function bundleWorker(outDir) {
 }
 
 export async function startDirect({ dir, port, consumers, scriptPath }) {
-  const { Miniflare } = await import("miniflare");
+  const { Miniflare, Log, LogLevel } = await import("miniflare");
   mkdirSync(dir, { recursive: true });
   const queues = tomlConsumers();
   const mf = new Miniflare({
     modules: true,
+    // Warnings and errors only: a runtime crash must say why in the bench output.
+    log: new Log(LogLevel.WARN),
     scriptPath,
     // Module names are paths relative to this root; the bundle lives in a temp dir outside the repo.
     modulesRoot: path.dirname(scriptPath),
@@ -118,7 +120,17 @@ export async function startDirect({ dir, port, consumers, scriptPath }) {
   return {
     name: "workerd via Miniflare",
     url,
-    query: async (sql) => (await db.prepare(sql).all()).results,
+    query: async (sql) => {
+      // The D1 proxy rides a loopback socket that a busy runtime can drop: retry before giving up.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return (await db.prepare(sql).all()).results;
+        } catch (err) {
+          if (attempt >= 5) throw err;
+          await new Promise((r) => setTimeout(r, 1000 * attempt));
+        }
+      }
+    },
     stop: () => mf.dispose(),
   };
 }
