@@ -26,13 +26,16 @@ export function rawEventId(source: string, deliveryId: string): string {
   return `${source}:${deliveryId}`;
 }
 
-/** Inserts once per (source, delivery id); concurrent duplicates race on the primary key, one wins. */
+/**
+ * Inserts once per (source, delivery id) as `queued`; concurrent duplicates race on the primary
+ * key and one wins. One D1 write on the webhook's hot path.
+ */
 export async function insertRawEvent(db: D1Database, e: RawEventInput): Promise<{ id: string; inserted: boolean; status: string }> {
   const id = rawEventId(e.source, e.deliveryId);
   const inserted = await db
     .prepare(
       `INSERT INTO raw_events (id, source, delivery_id, topic, received_at, triggered_at, body, status, attempts)
-       VALUES (?, ?, ?, ?, ?, ?, ?, 'received', 0) ON CONFLICT DO NOTHING RETURNING status`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', 0) ON CONFLICT DO NOTHING RETURNING status`,
     )
     .bind(id, e.source, e.deliveryId, e.topic, e.receivedAt, e.triggeredAt, e.body)
     .first<{ status: string }>();
@@ -41,8 +44,30 @@ export async function insertRawEvent(db: D1Database, e: RawEventInput): Promise<
   return { id, inserted: false, status: existing?.status ?? "queued" };
 }
 
-export async function markQueued(db: D1Database, id: string): Promise<void> {
-  await db.prepare(`UPDATE raw_events SET status = 'queued' WHERE id = ? AND status = 'received'`).bind(id).run();
+/**
+ * Stores a raw event once and puts its id on the ingest queue. If the send fails, the row is
+ * marked `received` so the sender's retry (or the sweep) queues it again: nothing accepted is lost.
+ */
+export async function storeAndEnqueue(env: Env, e: RawEventInput): Promise<{ id: string; inserted: boolean }> {
+  const stored = await insertRawEvent(env.DB, e);
+  if (!stored.inserted && stored.status !== "received") return stored;
+  try {
+    await env.INGEST.send({ rawEventId: stored.id });
+  } catch (err) {
+    await env.DB.prepare(`UPDATE raw_events SET status = 'received' WHERE id = ? AND status = 'queued'`).bind(stored.id).run().catch(() => undefined);
+    throw err;
+  }
+  if (!stored.inserted) await env.DB.prepare(`UPDATE raw_events SET status = 'queued' WHERE id = ? AND status = 'received'`).bind(stored.id).run();
+  return stored;
+}
+
+/** Raw events accepted but not processed after `olderThanMs` (a lost send, a crashed consumer) go back on the queue. */
+export async function requeueStuckRawEvents(env: Env, now: number, olderThanMs = 10 * 60_000): Promise<number> {
+  const { results } = await env.DB.prepare(`SELECT id FROM raw_events WHERE status IN ('received', 'queued') AND received_at <= ? ORDER BY received_at LIMIT 500`)
+    .bind(now - olderThanMs)
+    .all<{ id: string }>();
+  if (results.length) await env.INGEST.sendBatch(results.map((r) => ({ body: { rawEventId: r.id } })));
+  return results.length;
 }
 
 export async function loadRawEvent(db: D1Database, id: string): Promise<RawEventRow | null> {

@@ -4,7 +4,7 @@
  * can lag). Each response is stored as a raw event and ingested like a push, so nothing differs.
  */
 import { TRACK_PULL } from "../canonical/mappers";
-import { insertRawEvent, markQueued } from "../db/raw-events";
+import { storeAndEnqueue } from "../db/raw-events";
 import { logEvent } from "../lib/log";
 
 export const PULL_AFTER_HOURS = 12;
@@ -51,12 +51,8 @@ export async function pullQuietParcels(env: Env, now: number): Promise<{ pulled:
     const body = await res.text();
     // The delivery id is the response itself: an unchanged answer is stored (and processed) once.
     const digest = [...new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(body)))].map((b) => b.toString(16).padStart(2, "0")).join("");
-    const stored = await insertRawEvent(env.DB, { source: q.source, deliveryId: `pull:${q.awb}:${digest}`, topic: TRACK_PULL, triggeredAt: null, body, receivedAt: now });
-    if (stored.status === "received") {
-      await env.INGEST.send({ rawEventId: stored.id });
-      await markQueued(env.DB, stored.id);
-      pulled++;
-    }
+    const stored = await storeAndEnqueue(env, { source: q.source, deliveryId: `pull:${q.awb}:${digest}`, topic: TRACK_PULL, triggeredAt: null, body, receivedAt: now });
+    if (stored.inserted) pulled++;
   }
   if (pulled || failed) logEvent("carrier_pull", { pulled, failed });
   return { pulled, failed };

@@ -11,6 +11,7 @@ import { computeRouteStats, type ShipmentSummary } from "../decisions/models/rou
 import { decideCarrierRouteAlerts, decideChurnIntervention, decideReorderPrompt, decideSupportEscalation } from "../decisions/rules";
 import type { DecisionDraft } from "../decisions/types";
 import { runBatches } from "../db/bulk";
+import { requeueStuckRawEvents } from "../db/raw-events";
 import { commitDrafts } from "./commit";
 import { hasOpenReturn, hasOpenTicket, loadCustomer, loadJourney, loadOrderSummary, loadScans, originOf, ticketSummary } from "./load";
 import { requeueDueActions } from "../db/actions";
@@ -28,6 +29,7 @@ export async function runCron(env: Env, cron: string, now: number): Promise<void
   if (cron === CRON_SWEEP) {
     await sweepTickets(env, stored, now);
     await requeueDueActions(env, now);
+    await requeueStuckRawEvents(env, now);
     await reconcileShopifyOrders(env, now);
   } else if (cron === CRON_HOURLY) {
     await pullQuietParcels(env, now);

@@ -4,7 +4,7 @@
  * Without Admin API credentials there is nothing to pull from, and the job says so.
  */
 import { graphqlOrderToRest, ORDERS_SINCE_QUERY } from "../canonical/mappers/shopify-graphql";
-import { insertRawEvent, markQueued } from "../db/raw-events";
+import { storeAndEnqueue } from "../db/raw-events";
 import { logEvent } from "../lib/log";
 
 export const SUBSCRIBED_TOPICS = [
@@ -64,7 +64,7 @@ export async function reconcileShopifyOrders(env: Env, now: number, lookbackMs =
       if (updatedAt > newest) newest = updatedAt;
       const known = await env.DB.prepare(`SELECT updated_at AS u FROM orders WHERE id = ?`).bind(String(rest.id)).first<{ u: number }>();
       if (known && known.u >= Date.parse(updatedAt)) continue;
-      const stored = await insertRawEvent(env.DB, {
+      const stored = await storeAndEnqueue(env, {
         source: "shopify",
         deliveryId: `reconcile:${rest.id}:${updatedAt}`,
         topic: "orders/updated",
@@ -72,11 +72,7 @@ export async function reconcileShopifyOrders(env: Env, now: number, lookbackMs =
         body: JSON.stringify(rest),
         receivedAt: now,
       });
-      if (stored.status === "received") {
-        await env.INGEST.send({ rawEventId: stored.id });
-        await markQueued(env.DB, stored.id);
-        ingested += 1;
-      }
+      if (stored.inserted) ingested += 1;
     }
     after = page.orders.pageInfo.hasNextPage ? page.orders.pageInfo.endCursor : null;
   } while (after);

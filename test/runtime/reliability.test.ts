@@ -156,6 +156,18 @@ describe("nothing lost, nothing doubled", () => {
     await waitProcessed(id);
   });
 
+  it("re-queues an accepted event whose queue send was lost, on the next sweep", async () => {
+    const { requeueStuckRawEvents } = await import("../../src/db/raw-events");
+    const order = indianOrder({ cod: false });
+    const id = `shopify:orders/create:lost-send-${uniqueId()}`;
+    await env.DB.prepare(`INSERT INTO raw_events (id, source, delivery_id, topic, received_at, body, status) VALUES (?, 'shopify', ?, 'orders/create', ?, ?, 'received')`)
+      .bind(id, id, Date.now() - 11 * 60_000, JSON.stringify(order))
+      .run();
+    expect(await requeueStuckRawEvents(env, Date.now())).toBeGreaterThanOrEqual(1);
+    await waitProcessed(id);
+    expect(await count(`SELECT count(*) AS n FROM orders WHERE id = ?`, String(order.id))).toBe(1);
+  });
+
   it("chunks a bulk write needing more than 100 bound parameters, against the runtime's D1", async () => {
     await env.DB.prepare(`CREATE TABLE IF NOT EXISTS bulk_probe (a TEXT, b INTEGER, c INTEGER, d TEXT, e TEXT)`).run();
     const tag = String(uniqueId());

@@ -2,7 +2,7 @@
 import type { Context } from "hono";
 import { HttpError } from "../../lib/errors";
 import { parseJsonKeepingBigIds } from "../../lib/json";
-import { insertRawEvent, markQueued, recordDeadLetter } from "../../db/raw-events";
+import { recordDeadLetter, storeAndEnqueue } from "../../db/raw-events";
 import type { CanonicalBatch } from "../../canonical/model";
 import { UnmappableError } from "../../canonical/model";
 import { mapperFor } from "../../canonical/mappers";
@@ -75,7 +75,7 @@ export async function acceptWebhook(env: Env, hook: VerifiedWebhook, now = Date.
     await recordDeadLetter(env.DB, { source: hook.source, topic: hook.topic, reason: err.message, body: text, receivedAt: now, deliveryId: hook.deliveryId });
     throw new HttpError(400, err.message);
   }
-  const stored = await insertRawEvent(env.DB, {
+  const stored = await storeAndEnqueue(env, {
     source: hook.source,
     deliveryId: hook.deliveryId,
     topic: hook.topic,
@@ -83,11 +83,5 @@ export async function acceptWebhook(env: Env, hook: VerifiedWebhook, now = Date.
     body: text,
     receivedAt: now,
   });
-  // A redelivery of an event already queued changes nothing. One stored but never queued
-  // (the enqueue failed after the insert) is queued now, so nothing accepted is lost.
-  if (stored.status === "received") {
-    await env.INGEST.send({ rawEventId: stored.id });
-    await markQueued(env.DB, stored.id);
-  }
   return Response.json({ ok: true, id: stored.id, duplicate: !stored.inserted });
 }
