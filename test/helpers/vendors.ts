@@ -2,6 +2,7 @@
 import { SELF } from "cloudflare:test";
 import srWebhook from "../fixtures/vendor/shiprocket/tracking-webhook.json";
 import zohoItem from "../fixtures/zoho-inventory/item-with-warehouses.json";
+import gorgiasFixture from "../fixtures/vendor/gorgias/ticket-created-http-integration.json";
 import { waitProcessed } from "./runtime";
 
 /** Shiprocket writes its times in IST without a zone. */
@@ -82,6 +83,41 @@ export async function postZoho(payload: unknown): Promise<string> {
     body: JSON.stringify(payload),
   });
   if (res.status !== 200) throw new Error(`zoho webhook answered ${res.status}: ${await res.text()}`);
+  const { id } = await res.json<{ id: string }>();
+  await waitProcessed(id);
+  return id;
+}
+
+/** A Gorgias HTTP-integration ticket body (fixture shape) from a customer, with no agent reply yet. */
+export function gorgiasTicket(opts: { id: number; email: string; subject: string; body: string; createdAt: number }) {
+  const p = structuredClone(gorgiasFixture) as Record<string, any>;
+  const at = new Date(opts.createdAt).toISOString();
+  const message = { ...p.messages[0], id: opts.id * 10, from_agent: false, body_text: opts.body, body_html: `<div>${opts.body}</div>`, stripped_text: opts.body, subject: opts.subject, created_datetime: at, sent_datetime: at };
+  Object.assign(p, {
+    id: opts.id,
+    subject: opts.subject,
+    status: "open",
+    created_datetime: at,
+    opened_datetime: at,
+    updated_datetime: at,
+    last_message_datetime: at,
+    last_received_message_datetime: at,
+    messages: [message],
+    first_message: message,
+    last_message: message,
+    tags: [],
+  });
+  p.customer = { ...p.customer, email: opts.email, channels: [{ ...p.customer.channels[0], address: opts.email }] };
+  return p;
+}
+
+export async function postGorgias(payload: unknown): Promise<string> {
+  const res = await SELF.fetch("https://switchyard.test/webhooks/gorgias?token=test-gorgias-token", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(payload),
+  });
+  if (res.status !== 200) throw new Error(`gorgias webhook answered ${res.status}: ${await res.text()}`);
   const { id } = await res.json<{ id: string }>();
   await waitProcessed(id);
   return id;

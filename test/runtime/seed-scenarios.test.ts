@@ -167,3 +167,44 @@ describe("inventory_reorder seed scenario", () => {
     expect(await decisionsFor("inventory_reorder", `sku:${nearMiss}`)).toEqual([]);
   }, 90_000);
 });
+
+describe("support_escalation seed scenario", () => {
+  async function ticketFor(opts: { totalSpent: string; hoursOpen: number; subject: string; body: string }) {
+    const { postGorgias, gorgiasTicket } = await import("../helpers/vendors");
+    const id = uniqueId();
+    const customerId = uniqueId();
+    const email = `t${customerId}@example.in`;
+    const order = customerOrder({ customerId, phone: `+9196${String(id).slice(-8)}`, email, totalSpent: opts.totalSpent, createdAt: Date.now() - 6 * DAY });
+    order.id = id;
+    await shopify("orders/create", order);
+    await postShiprocket(shiprocketTracking(`SRE${id}`, String(order.name), [["picked_up", Date.now() - 5 * DAY, "Bhiwandi_Hub (Maharashtra)"], ["delivered", Date.now() - 2 * DAY, "Indiranagar, Bengaluru"]]));
+    const ticketId = uniqueId();
+    await postGorgias(gorgiasTicket({ id: ticketId, email, subject: opts.subject.replace("{name}", String(order.name)), body: opts.body, createdAt: Date.now() - opts.hoursOpen * H }));
+    return { ticket: `gorgias:${ticketId}`, orderName: String(order.name) };
+  }
+
+  it("escalates a 4 h unanswered 'delivered but not received' ticket from an LTV ₹18,000 customer, with the carrier history in the note", async () => {
+    const { ticket, orderName } = await ticketFor({ totalSpent: "18000.00", hoursOpen: 4.1, subject: "Order {name} shows delivered but I have not received it", body: "The tracking says delivered yesterday but nothing came. Please help." });
+    await cron("*/5 * * * *");
+    const [d] = await decisionsFor("support_escalation", `ticket:${ticket}`);
+    expect(d).toBeDefined();
+    expect(d.reasons).toEqual([
+      "open 4.1 h with no response (threshold 4 h)",
+      "customer LTV ₹18,000 ≥ ₹15,000",
+      "category delivered_not_received escalates on its own",
+      "priority urgent, assignee support-leads",
+    ]);
+    const kinds = d.actions.map((a: { kind: string }) => a.kind);
+    expect(kinds).toEqual(["helpdesk.update", "helpdesk.internal_note", "whatsapp.template"]);
+    const note = d.actions[1].params.body as string;
+    expect(note).toContain(orderName);
+    expect(note).toMatch(/delivered/i);
+    expect(await count(`SELECT count(*) AS n FROM actions WHERE decision_id = ?`, d.id)).toBe(3);
+  }, 30_000);
+
+  it("does not escalate a 3.9 h general question from an LTV ₹14,999 customer", async () => {
+    const { ticket } = await ticketFor({ totalSpent: "14999.00", hoursOpen: 3.9, subject: "Gift wrapping for {name}?", body: "Can you gift wrap it with a note?" });
+    await cron("*/5 * * * *");
+    expect(await decisionsFor("support_escalation", `ticket:${ticket}`)).toEqual([]);
+  }, 30_000);
+});
