@@ -35,7 +35,8 @@ function parseTime(value: unknown): string | null {
   } else {
     return null;
   }
-  if (!Number.isFinite(ms)) return null;
+  // Date covers ±8.64e15 ms; beyond it toISOString throws, so such a "time" is simply not one.
+  if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) return null;
   return new Date(ms).toISOString();
 }
 

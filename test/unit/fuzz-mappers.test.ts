@@ -27,6 +27,14 @@ export const FUZZ_SOURCES: { source: string; topics: readonly string[]; seeds: u
     topics: ["item@2026-11-20T06:00:00.000Z", "purchaseorder@2026-11-20T06:00:00.000Z", "unknown@2026-11-20T06:00:00.000Z"],
     seeds: [...fixtures("test/fixtures/zoho-inventory"), file("test/fixtures/vendor/zoho-inventory/item-retrieve-response.json")],
   },
+  { source: "gorgias", topics: ["ticket"], seeds: fixtures("test/fixtures/vendor/gorgias") },
+  { source: "freshdesk", topics: ["ticket@2026-11-20T06:00:00.000Z"], seeds: [...fixtures("test/fixtures/freshdesk"), ...fixtures("test/fixtures/vendor/freshdesk")] },
+  { source: "zendesk", topics: ["ticket"], seeds: fixtures("test/fixtures/vendor/zendesk") },
+  {
+    source: "whatsapp",
+    topics: ["messages"],
+    seeds: ["inbound-interactive-button_reply", "inbound-template-quick_reply-button", "inbound-text-official", "inbound-text", "status-delivered-official", "status-delivered", "status-failed", "status-read", "status-sent"].map((f) => file(`test/fixtures/vendor/whatsapp/${f}.json`)),
+  },
   { source: "unicommerce", topics: ["inventory_snapshot@2026-11-20T06:00:00.000Z"], seeds: [file("test/fixtures/vendor/unicommerce/inventory-snapshot-response.json"), file("test/fixtures/vendor/unicommerce/inventory-snapshot-response-fixture.json")] },
 ];
 
