@@ -2,6 +2,7 @@
 import { app } from "./app";
 import { runCron } from "./engine/cron";
 import { handleIngestBatch, handleIngestDeadLetters, type IngestMessage } from "./queues/ingest";
+import { handleActionDeadLetters, handleActionsBatch, type ActionMessage } from "./queues/actions";
 
 export { OrderJourney } from "./durable-objects/order-journey";
 export { SkuStock } from "./durable-objects/sku-stock";
@@ -16,6 +17,10 @@ export default {
         return handleIngestBatch(batch as MessageBatch<IngestMessage>, env);
       case "switchyard-ingest-dlq":
         return handleIngestDeadLetters(batch as MessageBatch<IngestMessage>, env);
+      case "switchyard-actions":
+        return handleActionsBatch(batch as MessageBatch<ActionMessage>, env);
+      case "switchyard-actions-dlq":
+        return handleActionDeadLetters(batch as MessageBatch<ActionMessage>, env);
       default:
         // Unknown queues are retried rather than silently acked.
         batch.retryAll({ delaySeconds: 60 });

@@ -2,6 +2,7 @@
 import { Hono } from "hono";
 import { requireApiToken } from "./auth";
 import { deadLettersApi } from "./dead-letters";
+import { actionsApi } from "./actions";
 import { backtestApi } from "./backtest";
 import { decisionsApi } from "./decisions";
 import { insightsApi } from "./insights";
@@ -17,3 +18,4 @@ api.route("/", insightsApi);
 api.route("/", backtestApi);
 api.route("/dead-letters", deadLettersApi);
 api.route("/skus", skusApi);
+api.route("/actions", actionsApi);

@@ -1,0 +1,153 @@
+/** ACTIONS consumer: executes outbox rows through connectors, exactly one send per action, every attempt recorded. */
+import { ActionSpec } from "../actions/specs";
+import { configFromEnv, type ConnectorConfig } from "../connectors/config";
+import { redactRequest, type FetchFn, type Outcome } from "../connectors/http";
+import { runAction, type RunResult } from "../connectors";
+import {
+  claimAction, loadAction, markActionDead, MAX_QUEUE_DELAY_SECONDS, settleAttempt, TERMINAL_STATUSES, transientFailuresInRow,
+  type ActionRecord, type Settle,
+} from "../db/actions";
+import { logEvent } from "../lib/log";
+
+export interface ActionMessage {
+  actionId: string;
+}
+
+/** Seams for tests and callers: credentials, the network and the clock. Production passes none. */
+export interface ActionsDeps {
+  config?: ConnectorConfig;
+  fetch?: FetchFn;
+  now?: () => number;
+  random?: () => number;
+}
+
+/** wrangler.toml `max_retries` of the actions consumer: one more retry would land in the dead-letter queue. */
+export const QUEUE_MAX_RETRIES = 8;
+
+/** Exponential backoff with jitter: 10 s, 20 s, 40 s … capped at 30 min, each drawn from [½, 1] of that. */
+export function backoffSeconds(failures: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(1800, 10 * 2 ** Math.max(0, failures - 1));
+  return Math.max(1, Math.round(ceiling * (0.5 + random() / 2)));
+}
+
+type Verdict = { ack: true } | { retryInSeconds: number };
+
+export async function handleActionsBatch(batch: MessageBatch<ActionMessage>, env: Env, deps: ActionsDeps = {}): Promise<void> {
+  const config = deps.config ?? configFromEnv(env);
+  // One at a time: vendors rate-limit per account, and a batch is at most 20 messages.
+  for (const msg of batch.messages) {
+    let verdict: Verdict;
+    try {
+      verdict = await executeOne(env, msg.body.actionId, config, deps);
+    } catch (err) {
+      logEvent("action_consumer_error", { actionId: msg.body.actionId, attempts: msg.attempts, reason: err instanceof Error ? err.message : String(err) });
+      msg.retry({ delaySeconds: backoffSeconds(msg.attempts, deps.random) });
+      continue;
+    }
+    if ("ack" in verdict) {
+      msg.ack();
+    } else if (msg.attempts > QUEUE_MAX_RETRIES) {
+      // The queue would dead-letter this message; the action still has budget, so continue on a fresh one.
+      await env.ACTIONS.send({ actionId: msg.body.actionId }, { delaySeconds: verdict.retryInSeconds });
+      msg.ack();
+    } else {
+      msg.retry({ delaySeconds: verdict.retryInSeconds });
+    }
+  }
+}
+
+/** Decides, sends and records one action. Safe to run for a redelivered or duplicated message. */
+export async function executeOne(env: Env, actionId: string, config: ConnectorConfig, deps: ActionsDeps = {}): Promise<Verdict> {
+  const now = deps.now?.() ?? Date.now();
+  const action = await loadAction(env.DB, actionId);
+  if (!action) return { ack: true };
+  if ((TERMINAL_STATUSES as readonly string[]).includes(action.status)) return { ack: true };
+  // Another delivery holds the claim; its message (or the sweep, if it died) finishes the action.
+  if (action.status === "sending" && (action.nextAttemptAt ?? 0) > now) return { ack: true };
+  if (action.status === "pending" && action.nextAttemptAt !== null && action.nextAttemptAt > now + 5_000) {
+    return { retryInSeconds: Math.min(MAX_QUEUE_DELAY_SECONDS, Math.ceil((action.nextAttemptAt - now) / 1000)) };
+  }
+  const attempt = await claimAction(env.DB, action, now);
+  if (attempt === null) return { ack: true };
+
+  const spec = parseSpec(action);
+  if (!spec) {
+    await settleAttempt(env.DB, action.id, { attempt, outcome: "failed", httpStatus: null, error: "params do not match the action kind" }, settled("failed", "params do not match the action kind"), now);
+    return { ack: true };
+  }
+  let result: RunResult;
+  try {
+    result = await runAction({ id: action.id, idempotencyKey: action.idempotencyKey, spec }, { db: env.DB, config, fetch: deps.fetch ?? ((u, i) => fetch(u, i)), now });
+  } catch (err) {
+    result = { outcome: { kind: "retry", httpStatus: null, reason: `internal: ${err instanceof Error ? err.message : String(err)}`, waitSeconds: null, throttled: false }, requests: [] };
+  }
+  const verdict = await record(env.DB, action, attempt, result, config.maxAttempts, now, deps.random);
+  logEvent("action_attempt", { actionId: action.id, kind: action.kind, attempt, outcome: result.outcome.kind });
+  return verdict;
+}
+
+function parseSpec(action: ActionRecord): ActionSpec | null {
+  try {
+    const parsed = ActionSpec.safeParse({ kind: action.kind, connector: action.connector, params: JSON.parse(action.params) });
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+async function record(db: D1Database, action: ActionRecord, attempt: number, result: RunResult, maxAttempts: number, now: number, random?: () => number): Promise<Verdict> {
+  const o: Outcome = result.outcome;
+  const request = result.requests.length ? JSON.stringify(result.requests.length === 1 ? redactRequest(result.requests[0]!) : result.requests.map(redactRequest)) : null;
+  const response = "response" in o && o.response !== undefined ? truncate(JSON.stringify(o.response)) : null;
+  const httpStatus = "httpStatus" in o ? o.httpStatus : null;
+  const base = { request, response };
+  switch (o.kind) {
+    case "sent":
+      await settleAttempt(db, action.id, { attempt, outcome: "sent", httpStatus, error: null }, { ...settled("sent", null), ...base, externalId: o.externalId }, now);
+      return { ack: true };
+    case "dry_run":
+      await settleAttempt(db, action.id, { attempt, outcome: "dry_run", httpStatus: null, error: null }, { ...settled("dry_run", null), ...base }, now);
+      return { ack: true };
+    case "failed":
+    case "stale":
+      await settleAttempt(db, action.id, { attempt, outcome: o.kind, httpStatus, error: o.reason }, { ...settled(o.kind, o.reason), ...base }, now);
+      return { ack: true };
+    case "retry": {
+      // Rate limits are the vendor asking us to wait, not a failure: they do not use up the attempt budget.
+      const failures = o.throttled ? 0 : (await transientFailuresInRow(db, action.id)) + 1;
+      if (!o.throttled && failures >= maxAttempts) {
+        const reason = `gave up after ${failures} attempts: ${o.reason}`;
+        await settleAttempt(db, action.id, { attempt, outcome: "dead", httpStatus, error: o.reason }, { ...settled("dead", reason), ...base }, now);
+        return { ack: true };
+      }
+      const wait = Math.min(MAX_QUEUE_DELAY_SECONDS, o.throttled && o.waitSeconds !== null ? Math.max(1, o.waitSeconds) : backoffSeconds(Math.max(1, failures), random));
+      await settleAttempt(
+        db, action.id,
+        { attempt, outcome: o.throttled ? "throttled" : "error", httpStatus, error: o.reason },
+        { ...settled("pending", o.reason), ...base, nextAttemptAt: now + wait * 1000 },
+        now,
+      );
+      return { retryInSeconds: wait };
+    }
+  }
+}
+
+function settled(status: Settle["status"], lastError: string | null): Settle {
+  return { status, nextAttemptAt: null, lastError, request: null, response: null, externalId: null };
+}
+
+function truncate(s: string): string {
+  return s.length > 8_000 ? `${s.slice(0, 8_000)}…` : s;
+}
+
+/** Messages the queue gave up on: the action is marked dead so the dashboard shows it and it can be retried. */
+export async function handleActionDeadLetters(batch: MessageBatch<ActionMessage>, env: Env): Promise<void> {
+  for (const msg of batch.messages) {
+    try {
+      await markActionDead(env.DB, msg.body.actionId, "retries exhausted in the actions queue", Date.now());
+      msg.ack();
+    } catch {
+      msg.retry({ delaySeconds: 30 });
+    }
+  }
+}
