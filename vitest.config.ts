@@ -44,6 +44,8 @@ export default defineConfig(async () => {
             name: "runtime",
             include: ["test/runtime/**/*.test.ts"],
             setupFiles: ["./test/runtime/setup.ts"],
+            // Each webhook waits for the real queue (batches close after 1 s): budget for several.
+            testTimeout: 30_000,
           },
         },
         {
