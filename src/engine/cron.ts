@@ -18,6 +18,7 @@ import { requeueDueActions } from "../db/actions";
 import { pullQuietParcels } from "./carrier-pull";
 import { ensureWebhookSubscriptions, reconcileShopifyOrders } from "./reconcile";
 import { decideStockForSkus } from "./stock";
+import { refreshTicketModel } from "./ticket-model";
 
 const DAY = 86_400_000;
 export const CRON_SWEEP = "*/5 * * * *";
@@ -37,6 +38,7 @@ export async function runCron(env: Env, cron: string, now: number): Promise<void
     await refreshCustomerModels(env.DB, stored, now);
   } else if (cron === CRON_DAILY) {
     await refreshForecasts(env.DB, now);
+    await refreshTicketModel(env.DB, now);
     const { results } = await env.DB.prepare(`SELECT sku FROM sku_stock`).all<{ sku: string }>();
     await decideStockForSkus(env, results.map((r) => r.sku), stored, now);
     await decideCustomerOutreach(env, stored, now);

@@ -9,6 +9,7 @@ import { logEvent } from "../lib/log";
 import { loadPolicy, type StoredPolicy } from "../db/policies";
 import type { Policy } from "../decisions/policy";
 import { decideOnEvent } from "../engine/on-event";
+import { categorise, loadTicketModel } from "../engine/ticket-model";
 import { forwardToObjects, type ForwardSettings } from "./forward";
 
 export interface IngestMessage {
@@ -64,6 +65,10 @@ export async function ingestOne(env: Env, rawEventId: string, now: number, polic
     await recordDeadLetter(env.DB, { source: raw.source, topic: raw.topic, reason: err.message, body: raw.body, receivedAt: raw.receivedAt, rawEventId: raw.id });
     await markDead(env.DB, raw.id, err.message);
     return "dead";
+  }
+  if (batch.tickets.length) {
+    const model = await loadTicketModel(env.DB);
+    if (model) for (const t of batch.tickets) t.category = categorise(model, t);
   }
   const applied = await applyCanonicalBatch(env.DB, batch, now);
   for (const req of batch.privacy) {

@@ -115,3 +115,27 @@ describe("backtest", () => {
     expect(bad.status).toBe(400);
   });
 });
+
+describe("support intelligence", () => {
+  it("learns a category from the brand's own tagged tickets and applies it to the next untagged one", async () => {
+    const { postGorgias, gorgiasTicket } = await import("../helpers/vendors");
+    const { refreshTicketModel } = await import("../../src/engine/ticket-model");
+    // Words the deterministic rules do not know: this brand's agents tag them "damaged".
+    const phrases = ["the balm melted into liquid", "balm melted in the heat", "oil smells rancid", "fragrance smells off"];
+    const base = Date.now() - 3 * 86_400_000;
+    const tagged = (i: number, body: string, tag: string) => {
+      const t = gorgiasTicket({ id: uniqueId(), email: `learn${uniqueId()}@example.in`, subject: "About my parcel", body, createdAt: base + i * 60_000 }) as any;
+      t.tags = [{ id: i, name: tag }];
+      return t;
+    };
+    await Promise.all([
+      ...Array.from({ length: 24 }, (_, i) => postGorgias(tagged(i, phrases[i % phrases.length]!, "damaged"))),
+      ...Array.from({ length: 8 }, (_, i) => postGorgias(tagged(100 + i, "please send my money back to the card", "refund"))),
+    ]);
+    expect(await refreshTicketModel(env.DB, Date.now())).toBeGreaterThanOrEqual(24);
+    const fresh = uniqueId();
+    await postGorgias(gorgiasTicket({ id: fresh, email: "melted@example.in", subject: "About my parcel", body: "my balm melted", createdAt: Date.now() - 60_000 }));
+    const row = await env.DB.prepare(`SELECT category FROM tickets WHERE id = ?`).bind(`gorgias:${fresh}`).first<{ category: string }>();
+    expect(row?.category).toBe("damaged");
+  }, 120_000);
+});
