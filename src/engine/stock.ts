@@ -79,3 +79,32 @@ export async function decideStockForSkus(env: Env, skus: readonly string[], stor
   }
   await commitDrafts(env, drafts, stored, now);
 }
+
+const AVAILABLE_QUERY = `query Available($item: ID!, $location: ID!) {
+  inventoryItem(id: $item) { inventoryLevel(locationId: $location) { quantities(names: ["available"]) { name quantity } } }
+}`;
+
+/**
+ * Shopify refused a compare-and-set because its count moved (a sale, a manual edit). Read the
+ * count Shopify really has, give it to the SKU's ledger, and queue the push it produces: the
+ * retry compares against the new value instead of failing forever.
+ */
+export async function retryStaleInventorySet(
+  env: Env,
+  action: { id: string; params: { sku: string; inventoryItemId: string; locationId: string } },
+  fetchFn: (url: string, init: RequestInit) => Promise<Response>,
+  now: number,
+): Promise<void> {
+  const { sku, inventoryItemId, locationId } = action.params;
+  const res = await fetchFn(`https://${env.SHOPIFY_SHOP_DOMAIN}/admin/api/${env.SHOPIFY_API_VERSION}/graphql.json`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-shopify-access-token": env.SHOPIFY_ADMIN_TOKEN },
+    body: JSON.stringify({ query: AVAILABLE_QUERY, variables: { item: `gid://shopify/InventoryItem/${inventoryItemId}`, location: `gid://shopify/Location/${locationId}` } }),
+  });
+  if (!res.ok) throw new Error(`shopify inventory read ${res.status}`);
+  const body = (await res.json()) as { data?: { inventoryItem?: { inventoryLevel?: { quantities?: { name: string; quantity: number }[] } | null } | null } };
+  const actual = body.data?.inventoryItem?.inventoryLevel?.quantities?.find((q) => q.name === "available")?.quantity;
+  if (typeof actual !== "number") throw new Error("shopify inventory read: no available quantity");
+  const effects = await env.SKU_STOCK.get(env.SKU_STOCK.idFromName(sku)).recordStaleCompare(`stale:${action.id}`, sku, actual, now);
+  await pushStockEffects(env, [{ sku, effects }], now);
+}

@@ -1,4 +1,5 @@
 /** ACTIONS consumer: executes outbox rows through connectors, exactly one send per action, every attempt recorded. */
+import { retryStaleInventorySet } from "../engine/stock";
 import { ActionSpec } from "../actions/specs";
 import { configFromEnv, type ConnectorConfig } from "../connectors/config";
 import { redactRequest, type FetchFn, type Outcome } from "../connectors/http";
@@ -82,6 +83,10 @@ export async function executeOne(env: Env, actionId: string, config: ConnectorCo
     result = { outcome: { kind: "retry", httpStatus: null, reason: `internal: ${err instanceof Error ? err.message : String(err)}`, waitSeconds: null, throttled: false }, requests: [] };
   }
   const verdict = await record(env.DB, action, attempt, result, config.maxAttempts, now, deps.random);
+  if (result.outcome.kind === "stale" && spec.kind === "shopify.inventory_set") {
+    // The set is settled as stale; the ledger re-reads Shopify and queues a fresh compare-and-set.
+    await retryStaleInventorySet(env, { id: action.id, params: spec.params }, deps.fetch ?? ((u, i) => fetch(u, i)), now);
+  }
   logEvent("action_attempt", { actionId: action.id, kind: action.kind, attempt, outcome: result.outcome.kind });
   return verdict;
 }

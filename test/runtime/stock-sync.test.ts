@@ -53,3 +53,31 @@ describe("ERP → Shopify stock sync", () => {
     expect(last).toMatchObject({ quantity: 17, compareQuantity: 25, reason: "drift_correction" });
   });
 });
+
+describe("stale compare", () => {
+  it("re-reads Shopify's count after a refused compare-and-set and pushes again from the new value", { timeout: 30_000 }, async () => {
+    const { executeOne } = await import("../../src/queues/actions");
+    const { configFromEnv } = await import("../../src/connectors/config");
+    const { sku, inventoryItemId } = await skuInShopify(40);
+    await postZoho(zohoStock(sku, 35, Date.now() - 60_000));
+    const first = await env.DB.prepare(`SELECT id FROM actions WHERE kind = 'shopify.inventory_set' AND subject_id = ?`).bind(sku).first<{ id: string }>();
+    const shopEnv = { ...env, SHOPIFY_SHOP_DOMAIN: "vanaspati.myshopify.com", SHOPIFY_ADMIN_TOKEN: "shpat_test" } as unknown as Env;
+    const seen: string[] = [];
+    const fetchMock = async (url: string, init: RequestInit) => {
+      if (url !== "https://vanaspati.myshopify.com/admin/api/2026-07/graphql.json") throw new Error(`unexpected request to ${url}`);
+      const body = JSON.parse(String(init.body));
+      if (String(body.query).includes("inventorySetQuantities")) {
+        seen.push(`set from ${body.variables.input.quantities[0].changeFromQuantity}`);
+        // A customer bought one in Shopify a moment ago: Shopify has 39, not the 40 we compared against.
+        return Response.json({ data: { inventorySetQuantities: { inventoryAdjustmentGroup: null, userErrors: [{ field: ["input"], message: "The compare quantity is stale.", code: "CHANGE_FROM_QUANTITY_STALE" }] } } });
+      }
+      expect(body.variables).toEqual({ item: `gid://shopify/InventoryItem/${inventoryItemId}`, location: "gid://shopify/Location/61234567" });
+      seen.push("read");
+      return Response.json({ data: { inventoryItem: { inventoryLevel: { quantities: [{ name: "available", quantity: 39 }] } } } });
+    };
+    await executeOne(shopEnv, first!.id, configFromEnv(shopEnv), { fetch: fetchMock });
+    expect(seen).toEqual(["set from 40", "read"]);
+    expect((await env.DB.prepare(`SELECT status FROM actions WHERE id = ?`).bind(first!.id).first<{ status: string }>())?.status).toBe("stale");
+    expect((await pushes(sku)).map((p) => [p.quantity, p.compareQuantity])).toEqual([[35, 40], [35, 39]]);
+  });
+});
