@@ -242,7 +242,7 @@ export interface CanonicalBatch {
   returns: OrderReturn[];
   purchaseOrders: PurchaseOrder[];
   /** Fulfilment tracking numbers: AWB ↔ order links learnt from Shopify. */
-  awbLinks: { awb: string; carrier: string | null; orderId: OrderId }[];
+  awbLinks: { awb: string; carrier: string | null; orderId: OrderId; fulfillmentId?: string | null }[];
   privacy: PrivacyRequest[];
 }
 

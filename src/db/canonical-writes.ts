@@ -14,6 +14,7 @@ import type {
   ShipmentEvent,
   SupportTicket,
 } from "../canonical/model";
+import { rememberFulfillment } from "../connectors/shopify";
 
 const ms = (iso: string | null): number | null => (iso === null ? null : Date.parse(iso));
 
@@ -273,6 +274,8 @@ export async function applyCanonicalBatch(db: D1Database, batch: CanonicalBatch,
   }
   for (const l of batch.awbLinks) {
     statements.push(link(db, "awb", l.awb, l.orderId, l.carrier, now));
+    // Carrier scans are mirrored into Shopify as events on this fulfilment.
+    if (l.fulfillmentId) statements.push(rememberFulfillment(db, l.awb, l.fulfillmentId, now));
     statements.push(db.prepare(`UPDATE shipment_events SET order_id = ? WHERE awb = ? AND order_id IS NULL`).bind(l.orderId, l.awb));
     applied.orderIds.add(l.orderId);
   }

@@ -18,6 +18,7 @@ import {
 import type { DecisionDraft } from "../decisions/types";
 import type { JourneyState } from "../durable-objects/journey-machine";
 import type { ForwardResult } from "../queues/forward";
+import { applyMessageStatus } from "../db/actions";
 import { commitDrafts } from "./commit";
 import { loadCustomer, loadJourney, loadOrderSummary, loadScans, loadTicket } from "./load";
 import { decideStockForSkus, pushStockEffects } from "./stock";
@@ -82,6 +83,13 @@ export async function decideOnEvent(env: Env, batch: CanonicalBatch, applied: Ap
     const order = await loadOrderSummary(env.DB, target);
     const journey = await loadJourney(env.DB, target);
     if (order && journey) drafts.push(decideNdrFollowup({ order, journey, reply: { payload: message.payload, at: Date.parse(message.occurredAt) } }, policy, now));
+  }
+
+  // WhatsApp delivery receipts move the action that sent the message (sent → delivered → read, or failed).
+  for (const { message } of applied.messages) {
+    if (message.direction === "outbound" && message.status !== "received") {
+      await applyMessageStatus(env.DB, message.messageId, message.status, message.error, Date.parse(message.occurredAt));
+    }
   }
 
   await commitDrafts(env, drafts, stored, now);

@@ -139,3 +139,29 @@ describe("support intelligence", () => {
     expect(row?.category).toBe("damaged");
   }, 120_000);
 });
+
+describe("WhatsApp delivery receipts", () => {
+  it("move the action that sent the message from sent to delivered to read, never back", async () => {
+    const statusDelivered = (await import("../fixtures/vendor/whatsapp/status-delivered.json")).default;
+    const wamid = `wamid.${uniqueId()}`;
+    const actionId = `act_${uniqueId()}`;
+    await env.DB.prepare(
+      `INSERT INTO actions (id, connector, kind, idempotency_key, status, attempts, params, external_id, created_at, updated_at) VALUES (?, 'whatsapp', 'whatsapp.template', ?, 'sent', 1, '{}', ?, ?, ?)`,
+    ).bind(actionId, `receipt:${actionId}`, wamid, Date.now(), Date.now()).run();
+    const post = async (status: string, ts: number) => {
+      const payload = structuredClone(statusDelivered) as any;
+      Object.assign(payload.entry[0].changes[0].value.statuses[0], { id: wamid, status, timestamp: String(ts) });
+      const body = JSON.stringify(payload);
+      const key = await crypto.subtle.importKey("raw", new TextEncoder().encode("test-whatsapp-app-secret"), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+      const sig = [...new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(body)))].map((b) => b.toString(16).padStart(2, "0")).join("");
+      const res = await SELF.fetch("https://switchyard.test/webhooks/whatsapp", { method: "POST", headers: { "content-type": "application/json", "x-hub-signature-256": `sha256=${sig}` }, body });
+      expect(res.status).toBe(200);
+      await waitProcessed((await res.json<{ id: string }>()).id);
+      return (await env.DB.prepare(`SELECT status FROM actions WHERE id = ?`).bind(actionId).first<{ status: string }>())?.status;
+    };
+    const t = Math.floor(Date.now() / 1000);
+    expect(await post("delivered", t)).toBe("delivered");
+    expect(await post("read", t + 60)).toBe("read");
+    expect(await post("delivered", t + 30)).toBe("read");
+  });
+});

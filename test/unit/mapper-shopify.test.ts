@@ -70,13 +70,13 @@ describe("mapShopifyWebhook orders", () => {
 describe("mapShopifyWebhook fulfilment and stock", () => {
   it("links the AWB of a fulfilment to its order and records the shipment as created", () => {
     const batch = mapShopifyWebhook("fulfillments/create", india("fulfillments-create-delhivery"));
-    expect(batch.awbLinks).toEqual([{ awb: "1234567890123", carrier: "Delhivery", orderId: "5123456789" }]);
+    expect(batch.awbLinks).toEqual([{ awb: "1234567890123", carrier: "Delhivery", orderId: "5123456789", fulfillmentId: "4512345678" }]);
     expect(batch.shipmentEvents[0]).toMatchObject({ awb: "1234567890123", carrier: "delhivery", status: "created", orderId: "5123456789", pincode: "560038" });
   });
 
   it("maps the official fulfillments/update sample (null shipment_status) to a created shipment", () => {
     const batch = mapShopifyWebhook("fulfillments/update", vendor("fulfillments-update"));
-    expect(batch.awbLinks).toEqual([{ awb: "1z827wk74630", carrier: "UPS", orderId: "820982911946154508" }]);
+    expect(batch.awbLinks).toEqual([{ awb: "1z827wk74630", carrier: "UPS", orderId: "820982911946154508", fulfillmentId: "123456" }]);
     expect(batch.shipmentEvents).toEqual([expect.objectContaining({ awb: "1z827wk74630", carrier: "ups", status: "created", rawStatus: "fulfilled" })]);
   });
 

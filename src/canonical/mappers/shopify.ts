@@ -434,7 +434,7 @@ function awbLinksOf(f: z.infer<typeof FulfillmentPayload>): CanonicalBatch["awbL
   const numbers = new Set([...(f.tracking_numbers ?? []), ...(f.tracking_number ? [f.tracking_number] : [])]);
   return [...numbers]
     .filter((n) => n.trim())
-    .map((awb) => ({ awb: awb.trim(), carrier: f.tracking_company ?? null, orderId: f.order_id as Order["id"] }));
+    .map((awb) => ({ awb: awb.trim(), carrier: f.tracking_company ?? null, orderId: f.order_id as Order["id"], fulfillmentId: f.id }));
 }
 
 /** A fulfilment with a tracking number is a shipment `created` (or its shipment_status). */
