@@ -160,9 +160,14 @@ async function e2eBench(r) {
   const target = Number(o["e2e-events"]);
   const now = Date.now();
   // A week of the demo brand scaled until it holds the target number of events, then cut to exactly that.
-  const perDay = Math.ceil(target / 6.2 / 7);
-  const { deliveries } = buildWeek({ days: 7, ordersPerDay: perDay, seed: 99, now });
-  const events = deliveries.filter((d) => ["shopify", "shiprocket", "delhivery", "zoho-inventory"].includes(d.source)).slice(0, target);
+  const kept = (d) => ["shopify", "shiprocket", "delhivery", "zoho-inventory"].includes(d.source);
+  let perDay = Math.ceil(target / 6 / 7);
+  let deliveries = buildWeek({ days: 7, ordersPerDay: perDay, seed: 99, now }).deliveries.filter(kept);
+  if (deliveries.length < target) {
+    perDay = Math.ceil(perDay * (target / deliveries.length) * 1.05);
+    deliveries = buildWeek({ days: 7, ordersPerDay: perDay, seed: 99, now }).deliveries.filter(kept);
+  }
+  const events = deliveries.slice(0, target);
   const mix = {};
   for (const d of events) mix[d.source] = (mix[d.source] ?? 0) + 1;
   const requests = events.map((d) => ({ source: d.source, ...signed(vars, d.source, d.payload, { topic: d.topic, id: `${d.id}-e2e`, at: d.at }) }));

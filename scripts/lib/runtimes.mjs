@@ -98,6 +98,8 @@ export async function startDirect({ dir, port, consumers, scriptPath }) {
     compatibilityDate: /compatibility_date = "([^"]+)"/.exec(toml)[1],
     compatibilityFlags: ["nodejs_compat"],
     host: "127.0.0.1",
+    // No Request.cf download: everything stays on loopback.
+    cf: false,
     port,
     defaultPersistRoot: dir,
     bindings: { ...tomlVars(), ...devVars(), ...NO_LIMIT },
