@@ -89,8 +89,9 @@ export class OrderJourney extends DurableObject<Env> {
       for (const t of due) {
         // The hook is idempotent (decisions dedupe on subject and reason), so a retried alarm
         // that already ran a hook before failing produces no second effect.
-        await onJourneyTimer(this.env, { orderId, kind: t.kind, key: t.key, dueAt: t.due_at, snapshot }, now);
-        this.sql.exec(`UPDATE timers SET fired_at = ? WHERE key = ?`, now, t.key);
+        const outcome = await onJourneyTimer(this.env, { orderId, kind: t.kind, key: t.key, dueAt: t.due_at, snapshot }, now);
+        if (outcome?.retryAt && outcome.retryAt > now) this.sql.exec(`UPDATE timers SET due_at = ? WHERE key = ?`, outcome.retryAt, t.key);
+        else this.sql.exec(`UPDATE timers SET fired_at = ? WHERE key = ?`, now, t.key);
       }
       if (due.some((t) => t.kind === "stall")) await this.writeReadModel(orderId, snapshot, now);
     }

@@ -18,7 +18,7 @@ export interface JourneyTimer {
  * Runs the rules a due timer calls for. Idempotent: every decision carries a dedupe key, so an
  * alarm retried after a failure (or run twice) produces its effect once.
  */
-export async function onJourneyTimer(env: Env, timer: JourneyTimer, now: number): Promise<void> {
+export async function onJourneyTimer(env: Env, timer: JourneyTimer, now: number): Promise<{ retryAt: number } | void> {
   const stored = await loadPolicy(env.DB);
   const policy = stored.policy;
   const order = await loadOrderSummary(env.DB, timer.orderId);
@@ -36,9 +36,12 @@ export async function onJourneyTimer(env: Env, timer: JourneyTimer, now: number)
     drafts.push(decideStatusNotification({ order, status: "delayed", eventAt: now, journey }, policy, now));
   } else if (timer.kind === "cod_timeout") {
     const requested = await env.DB.prepare(`SELECT created_at AS at FROM decisions WHERE dedupe_key = ?`).bind(`cod_confirmation:order:${order.id}:request`).first<{ at: number }>();
-    drafts.push(
-      decideCodConfirmation({ order, state: journey.state, destinationRtoRate: null, confirmationRequestedAt: requested?.at ?? timer.snapshot.stateAt, reply: null }, policy, now),
-    );
+    const askedAt = requested?.at ?? timer.snapshot.stateAt;
+    // The question may have gone out later than the order (late ingest, quiet hours): the customer
+    // gets the full timeout from when it was asked, so the timer comes back then.
+    const dueAt = askedAt + policy.cod_confirmation.timeoutHours * 3_600_000;
+    if (now < dueAt && journey.state === "cod_confirmation_pending") return { retryAt: dueAt };
+    drafts.push(decideCodConfirmation({ order, state: journey.state, destinationRtoRate: null, confirmationRequestedAt: askedAt, reply: null }, policy, now));
   } else {
     const customer = await loadCustomer(env.DB, order.customerId, policy);
     const { results } = await env.DB.prepare(`SELECT dedupe_key AS k FROM decisions WHERE type = 'post_delivery' AND subject_id = ?`).bind(order.id).all<{ k: string }>();

@@ -1,6 +1,6 @@
 /** Hands what an event changed to the Durable Objects that own each order and SKU. */
 import type { CanonicalBatch, Order } from "../canonical/model";
-import type { AppliedBatch } from "../db/canonical-writes";
+import { resolveOrderRef, type AppliedBatch } from "../db/canonical-writes";
 import type { RawEventRow } from "../db/raw-events";
 import { journeyTargetForScan, type JourneyEvent } from "../durable-objects/journey-machine";
 import type { JourneySettings, JourneyUpdate } from "../durable-objects/order-journey";
@@ -34,10 +34,13 @@ export function orderJourneyEvents(o: Order, settings: Pick<ForwardSettings, "co
   return events;
 }
 
-/** WhatsApp button payloads that answer a COD confirmation: `cod:confirm:<orderId>` / `cod:cancel:<orderId>`. */
-export function codReply(payload: string | null): { orderId: string; confirmed: boolean } | null {
+/**
+ * WhatsApp button payloads that answer a COD confirmation: `cod:confirm:<order>` / `cod:cancel:<order>`,
+ * where <order> is the order name the button was sent with (`#1042`) or its Shopify id.
+ */
+export function codReply(payload: string | null): { orderRef: string; confirmed: boolean } | null {
   const m = /^cod:(confirm|cancel):(.+)$/.exec(payload ?? "");
-  return m ? { orderId: m[2]!, confirmed: m[1] === "confirm" } : null;
+  return m ? { orderRef: m[2]!, confirmed: m[1] === "confirm" } : null;
 }
 
 export async function forwardToObjects(
@@ -70,8 +73,9 @@ export async function forwardToObjects(
   }
   for (const { message } of applied.messages) {
     const reply = message.direction === "inbound" ? codReply(message.payload) : null;
-    if (reply) {
-      add(reply.orderId, {
+    const orderId = reply ? await resolveOrderRef(env.DB, reply.orderRef) : null;
+    if (reply && orderId) {
+      add(orderId, {
         id: `cod_reply:${message.messageId}`,
         at: Date.parse(message.occurredAt),
         source: message.source,

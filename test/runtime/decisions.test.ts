@@ -1,7 +1,7 @@
 /** The decision layer in the runtime: policies, shadow mode, event-driven decisions and their outbox rows. */
-import { SELF } from "cloudflare:test";
+import { runInDurableObject, SELF } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { indianOrder, shopifyRequest, uniqueId } from "../helpers/shopify";
 import { api, count, waitProcessed } from "../helpers/runtime";
 
@@ -163,5 +163,49 @@ describe("WhatsApp delivery receipts", () => {
     expect(await post("delivered", t)).toBe("delivered");
     expect(await post("read", t + 60)).toBe("read");
     expect(await post("delivered", t + 30)).toBe("read");
+  });
+});
+
+describe("COD confirmation round trip", () => {
+  async function whatsappButton(from: string, payload: string) {
+    const fixture = (await import("../fixtures/vendor/whatsapp/inbound-template-quick_reply-button.json")).default;
+    const p = structuredClone(fixture) as any;
+    const value = p.entry[0].changes[0].value;
+    value.contacts[0].wa_id = from;
+    Object.assign(value.messages[0], { from, id: `wamid.${uniqueId()}`, timestamp: String(Math.floor(Date.now() / 1000) - 30), button: { payload, text: "Confirm" } });
+    const body = JSON.stringify(p);
+    const key = await crypto.subtle.importKey("raw", new TextEncoder().encode("test-whatsapp-app-secret"), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+    const sig = [...new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(body)))].map((b) => b.toString(16).padStart(2, "0")).join("");
+    const res = await SELF.fetch("https://switchyard.test/webhooks/whatsapp", { method: "POST", headers: { "content-type": "application/json", "x-hub-signature-256": `sha256=${sig}` }, body });
+    expect(res.status).toBe(200);
+    await waitProcessed((await res.json<{ id: string }>()).id);
+  }
+
+  it("the customer's Confirm button (sent with the order name) confirms the order", async () => {
+    const id = uniqueId();
+    const phone = `+9199${String(id).slice(-8)}`;
+    const at = new Date(Date.now() - 10 * 60_000).toISOString();
+    const order = indianOrder({ id, totalPrice: "2750.00", phone, createdAt: at, updatedAt: at });
+    await postOrder(order);
+    const [d] = (await (await api(`/api/decisions?type=cod_confirmation&subject=order:${id}`)).json<{ decisions: any[] }>()).decisions;
+    const button = d.actions[0].params.buttons[0].param as string;
+    expect(button).toBe(`cod:confirm:${order.name}`);
+    await whatsappButton(phone.slice(1), button);
+    const body = await (await api(`/api/orders/${id}`)).json<any>();
+    expect(body.journey.state).toBe("confirmed");
+    expect(body.journey.history.map((t: { to: string }) => t.to)).toEqual(["cod_confirmation_pending", "confirmed"]);
+  });
+
+  it("gives the customer the full timeout from when they were asked, even when the order is older", async () => {
+    const id = uniqueId();
+    const at = new Date(Date.now() - 30 * 3_600_000).toISOString();
+    await postOrder(indianOrder({ id, totalPrice: "2750.00", createdAt: at, updatedAt: at }));
+    const stub = env.ORDER_JOURNEY.get(env.ORDER_JOURNEY.idFromName(String(id)));
+    await vi.waitFor(async () => {
+      const timers = await runInDurableObject(stub, (o) => o.getJourney().timers);
+      expect(timers.find((t) => t.kind === "cod_timeout")?.due_at).toBeGreaterThan(Date.now() + 23 * 3_600_000);
+    });
+    expect(await count(`SELECT count(*) AS n FROM decisions WHERE dedupe_key = ?`, `cod_confirmation:order:${id}:timeout`)).toBe(0);
+    await runInDurableObject(stub, (_o, state) => state.storage.deleteAlarm());
   });
 });
