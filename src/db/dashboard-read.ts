@@ -193,21 +193,6 @@ export async function listActionsFor(db: D1Database, subjectType: string, subjec
   return results;
 }
 
-/**
- * Puts a failed or dead action back in the outbox and on the actions queue, as the actions
- * consumer expects ({ actionId }). Only failed/dead rows move, so a double click sends once.
- */
-export async function retryAction(env: Pick<Env, "DB" | "ACTIONS">, actionId: string, now: number): Promise<boolean> {
-  const row = await env.DB.prepare(
-    `UPDATE actions SET status = 'pending', next_attempt_at = ?, last_error = NULL, updated_at = ? WHERE id = ? AND status IN ('failed', 'dead') RETURNING id`,
-  )
-    .bind(now, now, actionId)
-    .first<{ id: string }>();
-  if (!row) return false;
-  await env.ACTIONS.send({ actionId: row.id });
-  return true;
-}
-
 export interface JourneyRow {
   state: string;
   stateAt: number;

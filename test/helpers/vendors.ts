@@ -122,3 +122,15 @@ export async function postGorgias(payload: unknown): Promise<string> {
   await waitProcessed(id);
   return id;
 }
+
+/** Posts a WhatsApp Cloud API webhook signed as Meta signs it (hex HMAC-SHA256 of the raw body) and waits for it. */
+export async function postWhatsapp(payload: unknown): Promise<string> {
+  const body = JSON.stringify(payload);
+  const key = await crypto.subtle.importKey("raw", new TextEncoder().encode("test-whatsapp-app-secret"), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  const sig = [...new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(body)))].map((b) => b.toString(16).padStart(2, "0")).join("");
+  const res = await SELF.fetch("https://switchyard.test/webhooks/whatsapp", { method: "POST", headers: { "content-type": "application/json", "x-hub-signature-256": `sha256=${sig}` }, body });
+  if (res.status !== 200) throw new Error(`whatsapp webhook answered ${res.status}: ${await res.text()}`);
+  const { id } = await res.json<{ id: string }>();
+  await waitProcessed(id);
+  return id;
+}

@@ -4,6 +4,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import { indianOrder, shopifyRequest, uniqueId } from "../helpers/shopify";
 import { api, count, waitProcessed } from "../helpers/runtime";
+import { postWhatsapp } from "../helpers/vendors";
 
 async function postOrder(payload: Record<string, unknown>, topic = "orders/create") {
   const { id } = await (await SELF.fetch(await shopifyRequest({ topic, payload }))).json<{ id: string }>();
@@ -151,12 +152,7 @@ describe("WhatsApp delivery receipts", () => {
     const post = async (status: string, ts: number) => {
       const payload = structuredClone(statusDelivered) as any;
       Object.assign(payload.entry[0].changes[0].value.statuses[0], { id: wamid, status, timestamp: String(ts) });
-      const body = JSON.stringify(payload);
-      const key = await crypto.subtle.importKey("raw", new TextEncoder().encode("test-whatsapp-app-secret"), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-      const sig = [...new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(body)))].map((b) => b.toString(16).padStart(2, "0")).join("");
-      const res = await SELF.fetch("https://switchyard.test/webhooks/whatsapp", { method: "POST", headers: { "content-type": "application/json", "x-hub-signature-256": `sha256=${sig}` }, body });
-      expect(res.status).toBe(200);
-      await waitProcessed((await res.json<{ id: string }>()).id);
+      await postWhatsapp(payload);
       return (await env.DB.prepare(`SELECT status FROM actions WHERE id = ?`).bind(actionId).first<{ status: string }>())?.status;
     };
     const t = Math.floor(Date.now() / 1000);
@@ -173,12 +169,7 @@ describe("COD confirmation round trip", () => {
     const value = p.entry[0].changes[0].value;
     value.contacts[0].wa_id = from;
     Object.assign(value.messages[0], { from, id: `wamid.${uniqueId()}`, timestamp: String(Math.floor(Date.now() / 1000) - 30), button: { payload, text: "Confirm" } });
-    const body = JSON.stringify(p);
-    const key = await crypto.subtle.importKey("raw", new TextEncoder().encode("test-whatsapp-app-secret"), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-    const sig = [...new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(body)))].map((b) => b.toString(16).padStart(2, "0")).join("");
-    const res = await SELF.fetch("https://switchyard.test/webhooks/whatsapp", { method: "POST", headers: { "content-type": "application/json", "x-hub-signature-256": `sha256=${sig}` }, body });
-    expect(res.status).toBe(200);
-    await waitProcessed((await res.json<{ id: string }>()).id);
+    await postWhatsapp(p);
   }
 
   it("the customer's Confirm button (sent with the order name) confirms the order", async () => {

@@ -1,26 +1,12 @@
 /** Route fuzzing: mutated, signed webhooks never get a 500, and every answer leaves a consistent record. */
 import fc from "fast-check";
+import { mutate, mutation } from "../helpers/mutate";
 import { SELF } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import codOrder from "../fixtures/shopify/orders-create-cod.json";
 import officialOrder from "../fixtures/vendor/shopify/orders-create.json";
 import { shopifyRequest } from "../helpers/shopify";
-
-const mutation = fc.record({ path: fc.array(fc.nat(), { minLength: 1, maxLength: 5 }), op: fc.constantFrom("delete", "replace"), value: fc.jsonValue({ maxDepth: 2 }) });
-
-function mutate(value: unknown, path: number[], op: string, replacement: unknown): unknown {
-  if (value === null || typeof value !== "object") return replacement;
-  const clone: any = Array.isArray(value) ? [...value] : { ...value };
-  const keys = Object.keys(clone);
-  if (keys.length === 0) return replacement;
-  const key = keys[path[0]! % keys.length]!;
-  if (path.length === 1) {
-    if (op === "delete") Array.isArray(clone) ? clone.splice(Number(key), 1) : delete clone[key];
-    else clone[key] = replacement;
-  } else clone[key] = mutate(clone[key], path.slice(1), op, replacement);
-  return clone;
-}
 
 describe("fuzzing POST /webhooks/shopify", () => {
   it("answers 200 or 400 (never 500) to 300 mutated signed payloads, storing a raw event or a dead letter for each", async () => {

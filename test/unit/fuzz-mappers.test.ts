@@ -3,6 +3,7 @@
  * to records that satisfy the canonical schemas, or are refused with UnmappableError. Nothing else.
  */
 import fc from "fast-check";
+import { mutate, mutation } from "../helpers/mutate";
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { mapperFor } from "../../src/canonical/mappers";
@@ -60,24 +61,6 @@ function mapsOrRefuses(source: string, topic: string, payload: unknown): void {
     throw new Error(`${source} ${topic} threw ${String(err)} for ${JSON.stringify(payload).slice(0, 300)}`);
   }
   validBatch(batch);
-}
-
-/** A random edit somewhere in a JSON tree: delete a key, or replace a value with another type. */
-const mutation = fc.record({ path: fc.array(fc.nat(), { minLength: 1, maxLength: 6 }), op: fc.constantFrom("delete", "replace"), value: fc.jsonValue({ maxDepth: 2 }) });
-
-function mutate(value: unknown, path: number[], op: string, replacement: unknown): unknown {
-  if (value === null || typeof value !== "object") return replacement;
-  const clone: any = Array.isArray(value) ? [...value] : { ...value };
-  const keys = Object.keys(clone);
-  if (keys.length === 0) return replacement;
-  const key = keys[path[0]! % keys.length]!;
-  if (path.length === 1) {
-    if (op === "delete") Array.isArray(clone) ? clone.splice(Number(key), 1) : delete clone[key];
-    else clone[key] = replacement;
-  } else {
-    clone[key] = mutate(clone[key], path.slice(1), op, replacement);
-  }
-  return clone;
 }
 
 describe.each(FUZZ_SOURCES)("fuzzing the $source mapper", ({ source, topics, seeds }) => {

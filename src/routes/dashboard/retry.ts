@@ -1,14 +1,15 @@
 /** The overview's retry buttons: a failed action back to the outbox, a dead letter back to ingest. */
 import { Hono } from "hono";
-import { getDeadLetter, retryAction } from "../../db/dashboard-read";
+import { retryAction } from "../../db/actions";
+import { getDeadLetter } from "../../db/dashboard-read";
 import { deadLettersApi } from "../api/dead-letters";
 import type { DashboardEnv } from "./auth";
 
 export const retryRoutes = new Hono<DashboardEnv>();
 
 retryRoutes.post("/actions/:id/retry", async (c) => {
-  const ok = await retryAction(c.env, c.req.param("id"), Date.now());
-  return c.redirect(`/?done=${ok ? "retried" : "not-retryable"}`, 303);
+  const outcome = await retryAction(c.env, c.req.param("id"), Date.now());
+  return c.redirect(`/?done=${outcome === "queued" ? "retried" : "not-retryable"}`, 303);
 });
 
 retryRoutes.post("/dead-letters/:id/replay", async (c) => {
