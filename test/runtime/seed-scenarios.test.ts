@@ -4,7 +4,7 @@
  */
 import { createExecutionContext, createScheduledController, SELF } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it, onTestFinished, vi } from "vitest";
 import worker from "../../src/index";
 import productFixture from "../fixtures/shopify/products-update.json";
 import { api, count, waitProcessed } from "../helpers/runtime";
@@ -63,6 +63,11 @@ async function stalledShipment(opts: { silentHours: number; totalSpent: string; 
 
 describe("delay_alert seed scenario", () => {
   it("fires for 36 h without a scan, high-LTV customer, route delay 23% against baseline: WhatsApp with revised ETA and ₹100 credit", async () => {
+    // No quiet hours for this test, so the WhatsApp goes out now whatever the time of day in India.
+    await api("/api/policies", { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ quietHours: { start: "00:00", end: "00:00" } }) });
+    onTestFinished(async () => {
+      await api("/api/policies", { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ quietHours: { start: "21:00", end: "08:00" } }) });
+    });
     await routeStats("delhivery", "BHIWANDI", "560", 0.23, 0.09);
     const { id, customerId } = await stalledShipment({ silentHours: 36.5, totalSpent: "18450.00", pincode: "560038" });
     await vi.waitFor(async () => expect(await decisionsFor("delay_alert", `order:${id}`)).toHaveLength(1), { timeout: 5000 });
@@ -74,6 +79,15 @@ describe("delay_alert seed scenario", () => {
     const actions = await env.DB.prepare(`SELECT kind, params FROM actions WHERE decision_id = ? ORDER BY kind`).bind(d.id).all<{ kind: string; params: string }>();
     expect(actions.results.map((a) => a.kind)).toEqual(["shopify.store_credit", "whatsapp.template"]);
     expect(JSON.parse(actions.results[0]!.params)).toEqual({ customerId, amount: 10000, currency: "INR" });
+
+    // The real actions queue executes them; without credentials, as dry runs that record the exact request.
+    const executed = async () =>
+      (await env.DB.prepare(`SELECT kind, status, request FROM actions WHERE decision_id = ? ORDER BY kind`).bind(d.id).all<{ kind: string; status: string; request: string | null }>()).results;
+    await vi.waitFor(async () => expect((await executed()).map((a) => a.status)).toEqual(["dry_run", "dry_run"]), { timeout: 10_000 });
+    const [credit, whatsapp] = (await executed()).map((a) => JSON.parse(a.request!));
+    expect(whatsapp).toMatchObject({ method: "POST", url: "https://graph.facebook.com/v21.0/{WHATSAPP_PHONE_NUMBER_ID}/messages" });
+    expect(whatsapp.body).toMatchObject({ messaging_product: "whatsapp", type: "template", template: { name: "delay_alert" } });
+    expect(JSON.stringify(credit.body)).toContain("storeCreditAccountCredit");
   });
 
   it("does not fire at 35 h", async () => {
