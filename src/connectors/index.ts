@@ -79,7 +79,10 @@ export async function runAction(action: ActionToRun, deps: RunDeps): Promise<Run
     }
     case "zoho": {
       const skus = spec.kind === "zoho.purchase_order_draft" ? [spec.params.sku] : spec.params.lines.map((l) => l.sku);
-      const built = buildZohoRequest(spec, config.zoho ?? PLACEHOLDER.zoho, { itemIds: await zohoItemIds(db, skus), date: istDate(now) });
+      const itemIds = await zohoItemIds(db, skus);
+      // A dry run shows the request it would send even for SKUs whose Zoho item id is not known yet.
+      if (!config.zoho) for (const sku of skus) itemIds[sku] ??= `{ZOHO_ITEM_ID:${sku}}`;
+      const built = buildZohoRequest(spec, config.zoho ?? PLACEHOLDER.zoho, { itemIds, date: istDate(now) });
       if ("error" in built) return failed(built.error);
       if (!config.zoho) return dryRun([built]);
       const wait = await zohoRateWait(db, config.zoho.requestsPerMinute, now);
