@@ -46,14 +46,20 @@ async function setWatermark(db: D1Database, key: string, value: string, now: num
  * Pulls every order updated since the watermark and ingests the ones D1 lacks or holds an older
  * version of, through the same raw-event → queue → mapper path as a webhook.
  */
-export async function reconcileShopifyOrders(env: Env, now: number, lookbackMs = 3 * 86_400_000): Promise<{ pulled: number; ingested: number } | null> {
+export async function reconcileShopifyOrders(
+  env: Env,
+  now: number,
+  lookbackMs = 3 * 86_400_000,
+  backfill?: { since: string; after: string | null; maxPages: number },
+): Promise<{ pulled: number; ingested: number; after: string | null } | null> {
   if (!configured(env)) return null;
   const key = "reconcile:shopify:orders";
-  const since = (await getWatermark(env.DB, key)) ?? new Date(now - lookbackMs).toISOString();
-  let after: string | null = null;
+  const since = backfill?.since ?? (await getWatermark(env.DB, key)) ?? new Date(now - lookbackMs).toISOString();
+  let after: string | null = backfill?.after ?? null;
   let pulled = 0;
   let ingested = 0;
   let newest = since;
+  let pages = 0;
   do {
     type Page = { orders: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: unknown[] } };
     const page: Page = await shopifyGraphql<Page>(env, ORDERS_SINCE_QUERY, { query: `updated_at:>='${since}'`, after });
@@ -75,10 +81,14 @@ export async function reconcileShopifyOrders(env: Env, now: number, lookbackMs =
       if (stored.inserted) ingested += 1;
     }
     after = page.orders.pageInfo.hasNextPage ? page.orders.pageInfo.endCursor : null;
+    pages += 1;
+    // A backfill stops after a bounded number of pages per call (subrequest and CPU limits) and
+    // hands back the cursor; the caller comes back for the next slice.
+    if (backfill && pages >= backfill.maxPages) break;
   } while (after);
-  await setWatermark(env.DB, key, newest, now);
-  logEvent("reconcile_shopify_orders", { pulled, ingested });
-  return { pulled, ingested };
+  if (!backfill) await setWatermark(env.DB, key, newest, now);
+  logEvent("reconcile_shopify_orders", { pulled, ingested, backfill: Boolean(backfill) });
+  return { pulled, ingested, after };
 }
 
 const SUBSCRIPTIONS_QUERY = `query Subscriptions($after: String) {

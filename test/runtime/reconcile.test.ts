@@ -62,7 +62,7 @@ describe("reconciliation", () => {
     });
     await env.DB.prepare(`DELETE FROM kv WHERE key = 'reconcile:shopify:orders'`).run();
     const result = await reconcileShopifyOrders(shopEnv, Date.now());
-    expect(result).toEqual({ pulled: 40, ingested: 2 });
+    expect(result).toEqual({ pulled: 40, ingested: 2, after: null });
     expect(calls).toHaveLength(1);
     for (const i of dropped) await waitProcessed(`shopify:reconcile:${orders[i]!.id}:${orders[i]!.updated_at}`);
     expect(await countPresent()).toBe(40);
@@ -133,5 +133,40 @@ describe("carrier reconciliation", () => {
       const row = await env.DB.prepare(`SELECT state FROM journeys WHERE order_id = ?`).bind(String(id)).first<{ state: string }>();
       expect(row?.state).toBe("delivered");
     }, { timeout: 5000 });
+  });
+});
+
+describe("backfill", () => {
+  it("imports past orders a bounded slice at a time, handing back the cursor, without moving the watermark", async () => {
+    const old = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString();
+    const orders = [400, 300, 200].map((d) => indianOrder({ id: uniqueId(), cod: false, createdAt: old(d), updatedAt: old(d) }));
+    const pages = [
+      { pageInfo: { hasNextPage: true, endCursor: "cursor-1" }, nodes: orders.slice(0, 2).map(graphqlNode) },
+      { pageInfo: { hasNextPage: false, endCursor: null }, nodes: orders.slice(2).map(graphqlNode) },
+    ];
+    const seen: unknown[] = [];
+    vi.spyOn(globalThis, "fetch").mockImplementation(async (_input, init) => {
+      const { variables } = JSON.parse(String(init?.body));
+      seen.push(variables);
+      return Response.json({ data: { orders: pages[variables.after === "cursor-1" ? 1 : 0] } });
+    });
+    const watermark = () => env.DB.prepare(`SELECT value FROM kv WHERE key = 'reconcile:shopify:orders'`).first<{ value: string }>();
+    const before = await watermark();
+    const since = old(500);
+    const first = await reconcileShopifyOrders(shopEnv, Date.now(), 0, { since, after: null, maxPages: 1 });
+    expect(first).toEqual({ pulled: 2, ingested: 2, after: "cursor-1" });
+    const second = await reconcileShopifyOrders(shopEnv, Date.now(), 0, { since, after: "cursor-1", maxPages: 1 });
+    expect(second).toEqual({ pulled: 1, ingested: 1, after: null });
+    expect(seen).toEqual([{ query: `updated_at:>='${since}'`, after: null }, { query: `updated_at:>='${since}'`, after: "cursor-1" }]);
+    expect(await watermark()).toEqual(before);
+    vi.restoreAllMocks();
+    for (const o of orders) await waitProcessed(`shopify:reconcile:${o.id}:${o.updated_at}`);
+    expect(await count(`SELECT count(*) AS n FROM orders WHERE id IN (?, ?, ?)`, ...orders.map((o) => String(o.id)))).toBe(3);
+  });
+
+  it("answers 409 through the API when no Admin credentials are configured, and 400 without a since", async () => {
+    const { api } = await import("../helpers/runtime");
+    expect((await api("/api/backfill", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ since: "2025-01-01" }) })).status).toBe(409);
+    expect((await api("/api/backfill", { method: "POST", headers: { "content-type": "application/json" }, body: "{}" })).status).toBe(400);
   });
 });

@@ -5,6 +5,7 @@ import { loadPolicy } from "../../db/policies";
 import { backtest, compareBacktest } from "../../decisions/backtest";
 import { parsePolicy } from "../../decisions/policy";
 import { buildBacktestCases } from "../../engine/backtest-cases";
+import { reconcileShopifyOrders } from "../../engine/reconcile";
 import { HttpError } from "../../lib/errors";
 
 export const backtestApi = new Hono<{ Bindings: Env }>();
@@ -33,4 +34,18 @@ backtestApi.post("/backtest", async (c) => {
   const cases = await buildBacktestCases(c.env.DB, from, to, candidate);
   const report = backtest(cases, candidate);
   return c.json({ policyVersion: current.version, candidate: parsed.data.policy !== undefined, report, comparison: compareBacktest(cases, current.policy, candidate) });
+});
+
+/**
+ * POST /api/backfill {since, after?}: imports past orders (and their customers) from the Admin
+ * GraphQL API through the normal ingest path, ten pages of 100 per call; call again with `after`.
+ */
+backtestApi.post("/backfill", async (c) => {
+  const body = (await c.req.json().catch(() => null)) as { since?: unknown; after?: unknown } | null;
+  const since = typeof body?.since === "string" ? Date.parse(body.since) : NaN;
+  if (!Number.isFinite(since)) throw new HttpError(400, "since must be an ISO-8601 time");
+  const after = typeof body?.after === "string" ? body.after : null;
+  const result = await reconcileShopifyOrders(c.env, Date.now(), 0, { since: new Date(since).toISOString(), after, maxPages: 10 });
+  if (!result) throw new HttpError(409, "backfill needs SHOPIFY_SHOP_DOMAIN and SHOPIFY_ADMIN_TOKEN");
+  return c.json(result, 202);
 });
