@@ -66,7 +66,10 @@ export async function requeueStuckRawEvents(env: Env, now: number, olderThanMs =
   const { results } = await env.DB.prepare(`SELECT id FROM raw_events WHERE status IN ('received', 'queued') AND received_at <= ? ORDER BY received_at LIMIT 500`)
     .bind(now - olderThanMs)
     .all<{ id: string }>();
-  if (results.length) await env.INGEST.sendBatch(results.map((r) => ({ body: { rawEventId: r.id } })));
+  // Queues take at most 100 messages per sendBatch.
+  for (let i = 0; i < results.length; i += 100) {
+    await env.INGEST.sendBatch(results.slice(i, i + 100).map((r) => ({ body: { rawEventId: r.id } })));
+  }
   return results.length;
 }
 

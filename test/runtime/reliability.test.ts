@@ -168,6 +168,22 @@ describe("nothing lost, nothing doubled", () => {
     expect(await count(`SELECT count(*) AS n FROM orders WHERE id = ?`, String(order.id))).toBe(1);
   });
 
+  it("re-queues more stuck events than one queue batch can carry (more than 100)", async () => {
+    const { requeueStuckRawEvents } = await import("../../src/db/raw-events");
+    const customer = (await import("../fixtures/vendor/shopify/customers-create.json")).default;
+    const base = uniqueId() * 1000;
+    const ids = Array.from({ length: 130 }, (_, i) => `shopify:customers/update:stuck-${base + i}`);
+    await env.DB.batch(
+      ids.map((id, i) =>
+        env.DB.prepare(`INSERT INTO raw_events (id, source, delivery_id, topic, received_at, body, status) VALUES (?, 'shopify', ?, 'customers/update', ?, ?, 'queued')`)
+          .bind(id, id, Date.now() - 20 * 60_000, JSON.stringify({ ...customer, id: base + i })),
+      ),
+    );
+    expect(await requeueStuckRawEvents(env, Date.now())).toBeGreaterThanOrEqual(130);
+    for (const id of ids) await waitProcessed(id, 20_000);
+    expect(await count(`SELECT count(*) AS n FROM customers WHERE CAST(id AS INTEGER) BETWEEN ? AND ?`, base, base + 129)).toBe(130);
+  });
+
   it("chunks a bulk write needing more than 100 bound parameters, against the runtime's D1", async () => {
     await env.DB.prepare(`CREATE TABLE IF NOT EXISTS bulk_probe (a TEXT, b INTEGER, c INTEGER, d TEXT, e TEXT)`).run();
     const tag = String(uniqueId());
