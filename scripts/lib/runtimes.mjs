@@ -11,6 +11,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFi
 import path from "node:path";
 import { QUIET_ENV, WRANGLER } from "./wrangler.mjs";
 import { ROOT, devVars } from "./webhooks.mjs";
+import { WORKER_BUILD_OPTIONS } from "./worker.mjs";
 
 const toml = readFileSync(path.join(ROOT, "wrangler.toml"), "utf8");
 const NO_LIMIT = { WEBHOOK_RATE_LIMIT_PER_MINUTE: "0" };
@@ -69,18 +70,7 @@ export async function startWrangler({ dir, port, consumers }) {
 export async function bundleWorker(outDir) {
   const esbuild = await import("esbuild");
   const outfile = path.join(outDir, "worker.mjs");
-  await esbuild.build({
-    entryPoints: [path.join(ROOT, "src/index.ts")],
-    bundle: true,
-    format: "esm",
-    platform: "neutral",
-    target: "es2022",
-    conditions: ["workerd", "worker", "browser"],
-    mainFields: ["module", "main"],
-    external: ["cloudflare:*", "node:*"],
-    outfile,
-    logLevel: "error",
-  });
+  await esbuild.build({ ...WORKER_BUILD_OPTIONS, outfile, logLevel: "error" });
   return outfile;
 }
 

@@ -20,20 +20,21 @@ function wranglerVars() {
   return Object.fromEntries([...section.matchAll(/^([A-Z0-9_]+)\s*=\s*"([^"]*)"/gm)].map((m) => [m[1], m[2]]));
 }
 
+/** How the worker is bundled for workerd, like wrangler would: shared by the browser tests and the bench. */
+export const WORKER_BUILD_OPTIONS = {
+  entryPoints: [path.join(ROOT, "src/index.ts")],
+  bundle: true,
+  format: "esm",
+  platform: "neutral",
+  target: "es2022",
+  conditions: ["workerd", "worker", "browser"],
+  mainFields: ["module", "main"],
+  external: ["cloudflare:*", "node:*"],
+  tsconfig: path.join(ROOT, "tsconfig.json"),
+};
+
 async function bundle() {
-  const out = await build({
-    entryPoints: [path.join(ROOT, "src/index.ts")],
-    bundle: true,
-    format: "esm",
-    platform: "neutral",
-    target: "es2022",
-    conditions: ["workerd", "worker", "browser"],
-    mainFields: ["module", "main"],
-    external: ["cloudflare:*", "node:*"],
-    tsconfig: path.join(ROOT, "tsconfig.json"),
-    write: false,
-    logLevel: "silent",
-  });
+  const out = await build({ ...WORKER_BUILD_OPTIONS, write: false, logLevel: "silent" });
   return out.outputFiles[0].text;
 }
 
