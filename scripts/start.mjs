@@ -5,6 +5,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
+import { startDevServer } from "./lib/dev-server.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 process.chdir(root);
@@ -31,18 +32,30 @@ if (existsSync(path.join(root, "scripts", "seed.mjs")) && !process.argv.includes
   if (seed.status !== 0) process.exit(seed.status ?? 1);
 }
 
-const dev = spawn(wrangler, ["dev", "--local", "--port", port, "--test-scheduled", "--show-interactive-dev-session=false"], { env, stdio: ["ignore", "pipe", "inherit"] });
-let announced = false;
-dev.stdout.on("data", (chunk) => {
-  process.stdout.write(chunk);
-  if (!announced && /Ready on/i.test(String(chunk))) {
-    announced = true;
-    console.log(`\n  Switchyard is running.\n  Dashboard: http://localhost:${port}/   (log in with DASHBOARD_TOKEN=${vars.DASHBOARD_TOKEN ?? "see .dev.vars"})`);
-    console.log(`  API:       curl -H "Authorization: Bearer ${vars.API_TOKEN ?? "<API_TOKEN>"}" http://localhost:${port}/api/kpis`);
-    console.log(`  Simulate a week of webhooks: npm run simulate\n`);
-    finishSeed();
-  }
-});
+const banner = () => {
+  console.log(`\n  Switchyard is running.\n  Dashboard: http://localhost:${port}/   (log in with DASHBOARD_TOKEN=${vars.DASHBOARD_TOKEN ?? "see .dev.vars"})`);
+  console.log(`  API:       curl -H "Authorization: Bearer ${vars.API_TOKEN ?? "<API_TOKEN>"}" http://localhost:${port}/api/kpis`);
+  console.log(`  Simulate a week of webhooks: npm run simulate\n`);
+  finishSeed();
+};
+
+if (process.argv.includes("--inspect")) {
+  // The plain `wrangler dev` command, with its devtools inspector (slower under load: see lib/dev-server.mjs).
+  const dev = spawn(wrangler, ["dev", "--local", "--port", port, "--test-scheduled", "--show-interactive-dev-session=false"], { env, stdio: ["ignore", "pipe", "inherit"] });
+  let announced = false;
+  dev.stdout.on("data", (chunk) => {
+    process.stdout.write(chunk);
+    if (!announced && /Ready on/i.test(String(chunk))) (announced = true), banner();
+  });
+  for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => dev.kill(signal));
+  dev.on("exit", (code) => process.exit(code ?? 0));
+} else {
+  // wrangler's dev server (bundler, proxy, Miniflare, workerd, local D1/queues/Durable Objects/cron),
+  // started through its API so the inspector can be left off.
+  const server = await startDevServer({ config: "wrangler.toml", port: Number(port), persist: path.join(root, ".wrangler", "state"), watch: true });
+  banner();
+  for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.dispose().finally(() => process.exit(0)));
+}
 
 // The seed wrote history before the worker started; current stock goes in through the worker's
 // own ERP webhook and the model crons run through it, so that part waits for "Ready".
@@ -54,5 +67,3 @@ function finishSeed() {
     else console.error(`\n  seed: the live part failed (exit ${code}); it runs again on the next npm start.\n`);
   });
 }
-for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => dev.kill(signal));
-dev.on("exit", (code) => process.exit(code ?? 0));

@@ -1,7 +1,8 @@
 /**
  * The two runtimes the benchmark compares, each started on loopback with its own temp persistence
  * and the webhook rate limit off (WEBHOOK_RATE_LIMIT_PER_MINUTE=0):
- *  - wrangler dev (what npm start runs: a dev proxy in front of workerd)
+ *  - wrangler dev as npm start runs it (wrangler's dev server through its API, inspector off: a dev
+ *    proxy in front of workerd; see dev-server.mjs)
  *  - workerd driven directly through Miniflare's API, the worker bundled by esbuild.
  * `consumers: false` leaves the queue consumers out, so an ingest run measures the webhook path
  * alone and does not leave a backlog behind; end-to-end runs keep them.
@@ -42,7 +43,8 @@ export async function startWrangler({ dir, port, consumers }) {
   const common = ["-c", path.join(dir, "wrangler.toml")];
   const migrate = spawnSync(WRANGLER, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persist, ...common], { env: QUIET_ENV, encoding: "utf8" });
   if (migrate.status !== 0) throw new Error(`migrations: ${migrate.stderr}`);
-  const child = spawn(WRANGLER, ["dev", "--local", "--port", String(port), "--ip", "127.0.0.1", "--persist-to", persist, "--show-interactive-dev-session=false", "--var", "WEBHOOK_RATE_LIMIT_PER_MINUTE:0", ...common], { env: QUIET_ENV, stdio: ["ignore", "pipe", "pipe"], detached: false });
+  // What npm start runs (wrangler's dev server, inspector off), in its own process.
+  const child = spawn(process.execPath, [path.join(ROOT, "scripts", "lib", "dev-server.mjs"), "--config", path.join(dir, "wrangler.toml"), "--port", String(port), "--hostname", "127.0.0.1", "--persist", persist, "--var", "WEBHOOK_RATE_LIMIT_PER_MINUTE=0"], { env: QUIET_ENV, stdio: ["ignore", "pipe", "pipe"], detached: false });
   let log = "";
   child.stdout.on("data", (c) => (log += c));
   child.stderr.on("data", (c) => (log += c));

@@ -143,3 +143,36 @@ export async function listDeadLetters(db: D1Database, limit = 100): Promise<Dead
     .all<DeadLetterRow>();
   return results;
 }
+
+export interface PipelineStatus {
+  /** Raw events by status: received (send failed, the sweep re-queues), queued, processed, dead. */
+  rawEvents: Record<"received" | "queued" | "processed" | "dead", number>;
+  /** Accepted and not yet processed. */
+  pending: number;
+  /** When the oldest pending event arrived (ISO), or null: how far behind the consumer is. */
+  oldestPendingAt: string | null;
+  deadLetters: { total: number; unreplayed: number };
+  /** Outbox actions by status. */
+  actions: Record<string, number>;
+}
+
+/** Whether ingestion keeps up: what `npm run simulate` waits on and what an on-call engineer asks first. */
+export async function pipelineStatus(db: D1Database): Promise<PipelineStatus> {
+  const [byStatus, oldest, dead, actions] = (await db.batch([
+    db.prepare(`SELECT status, count(*) AS n FROM raw_events GROUP BY status`),
+    db.prepare(`SELECT min(received_at) AS at FROM raw_events WHERE status IN ('received', 'queued')`),
+    db.prepare(`SELECT count(*) AS total, count(*) FILTER (WHERE replayed_at IS NULL) AS unreplayed FROM dead_letters`),
+    db.prepare(`SELECT status, count(*) AS n FROM actions GROUP BY status`),
+  ])) as [D1Result, D1Result, D1Result, D1Result];
+  const rawEvents = { received: 0, queued: 0, processed: 0, dead: 0 };
+  for (const r of byStatus.results as { status: keyof typeof rawEvents; n: number }[]) rawEvents[r.status] = r.n;
+  const at = (oldest.results[0] as { at: number | null } | undefined)?.at ?? null;
+  const d = (dead.results[0] as { total: number; unreplayed: number } | undefined) ?? { total: 0, unreplayed: 0 };
+  return {
+    rawEvents,
+    pending: rawEvents.received + rawEvents.queued,
+    oldestPendingAt: at === null ? null : new Date(at).toISOString(),
+    deadLetters: { total: d.total, unreplayed: d.unreplayed },
+    actions: Object.fromEntries((actions.results as { status: string; n: number }[]).map((r) => [r.status, r.n])),
+  };
+}

@@ -120,6 +120,23 @@ describe("nothing lost, nothing doubled", () => {
     expect(after.deadLetters.some((d) => d.rawEventId === rawId)).toBe(false);
   });
 
+  it("GET /api/pipeline says how far behind ingestion is, and catches up when the event is processed", async () => {
+    const order = indianOrder({ id: uniqueId(), cod: false });
+    const rawId = await storeRaw(order);
+    const oldest = Date.parse("2020-01-01T00:00:00Z");
+    await env.DB.prepare(`UPDATE raw_events SET received_at = ? WHERE id = ?`).bind(oldest, rawId).run();
+    const before = await (await api("/api/pipeline")).json<{ pending: number; oldestPendingAt: string | null; rawEvents: Record<string, number> }>();
+    expect(before.pending).toBeGreaterThanOrEqual(1);
+    expect(before.rawEvents.queued).toBeGreaterThanOrEqual(1);
+    expect(before.oldestPendingAt).toBe("2020-01-01T00:00:00.000Z");
+
+    await handleIngestBatch(createMessageBatch<IngestMessage>("switchyard-ingest", [message(rawId)]), env);
+    const after = await (await api("/api/pipeline")).json<{ oldestPendingAt: string | null; rawEvents: Record<string, number> }>();
+    expect(after.oldestPendingAt).not.toBe("2020-01-01T00:00:00.000Z");
+    expect(after.rawEvents.processed).toBeGreaterThan(before.rawEvents.processed!);
+    expect((await SELF.fetch("https://switchyard.test/api/pipeline")).status).toBe(401);
+  });
+
   it("out-of-order permutations of create, paid and cancel end in the same state as time order", async () => {
     const t = (m: number) => new Date(Date.parse("2026-11-25T10:00:00Z") + m * 60_000).toISOString();
     const finals: string[] = [];

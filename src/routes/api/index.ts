@@ -7,6 +7,7 @@ import { backtestApi } from "./backtest";
 import { decisionsApi } from "./decisions";
 import { insightsApi } from "./insights";
 import { ordersApi } from "./orders";
+import { pipelineApi } from "./pipeline";
 import { skusApi } from "./skus";
 
 export const api = new Hono<{ Bindings: Env }>();
@@ -19,3 +20,4 @@ api.route("/", backtestApi);
 api.route("/dead-letters", deadLettersApi);
 api.route("/skus", skusApi);
 api.route("/actions", actionsApi);
+api.route("/pipeline", pipelineApi);
