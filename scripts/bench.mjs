@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * npm run bench [-- --seconds 15 --e2e-events 10000 --e2e-deadline 150 --only ingest,e2e,models,dashboard]
+ * npm run bench [-- --seconds 15 --e2e-events 10000 --e2e-deadline 150 --only ingest,e2e,models,dashboard,micro]
  *
  * Measures Switchyard on this machine, side by side on two runtimes (wrangler dev, and workerd
  * through Miniflare directly), and writes docs/benchmarks.md. Everything stays on 127.0.0.1, every
@@ -9,6 +9,7 @@
  *   2. end to end: mixed events through ingest → queue → canonical → objects → decisions
  *   3. models: forecastDemand over 10,000 SKUs × 365 days, buildCustomerModel over 100,000 customers (CPU)
  *   4. dashboard: scripts/bench-dashboard.mjs, when it exists
+ *   5. micro: unit costs of a Durable Object call and a D1 statement on local workerd (lib/micro.mjs)
  */
 import { spawnSync } from "node:child_process";
 import { createHmac } from "node:crypto";
@@ -19,6 +20,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { DAY } from "./lib/brand.mjs";
 import { createRng } from "./lib/rng.mjs";
+import { microBench } from "./lib/micro.mjs";
 import { bundleWorker, startDirect, startWrangler } from "./lib/runtimes.mjs";
 import { ROOT, devVars, progress, sendAll, signed } from "./lib/webhooks.mjs";
 import { buildWeek } from "./lib/week.mjs";
@@ -29,7 +31,7 @@ const { values: o } = parseArgs({
     connections: { type: "string", default: "32" },
     "e2e-events": { type: "string", default: "10000" },
     "e2e-deadline": { type: "string", default: "150" },
-    only: { type: "string", default: "ingest,e2e,models,dashboard" },
+    only: { type: "string", default: "ingest,e2e,models,dashboard,micro" },
   },
 });
 const only = new Set(o.only.split(","));
@@ -38,7 +40,7 @@ const CONNECTIONS = Number(o.connections);
 const benchStarted = Date.now();
 const tmp = mkdtempSync(path.join(os.tmpdir(), "switchyard-bench-"));
 const vars = devVars();
-const results = { ingest: [], e2e: [], models: null, dashboard: null };
+const results = { ingest: [], e2e: [], models: null, dashboard: null, micro: null };
 const step = (msg) => process.stderr.write(`[${((Date.now() - benchStarted) / 1000).toFixed(0).padStart(3)} s] ${msg}\n`);
 const loadBefore = os.loadavg();
 
@@ -77,6 +79,7 @@ try {
   }
   if (only.has("models")) results.models = await modelsBench();
   if (only.has("dashboard")) results.dashboard = dashboardBench();
+  if (only.has("micro")) results.micro = await microBench(step);
 } finally {
   rmSync(tmp, { recursive: true, force: true });
 }
@@ -298,9 +301,9 @@ function report() {
   lines.push("# Benchmarks", "");
   lines.push(`Written by \`npm run bench\` on ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC. Machine: ${cpus.length} × ${cpus[0]?.model ?? "cpu"}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${os.type()} ${os.release()}, node ${process.version}.`);
   lines.push(`Load average before / after: ${loadBefore.map((x) => x.toFixed(2)).join(" ")} / ${os.loadavg().map((x) => x.toFixed(2)).join(" ")} (other work on the machine shares these cores). Whole run: ${((Date.now() - benchStarted) / 1000).toFixed(0)} s.`);
-  lines.push("", "Both runtimes run on 127.0.0.1 with their own temporary state, migrations applied, and the webhook rate limit off (`WEBHOOK_RATE_LIMIT_PER_MINUTE=0`: `--var` for wrangler dev, a binding for Miniflare), so the load generator is not throttled by the worker's per-IP limit.", "");
+  lines.push("", "wrangler dev is run as `npm start` runs it: wrangler's dev server (its proxy in front of workerd) started through wrangler's API with the inspector off (scripts/lib/dev-server.mjs explains why). Both runtimes run on 127.0.0.1 with their own temporary state, migrations applied, and the webhook rate limit off (`WEBHOOK_RATE_LIMIT_PER_MINUTE=0`, a binding on both), so the load generator is not throttled by the worker's per-IP limit.", "");
   if (results.ingest.length) {
-    lines.push(`## 1. Ingest (${CONNECTIONS} keep-alive connections, ${SECONDS} s per run; queue consumers off so the run measures the webhook path: HMAC check, body cap, D1 insert, queue send, D1 update)`, "");
+    lines.push(`## 1. Ingest (${CONNECTIONS} keep-alive connections, ${SECONDS} s per run; queue consumers off so the run measures the webhook path: body cap, HMAC check, JSON parse, mapping check, one D1 insert, one queue send)`, "");
     lines.push("| runtime | GET /health req/s | p50 ms | p99 ms | POST orders/create req/s | p50 ms | p99 ms | errors | ratio ingest ÷ bare | targets (ratio ≥ 0.4; p99 < 50 ms direct) |", "|---|---|---|---|---|---|---|---|---|---|");
     for (const r of results.ingest) {
       const direct = r.runtime.includes("Miniflare");
@@ -334,6 +337,17 @@ function report() {
     lines.push("## 4. Dashboard", "");
     if (results.dashboard.missing) lines.push("scripts/bench-dashboard.mjs does not exist yet (the dashboard issue owns it), so no dashboard figures in this run.", "");
     else lines.push(`scripts/bench-dashboard.mjs exited ${results.dashboard.status}:`, "", "```", results.dashboard.output || results.dashboard.error, "```", "");
+  }
+  if (results.micro) {
+    const m = results.micro;
+    lines.push("## 5. Unit costs on local workerd (a probe worker in Miniflare; each figure is the mean of " + m.n + " awaited calls made one after another inside the worker)", "");
+    lines.push("| operation | ms per call |", "|---|---|");
+    lines.push(`| Durable Object RPC, object created by the call | ${f(m.doNew, 2)} |`);
+    lines.push(`| Durable Object RPC, object warm | ${f(m.doWarm, 2)} |`);
+    lines.push(`| Durable Object RPC, object evicted after 12 s idle (workerd evicts idle objects after ~10 s; production after 70–140 s) | ${f(m.doEvicted, 2)} |`);
+    lines.push(`| D1 INSERT, one statement per round trip | ${f(m.d1Single, 2)} |`);
+    lines.push(`| D1 INSERT, inside db.batch of 10 (per statement) | ${f(m.d1Batch, 2)} |`);
+    lines.push(`| D1 point SELECT by primary key | ${f(m.d1Read, 2)} |`, "");
   }
   const text = lines.join("\n") + "\n";
   const out = path.join(ROOT, "docs", "benchmarks.md");

@@ -76,7 +76,7 @@ export async function bundleWorker(outDir) {
   return outfile;
 }
 
-export async function startDirect({ dir, port, consumers, scriptPath }) {
+export async function startDirect({ dir, port, consumers, scriptPath, inspectorPort }) {
   const { Miniflare, Log, LogLevel } = await import("miniflare");
   mkdirSync(dir, { recursive: true });
   const queues = tomlConsumers();
@@ -94,6 +94,7 @@ export async function startDirect({ dir, port, consumers, scriptPath }) {
     cf: false,
     port,
     defaultPersistRoot: dir,
+    ...(inspectorPort ? { inspectorPort } : {}),
     bindings: { ...tomlVars(), ...devVars(), ...NO_LIMIT },
     d1Databases: { DB: "00000000-0000-0000-0000-000000000000" },
     queueProducers: { INGEST: "switchyard-ingest", ACTIONS: "switchyard-actions", INGEST_DLQ: "switchyard-ingest-dlq" },

@@ -73,18 +73,41 @@ export async function requeueStuckRawEvents(env: Env, now: number, olderThanMs =
   return results.length;
 }
 
+const RAW_EVENT_COLUMNS = `id, source, delivery_id AS deliveryId, topic, received_at AS receivedAt, triggered_at AS triggeredAt,
+              body, status, attempts, error`;
+
 export async function loadRawEvent(db: D1Database, id: string): Promise<RawEventRow | null> {
-  return db
-    .prepare(
-      `SELECT id, source, delivery_id AS deliveryId, topic, received_at AS receivedAt, triggered_at AS triggeredAt,
-              body, status, attempts, error FROM raw_events WHERE id = ?`,
-    )
-    .bind(id)
-    .first<RawEventRow>();
+  return db.prepare(`SELECT ${RAW_EVENT_COLUMNS} FROM raw_events WHERE id = ?`).bind(id).first<RawEventRow>();
+}
+
+/** D1 binds at most 100 parameters per statement. */
+const IDS_PER_STATEMENT = 90;
+
+/** Many raw events in one round trip (a queue batch's worth), keyed by id; missing ids are absent. */
+export async function loadRawEvents(db: D1Database, ids: readonly string[]): Promise<Map<string, RawEventRow>> {
+  const unique = [...new Set(ids)];
+  const statements: D1PreparedStatement[] = [];
+  for (let i = 0; i < unique.length; i += IDS_PER_STATEMENT) {
+    const slice = unique.slice(i, i + IDS_PER_STATEMENT);
+    statements.push(db.prepare(`SELECT ${RAW_EVENT_COLUMNS} FROM raw_events WHERE id IN (${slice.map(() => "?").join(", ")})`).bind(...slice));
+  }
+  const results = statements.length ? await db.batch<RawEventRow>(statements) : [];
+  return new Map(results.flatMap((r) => r.results).map((row) => [row.id, row]));
 }
 
 export async function markProcessed(db: D1Database, id: string, now: number): Promise<void> {
-  await db.prepare(`UPDATE raw_events SET status = 'processed', processed_at = ?, error = NULL WHERE id = ?`).bind(now, id).run();
+  await markProcessedMany(db, [id], now);
+}
+
+/** Marks events processed in one round trip. */
+export async function markProcessedMany(db: D1Database, ids: readonly string[], now: number): Promise<void> {
+  const unique = [...new Set(ids)];
+  const statements: D1PreparedStatement[] = [];
+  for (let i = 0; i < unique.length; i += IDS_PER_STATEMENT) {
+    const slice = unique.slice(i, i + IDS_PER_STATEMENT);
+    statements.push(db.prepare(`UPDATE raw_events SET status = 'processed', processed_at = ?, error = NULL WHERE id IN (${slice.map(() => "?").join(", ")})`).bind(now, ...slice));
+  }
+  if (statements.length) await db.batch(statements);
 }
 
 export async function markFailedAttempt(db: D1Database, id: string, error: string): Promise<void> {

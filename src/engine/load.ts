@@ -14,24 +14,42 @@ import type { Policy } from "../decisions/policy";
 
 type Row = Record<string, unknown>;
 
-export async function loadOrderSummary(db: D1Database, orderId: string): Promise<OrderSummary | null> {
-  const o = await db
-    .prepare(
-      `SELECT o.id, o.name, o.total_price AS totalPrice, o.currency, o.payment_method AS paymentMethod, o.customer_id AS customerId,
+const ORDER_SQL = `SELECT o.id, o.name, o.total_price AS totalPrice, o.currency, o.payment_method AS paymentMethod, o.customer_id AS customerId,
               c.first_name AS firstName, coalesce(o.phone, c.phone) AS phone, coalesce(o.email, c.email) AS email, o.line_items AS lineItems,
               o.shipping_pincode AS shippingPincode, o.shipping_city AS shippingCity, o.created_at AS createdAt, o.cancelled_at AS cancelledAt
-       FROM orders o LEFT JOIN customers c ON c.id = o.customer_id WHERE o.id = ?`,
-    )
-    .bind(orderId)
-    .first<Row>();
+       FROM orders o LEFT JOIN customers c ON c.id = o.customer_id WHERE o.id = ?`;
+// The categories of the order's SKUs, found from its own line items (so one round trip reads both).
+const ORDER_CATEGORIES_SQL = `SELECT p.sku, p.category FROM products p
+       WHERE p.sku IN (SELECT json_extract(li.value, '$.sku') FROM orders o, json_each(o.line_items) li WHERE o.id = ?)`;
+const JOURNEY_SQL = `SELECT j.state, j.state_at AS stateAt, j.last_scan_at AS lastScanAt, j.last_scan_location AS lastScanLocation, j.awb, j.carrier, j.eta,
+              j.failed_attempts AS failedAttempts,
+              (SELECT location FROM shipment_events WHERE order_id = j.order_id AND is_return = 0 AND location IS NOT NULL ORDER BY occurred_at ASC LIMIT 1) AS firstLocation,
+              (SELECT min(occurred_at) FROM shipment_events WHERE order_id = j.order_id AND status = 'delivered' AND is_return = 0) AS deliveredAt
+       FROM journeys j WHERE j.order_id = ?`;
+
+export async function loadOrderSummary(db: D1Database, orderId: string): Promise<OrderSummary | null> {
+  const [order, categories] = (await db.batch([db.prepare(ORDER_SQL).bind(orderId), db.prepare(ORDER_CATEGORIES_SQL).bind(orderId)])) as [D1Result<Row>, D1Result<Row>];
+  return orderSummaryFrom(order.results[0], categories.results);
+}
+
+export async function loadJourney(db: D1Database, orderId: string): Promise<JourneySnapshot | null> {
+  return journeyFrom(await db.prepare(JOURNEY_SQL).bind(orderId).first<Row>());
+}
+
+/** The order and its journey in one D1 round trip: what most event-driven rules start from. */
+export async function loadOrderAndJourney(db: D1Database, orderId: string): Promise<{ order: OrderSummary | null; journey: JourneySnapshot | null }> {
+  const [order, categories, journey] = (await db.batch([
+    db.prepare(ORDER_SQL).bind(orderId),
+    db.prepare(ORDER_CATEGORIES_SQL).bind(orderId),
+    db.prepare(JOURNEY_SQL).bind(orderId),
+  ])) as [D1Result<Row>, D1Result<Row>, D1Result<Row>];
+  return { order: orderSummaryFrom(order.results[0], categories.results), journey: journeyFrom(journey.results[0] ?? null) };
+}
+
+function orderSummaryFrom(o: Row | undefined, categoryRows: Row[]): OrderSummary | null {
   if (!o) return null;
   const items = JSON.parse(String(o.lineItems)) as Omit<OrderLine, "category">[];
-  const skus = items.map((i) => i.sku).filter((s): s is string => Boolean(s));
-  const categories = new Map<string, string | null>();
-  if (skus.length) {
-    const { results } = await db.prepare(`SELECT sku, category FROM products WHERE sku IN (${skus.map(() => "?").join(", ")})`).bind(...skus).all<{ sku: string; category: string | null }>();
-    for (const r of results) categories.set(r.sku, r.category);
-  }
+  const categories = new Map(categoryRows.map((r) => [String(r.sku), (r.category as string | null) ?? null]));
   return {
     id: String(o.id),
     name: String(o.name),
@@ -47,6 +65,26 @@ export async function loadOrderSummary(db: D1Database, orderId: string): Promise
     shippingCity: (o.shippingCity as string | null) ?? null,
     createdAt: Number(o.createdAt),
     cancelledAt: (o.cancelledAt as number | null) ?? null,
+  };
+}
+
+function journeyFrom(j: Row | null): JourneySnapshot | null {
+  if (!j) return null;
+  const awb = (j.awb as string | null) ?? null;
+  const carrier = (j.carrier as string | null) ?? null;
+  const firstLocation = (j.firstLocation as string | null) ?? null;
+  return {
+    state: j.state as JourneySnapshot["state"],
+    stateAt: Number(j.stateAt),
+    lastScanAt: (j.lastScanAt as number | null) ?? null,
+    lastScanLocation: (j.lastScanLocation as string | null) ?? null,
+    awb,
+    carrier,
+    origin: firstLocation ? originOf(firstLocation) : null,
+    eta: (j.eta as number | null) ?? null,
+    failedAttempts: Number(j.failedAttempts ?? 0),
+    trackingUrl: trackingUrl(carrier, awb),
+    deliveredAt: (j.deliveredAt as number | null) ?? null,
   };
 }
 
@@ -66,36 +104,6 @@ export function originOf(location: string | null): string {
   if (!location) return "UNKNOWN";
   const city = location.split(/[_(,]/)[0]!.trim();
   return city ? city.toUpperCase().slice(0, 24) : "UNKNOWN";
-}
-
-export async function loadJourney(db: D1Database, orderId: string): Promise<JourneySnapshot | null> {
-  const j = await db
-    .prepare(
-      `SELECT state, state_at AS stateAt, last_scan_at AS lastScanAt, last_scan_location AS lastScanLocation, awb, carrier, eta,
-              failed_attempts AS failedAttempts FROM journeys WHERE order_id = ?`,
-    )
-    .bind(orderId)
-    .first<Row>();
-  if (!j) return null;
-  const [first, delivered] = await Promise.all([
-    db.prepare(`SELECT location FROM shipment_events WHERE order_id = ? AND is_return = 0 AND location IS NOT NULL ORDER BY occurred_at ASC LIMIT 1`).bind(orderId).first<{ location: string }>(),
-    db.prepare(`SELECT min(occurred_at) AS at FROM shipment_events WHERE order_id = ? AND status = 'delivered' AND is_return = 0`).bind(orderId).first<{ at: number | null }>(),
-  ]);
-  const awb = (j.awb as string | null) ?? null;
-  const carrier = (j.carrier as string | null) ?? null;
-  return {
-    state: j.state as JourneySnapshot["state"],
-    stateAt: Number(j.stateAt),
-    lastScanAt: (j.lastScanAt as number | null) ?? null,
-    lastScanLocation: (j.lastScanLocation as string | null) ?? null,
-    awb,
-    carrier,
-    origin: first ? originOf(first.location) : null,
-    eta: (j.eta as number | null) ?? null,
-    failedAttempts: Number(j.failedAttempts ?? 0),
-    trackingUrl: trackingUrl(carrier, awb),
-    deliveredAt: delivered?.at ?? null,
-  };
 }
 
 export async function loadScans(db: D1Database, orderId: string): Promise<ScanRecord[]> {

@@ -20,7 +20,7 @@ import type { JourneyState } from "../durable-objects/journey-machine";
 import type { ForwardResult } from "../queues/forward";
 import { applyMessageStatus } from "../db/actions";
 import { commitDrafts } from "./commit";
-import { loadCustomer, loadJourney, loadOrderSummary, loadScans, loadTicket } from "./load";
+import { loadCustomer, loadOrderAndJourney, loadOrderSummary, loadScans, loadTicket } from "./load";
 import { decideStockForSkus, pushStockEffects } from "./stock";
 import { runWorkflows } from "./workflows";
 
@@ -37,9 +37,8 @@ export async function decideOnEvent(env: Env, batch: CanonicalBatch, applied: Ap
 
   for (const update of forwarded.journeys) {
     if (update.newTransitions.length === 0) continue;
-    const order = await loadOrderSummary(env.DB, update.orderId);
+    const { order, journey } = await loadOrderAndJourney(env.DB, update.orderId);
     if (!order) continue; // the order itself has not arrived yet: decided when it does
-    const journey = await loadJourney(env.DB, update.orderId);
     for (const t of update.newTransitions) {
       const status = NOTIFIED[t.to];
       // Only the transition that is the journey's current state is news to the customer.
@@ -67,8 +66,7 @@ export async function decideOnEvent(env: Env, batch: CanonicalBatch, applied: Ap
   for (const t of applied.tickets) {
     const ticket = await loadTicket(env.DB, t.id);
     if (!ticket) continue;
-    const order = ticket.orderId ? await loadOrderSummary(env.DB, ticket.orderId) : null;
-    const journey = ticket.orderId ? await loadJourney(env.DB, ticket.orderId) : null;
+    const { order, journey } = ticket.orderId ? await loadOrderAndJourney(env.DB, ticket.orderId) : { order: null, journey: null };
     if (ticket.category === "wismo") drafts.push(decideWismoAutoreply({ ticket, order, journey }, policy, now));
     const customer = await loadCustomer(env.DB, ticket.customerId ?? order?.customerId ?? null, policy);
     const scans = ticket.orderId ? await loadScans(env.DB, ticket.orderId) : [];
@@ -80,8 +78,7 @@ export async function decideOnEvent(env: Env, batch: CanonicalBatch, applied: Ap
     const name = message.payload.split(":").slice(2).join(":");
     const target = (await env.DB.prepare(`SELECT id FROM orders WHERE name = ?`).bind(name).first<{ id: string }>())?.id ?? orderId;
     if (!target) continue;
-    const order = await loadOrderSummary(env.DB, target);
-    const journey = await loadJourney(env.DB, target);
+    const { order, journey } = await loadOrderAndJourney(env.DB, target);
     if (order && journey) drafts.push(decideNdrFollowup({ order, journey, reply: { payload: message.payload, at: Date.parse(message.occurredAt) } }, policy, now));
   }
 

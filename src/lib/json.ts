@@ -9,7 +9,11 @@ export function parseJsonKeepingBigIds(text: string): unknown {
   return JSON.parse(quoteLongIntegers(text));
 }
 
+const SIXTEEN_DIGITS = /\d{16}/;
+
 function quoteLongIntegers(text: string): string {
+  // Most bodies have no run of 16 digits anywhere: one native scan instead of the loop below.
+  if (!SIXTEEN_DIGITS.test(text)) return text;
   let out = "";
   let last = 0;
   let i = 0;

@@ -86,7 +86,11 @@ export async function forwardToObjects(
 
   // Different objects do not depend on one another: call them all at once.
   const journeys = Promise.all(
-    [...perOrder].map(([orderId, events]) => env.ORDER_JOURNEY.get(env.ORDER_JOURNEY.idFromName(orderId)).recordEvents(orderId, events, settings, now)),
+    [...perOrder].map(([orderId, events]) => {
+      const id = env.ORDER_JOURNEY.idFromName(orderId);
+      const stub = env.ORDER_JOURNEY.get(id);
+      return stub.recordEvents(orderId, events, settings, now);
+    }),
   );
 
   const stockCalls: Promise<ForwardResult["stock"][number]>[] = [];

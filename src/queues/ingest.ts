@@ -3,7 +3,7 @@ import { UnmappableError } from "../canonical/model";
 import { mapperFor } from "../canonical/mappers";
 import { applyCanonicalBatch } from "../db/canonical-writes";
 import { recordDataRequest, redactCustomer, redactShop } from "../db/privacy";
-import { loadRawEvent, markDead, markFailedAttempt, markProcessed, recordDeadLetter } from "../db/raw-events";
+import { loadRawEvent, loadRawEvents, markDead, markFailedAttempt, markProcessed, markProcessedMany, recordDeadLetter, type RawEventRow } from "../db/raw-events";
 import { parseJsonKeepingBigIds } from "../lib/json";
 import { logEvent } from "../lib/log";
 import { loadPolicy, type StoredPolicy } from "../db/policies";
@@ -25,19 +25,40 @@ export function retryDelaySeconds(attempts: number): number {
 export const INGEST_CONCURRENCY = 8;
 
 export async function handleIngestBatch(batch: MessageBatch<IngestMessage>, env: Env): Promise<void> {
-  // One policy read per batch; every message in it is decided under the same version.
+  // One policy read per batch; every message in it is decided under the same version. The batch's
+  // raw events are read in one round trip and marked processed in another, instead of two per message.
   const stored = await loadPolicy(env.DB);
+  // If that one read fails, each message reads its own, so one bad row cannot hold back the rest.
+  const raws = await loadRawEvents(env.DB, batch.messages.map((m) => m.body.rawEventId)).catch(() => null);
+  const done: Message<IngestMessage>[] = [];
+  const seen = new Set<string>();
   await eachLimit(batch.messages, INGEST_CONCURRENCY, async (msg) => {
+    const id = msg.body.rawEventId;
+    // The same event twice in one batch (a sweep re-send beside the original): work once, ack both.
+    if (seen.has(id)) return void done.push(msg);
+    seen.add(id);
     try {
-      await ingestOne(env, msg.body.rawEventId, Date.now(), stored);
-      msg.ack();
+      const raw = raws ? (raws.get(id) ?? null) : await loadRawEvent(env.DB, id);
+      const outcome = await ingestRaw(env, raw, Date.now(), stored);
+      if (outcome === "processed") done.push(msg);
+      else msg.ack();
     } catch (err) {
+      seen.delete(id);
       const reason = err instanceof Error ? err.message : String(err);
-      logEvent("ingest_retry", { rawEventId: msg.body.rawEventId, attempts: msg.attempts, reason });
-      await markFailedAttempt(env.DB, msg.body.rawEventId, reason).catch(() => undefined);
+      logEvent("ingest_retry", { rawEventId: id, attempts: msg.attempts, reason });
+      await markFailedAttempt(env.DB, id, reason).catch(() => undefined);
       msg.retry({ delaySeconds: retryDelaySeconds(msg.attempts) });
     }
   });
+  const processedIds = done.filter((m) => seen.has(m.body.rawEventId)).map((m) => m.body.rawEventId);
+  try {
+    await markProcessedMany(env.DB, processedIds, Date.now());
+    for (const msg of done) (seen.has(msg.body.rawEventId) ? msg.ack() : msg.retry({ delaySeconds: retryDelaySeconds(msg.attempts) }));
+  } catch (err) {
+    // Their effects are in and idempotent: a redelivery finds them done and only marks them.
+    logEvent("ingest_retry", { rawEventIds: processedIds.length, reason: err instanceof Error ? err.message : String(err) });
+    for (const msg of done) msg.retry({ delaySeconds: retryDelaySeconds(msg.attempts) });
+  }
 }
 
 /** Runs `fn` over items with at most `limit` in flight. */
@@ -54,9 +75,18 @@ export async function eachLimit<T>(items: readonly T[], limit: number, fn: (item
  * every object method dedupes by event id, so a redelivered message changes nothing.
  */
 export async function ingestOne(env: Env, rawEventId: string, now: number, policy?: StoredPolicy): Promise<"processed" | "dead" | "missing"> {
-  const raw = await loadRawEvent(env.DB, rawEventId);
+  const outcome = await ingestRaw(env, await loadRawEvent(env.DB, rawEventId), now, policy);
+  if (outcome === "processed") await markProcessed(env.DB, rawEventId, now);
+  return outcome === "already_processed" ? "processed" : outcome;
+}
+
+/**
+ * Applies a loaded raw event: canonical rows, objects, decisions. "processed" means its effects
+ * are in and the caller marks it (one statement per batch); a dead letter is marked here.
+ */
+async function ingestRaw(env: Env, raw: RawEventRow | null, now: number, policy?: StoredPolicy): Promise<"processed" | "already_processed" | "dead" | "missing"> {
   if (!raw) return "missing";
-  if (raw.status === "processed") return "processed";
+  if (raw.status === "processed") return "already_processed";
   let batch;
   try {
     batch = mapperFor(raw.source)(raw.topic, parseJsonKeepingBigIds(raw.body));
@@ -79,7 +109,6 @@ export async function ingestOne(env: Env, rawEventId: string, now: number, polic
   const stored = policy ?? (await loadPolicy(env.DB));
   const forwarded = await forwardToObjects(env, raw, batch, applied, forwardSettings(stored.policy), now);
   await decideOnEvent(env, batch, applied, forwarded, stored, now);
-  await markProcessed(env.DB, raw.id, now);
   return "processed";
 }
 

@@ -95,6 +95,43 @@ describe("nothing lost, nothing doubled", () => {
     expect(await count(`SELECT count(*) AS n FROM raw_events WHERE id IN (?, ?, ?) AND status = 'processed'`, ...rawIds)).toBe(3);
   });
 
+  it("the same event twice in one batch is worked once and both messages are acked; a failed final mark retries them", async () => {
+    const order = indianOrder({ id: uniqueId(), cod: false });
+    const rawId = await storeRaw(order);
+    const twice = createMessageBatch<IngestMessage>("switchyard-ingest", [message(rawId), message(rawId)]);
+    await handleIngestBatch(twice, env);
+    const result = await getQueueResult(twice, createExecutionContext());
+    expect([...result.explicitAcks].sort()).toEqual(twice.messages.map((m) => m.id).sort());
+    expect(await count(`SELECT count(*) AS n FROM actions WHERE subject_id = ? AND kind = 'zoho.sales_order'`, String(order.id))).toBe(1);
+    expect(await count(`SELECT count(*) AS n FROM raw_events WHERE id = ? AND status = 'processed'`, rawId)).toBe(1);
+
+    // Effects in, but the one statement marking the batch processed fails: every message is retried,
+    // and the redelivery only marks it (no second action).
+    const other = indianOrder({ id: uniqueId(), cod: false });
+    const otherId = await storeRaw(other);
+    let failMark = true;
+    const markFails = new Proxy(env.DB, {
+      get(target, prop) {
+        if (prop === "batch") {
+          return (stmts: D1PreparedStatement[]) => {
+            if (failMark && stmts.length === 1 && String((stmts[0] as unknown as { statement?: string }).statement ?? "").includes("SET status = 'processed'")) throw new Error("injected");
+            return target.batch(stmts);
+          };
+        }
+        const v = Reflect.get(target, prop);
+        return typeof v === "function" ? v.bind(target) : v;
+      },
+    });
+    const batch = createMessageBatch<IngestMessage>("switchyard-ingest", [message(otherId)]);
+    await handleIngestBatch(batch, { ...env, DB: markFails } as Env);
+    expect((await getQueueResult(batch, createExecutionContext())).retryMessages).toHaveLength(1);
+    expect(await count(`SELECT count(*) AS n FROM raw_events WHERE id = ? AND status = 'processed'`, otherId)).toBe(0);
+    failMark = false;
+    await handleIngestBatch(createMessageBatch<IngestMessage>("switchyard-ingest", [message(otherId, 2)]), env);
+    expect(await count(`SELECT count(*) AS n FROM raw_events WHERE id = ? AND status = 'processed'`, otherId)).toBe(1);
+    expect(await count(`SELECT count(*) AS n FROM actions WHERE subject_id = ? AND kind = 'zoho.sales_order'`, String(other.id))).toBe(1);
+  });
+
   it("a poison message ends as a visible dead letter after its retries and is replayed after the fix", async () => {
     const order = indianOrder({ id: uniqueId(), cod: false });
     const rawId = await storeRaw(order);

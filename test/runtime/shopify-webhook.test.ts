@@ -61,6 +61,29 @@ describe("Shopify webhook bad input", () => {
     expect(await count(`SELECT count(*) AS n FROM raw_events WHERE body LIKE ?`, `%${order.id}%`)).toBe(0);
   });
 
+  it("reads a body sent without Content-Length (chunked) up to the cap, and refuses past it with 413", async () => {
+    const streamed = async (order: Record<string, unknown>) => {
+      const signed = await shopifyRequest({ topic: "orders/create", payload: order });
+      const bytes = new Uint8Array(await signed.arrayBuffer());
+      const stream = new ReadableStream<Uint8Array>({
+        start(controller) {
+          for (let i = 0; i < bytes.length; i += 64 * 1024) controller.enqueue(bytes.slice(i, i + 64 * 1024));
+          controller.close();
+        },
+      });
+      const headers = new Headers(signed.headers);
+      headers.delete("content-length");
+      return SELF.fetch(new Request(signed.url, { method: "POST", headers, body: stream }));
+    };
+    const small = indianOrder();
+    const ok = await streamed(small);
+    expect(ok.status).toBe(200);
+    const big = indianOrder({ note: "x".repeat(1024 * 1024 + 10) });
+    expect((await streamed(big)).status).toBe(413);
+    expect(await count(`SELECT count(*) AS n FROM raw_events WHERE body LIKE ?`, `%${big.id}%`)).toBe(0);
+    expect(await count(`SELECT count(*) AS n FROM raw_events WHERE body LIKE ?`, `%${small.id}%`)).toBe(1);
+  });
+
   it("answers 400 to signed malformed JSON and keeps one dead letter", async () => {
     const marker = `broken-${uniqueId()}`;
     const rawBody = `{"id": 1, "name": "${marker}", `;

@@ -19,6 +19,9 @@ export async function readCappedBody(c: Context<{ Bindings: Env }>): Promise<Uin
   const cap = maxBodyBytes(c.env);
   const declared = Number(c.req.header("content-length") ?? "NaN");
   if (Number.isFinite(declared) && declared > cap) throw new HttpError(413, `body over ${cap} bytes`);
+  // A declared length within the cap: the runtime holds the body to that length, so read it whole
+  // (one native copy instead of a chunk loop in JS: the hot path's largest self time when profiled).
+  if (Number.isFinite(declared) && declared >= 0) return new Uint8Array(await c.req.raw.arrayBuffer());
   const stream = c.req.raw.body;
   if (!stream) return new Uint8Array(0);
   const reader = stream.getReader();
