@@ -65,6 +65,19 @@ export default defineConfig(async () => {
           },
         },
         {
+          // npm start + npm run simulate in a temporary state directory: every decision type fires.
+          // Slow (2–3 minutes): `npm run test:demo` and CI, not `npm test`.
+          test: {
+            name: "demo",
+            include: ["test/demo/**/*.test.ts"],
+            environment: "node",
+            // The dev server logs every request and queue batch: shown only if the test fails.
+            silent: "passed-only",
+            testTimeout: 600_000,
+            hookTimeout: 600_000,
+          },
+        },
+        {
           // The dashboard in headless Chromium against the worker under Miniflare (see test/browser/).
           test: {
             name: "browser",

@@ -8,7 +8,7 @@
  * Chrome DevTools). `ingest` measures the webhook path with consumers off; `e2e` sends a week of
  * mixed events and profiles the queue consumers working through them.
  */
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -22,7 +22,7 @@ const tmp = mkdtempSync(path.join(os.tmpdir(), "switchyard-profile-"));
 const vars = devVars();
 const inspectorPort = 9329;
 const scriptPath = await bundleWorker(tmp);
-const rt = await startDirect({ dir: path.join(tmp, "state"), port: 8839, consumers: o.mode === "e2e", scriptPath, inspectorPort });
+const rt = await startDirect({ dir: path.join(tmp, "state"), port: 8839, consumers: o.mode === "e2e", scriptPath, inspectorPort, quiet: true });
 try {
   const targets = await (await fetch(`http://127.0.0.1:${inspectorPort}/json`)).json();
   const target = targets.find((t) => /core:user:/.test(t.webSocketDebuggerUrl ?? t.id)) ?? targets[0];
@@ -81,4 +81,5 @@ try {
   console.log(`profile: ${out} (open in Chrome DevTools → Performance)`);
 } finally {
   await rt.stop();
+  rmSync(tmp, { recursive: true, force: true });
 }

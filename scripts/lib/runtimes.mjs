@@ -53,11 +53,18 @@ export async function startWrangler({ dir, port, consumers }) {
     name: "wrangler dev",
     url: `http://127.0.0.1:${port}`,
     log: () => log,
-    /** Read queries through the wrangler CLI against the same local state. */
+    /**
+     * Read queries through the wrangler CLI against the same SQLite file. The running server may
+     * hold its write lock (SQLITE_BUSY), so a failed read is retried; the bench polls progress
+     * through /api/pipeline instead and queries here once the run is over.
+     */
     query: async (sql) => {
-      const res = spawnSync(WRANGLER, ["d1", "execute", "DB", "--local", "--json", "--persist-to", persist, "--command", sql, ...common], { env: QUIET_ENV, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
-      if (res.status !== 0) throw new Error(res.stderr);
-      return JSON.parse(res.stdout.slice(res.stdout.indexOf("[")))[0].results;
+      for (let attempt = 1; ; attempt++) {
+        const res = spawnSync(WRANGLER, ["d1", "execute", "DB", "--local", "--json", "--persist-to", persist, "--command", sql, ...common], { env: QUIET_ENV, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+        if (res.status === 0) return JSON.parse(res.stdout.slice(res.stdout.indexOf("[")))[0].results;
+        if (attempt >= 8) throw new Error(res.stderr || res.stdout);
+        await new Promise((r) => setTimeout(r, 1000 * attempt));
+      }
     },
     stop: () =>
       new Promise((resolve) => {
@@ -76,7 +83,7 @@ export async function bundleWorker(outDir) {
   return outfile;
 }
 
-export async function startDirect({ dir, port, consumers, scriptPath, inspectorPort }) {
+export async function startDirect({ dir, port, consumers, scriptPath, inspectorPort, quiet = false }) {
   const { Miniflare, Log, LogLevel } = await import("miniflare");
   mkdirSync(dir, { recursive: true });
   const queues = tomlConsumers();
@@ -95,6 +102,8 @@ export async function startDirect({ dir, port, consumers, scriptPath, inspectorP
     port,
     defaultPersistRoot: dir,
     ...(inspectorPort ? { inspectorPort } : {}),
+    // The worker's own console lines (one per action and decision) would bury a progress bar.
+    ...(quiet ? { handleRuntimeStdio: (stdout, stderr) => (stdout.resume(), stderr.pipe(process.stderr)) } : {}),
     bindings: { ...tomlVars(), ...devVars(), ...NO_LIMIT },
     d1Databases: { DB: "00000000-0000-0000-0000-000000000000" },
     queueProducers: { INGEST: "switchyard-ingest", ACTIONS: "switchyard-actions", INGEST_DLQ: "switchyard-ingest-dlq" },
