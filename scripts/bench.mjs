@@ -194,6 +194,8 @@ async function e2eBench(r) {
     await new Promise((res) => setTimeout(res, 2000));
   }
   bar.done();
+  // Counted at the deadline above; what follows reads the stored rows for latencies.
+  await r.quiesce?.();
   const [{ n: rawIn }] = await r.query(`SELECT count(*) AS n FROM raw_events`);
   const [{ n: deadLetters }] = await r.query(`SELECT count(*) AS n FROM dead_letters`);
   const lat = (await r.query(`SELECT processed_at - received_at AS ms FROM raw_events WHERE status = 'processed' ORDER BY ms`)).map((x) => x.ms);

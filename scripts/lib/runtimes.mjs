@@ -66,13 +66,18 @@ export async function startWrangler({ dir, port, consumers }) {
         await new Promise((r) => setTimeout(r, 1000 * attempt));
       }
     },
-    stop: () =>
-      new Promise((resolve) => {
-        child.once("exit", resolve);
-        child.kill("SIGTERM");
-        setTimeout(() => child.kill("SIGKILL"), 5000).unref();
-      }),
+    stop,
+    /** Stops the server so a reader gets the SQLite file to itself (a busy server holds its lock). */
+    quiesce: stop,
   };
+  function stop() {
+    if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+    return new Promise((resolve) => {
+      child.once("exit", resolve);
+      child.kill("SIGTERM");
+      setTimeout(() => child.kill("SIGKILL"), 5000).unref();
+    });
+  }
 }
 
 /** Bundles the worker once per bench run (esbuild from node_modules, like wrangler would). */
