@@ -220,6 +220,10 @@ async function seedLive(url) {
     const res = await api(url, vars, `/api/skus/${encodeURIComponent(s.sku)}/settings`, { method: "PUT", body: JSON.stringify({ leadTimeDays: s.leadTimeDays }) });
     if (res.status !== 200) throw new Error(`PUT /api/skus/${s.sku}/settings answered ${res.status}: ${res.text.slice(0, 200)}`);
   }
+  // The demo brand's escalation agents, as each helpdesk names them (Freshdesk wants a numeric agent id).
+  const agents = { gorgias: "leads@vanaspati.in", freshdesk: "43000012345", zendesk: "leads@vanaspati.in" };
+  const policy = await api(url, vars, "/api/policies", { method: "PUT", body: JSON.stringify({ support_escalation: { assignee: agents }, wismo_autoreply: { escalationAssignee: agents } }) });
+  if (policy.status !== 200) throw new Error(`PUT /api/policies answered ${policy.status}: ${policy.text.slice(0, 200)}`);
   await waitForStock(url, vars);
   // Models first (routes, customers), then the daily job (forecasts, stock decisions, reorder prompts, churn).
   for (const cron of [CRONS.hourly, CRONS.daily]) await fireCron(url, cron);

@@ -2,6 +2,23 @@
 import { z } from "zod";
 import type { DecisionType } from "./types";
 
+/**
+ * Who an escalated ticket goes to: one value for every helpdesk, or one per helpdesk, because
+ * each names agents its own way (Freshdesk: a numeric agent id; Gorgias and Zendesk: a user id
+ * or the agent's email). Null, or no (or a blank) entry for a helpdesk, leaves the assignee as it is.
+ */
+export const Assignee = z.union([
+  z.string(),
+  z.strictObject({ gorgias: z.string().optional(), freshdesk: z.string().optional(), zendesk: z.string().optional() }),
+]).nullable();
+export type Assignee = z.infer<typeof Assignee>;
+
+/** The assignee for one helpdesk (null when the policy names none for it). */
+export function assigneeFor(assignee: Assignee, helpdesk: "gorgias" | "freshdesk" | "zendesk"): string | null {
+  const named = assignee === null || typeof assignee === "string" ? assignee : assignee[helpdesk];
+  return named ? named : null;
+}
+
 const Mode = z.enum(["live", "shadow"]);
 const Hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "HH:MM (24 h)");
 const Rate = z.number().min(0).max(1);
@@ -75,7 +92,7 @@ export const Policy = z.strictObject({
     stallHours: PositiveHours,
     replyStatus: z.enum(["pending", "solved"]),
     escalationPriority: z.enum(["normal", "high", "urgent"]),
-    escalationAssignee: z.string().nullable(),
+    escalationAssignee: Assignee,
   }),
   support_escalation: z.strictObject({
     ...switches,
@@ -86,7 +103,7 @@ export const Policy = z.strictObject({
     priority: z.enum(["normal", "high", "urgent"]),
     /** Priority when two or more reasons hold at once. */
     priorityWhenSeveral: z.enum(["normal", "high", "urgent"]),
-    assignee: z.string().nullable(),
+    assignee: Assignee,
     tags: z.array(z.string()),
     ackTemplate: Template,
   }),

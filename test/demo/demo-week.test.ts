@@ -92,9 +92,12 @@ describe("the demo week", () => {
     expect(accepted).toBe(total);
 
     const headers = { authorization: `Bearer ${exampleVars.API_TOKEN}` };
-    const pipeline = (await (await fetch(`${url}/api/pipeline`, { headers })).json()) as { pending: number; rawEvents: { dead: number } };
+    const pipeline = (await (await fetch(`${url}/api/pipeline`, { headers })).json()) as { pending: number; rawEvents: { dead: number }; actions: Record<string, number> };
     expect(pipeline.pending).toBe(0);
     expect(pipeline.rawEvents.dead).toBe(0);
+    // Every action the week caused was run in dry-run (or waits for the end of quiet hours); none failed.
+    expect(pipeline.actions.failed ?? 0).toBe(0);
+    expect(pipeline.actions.dead ?? 0).toBe(0);
 
     const missing: string[] = [];
     for (const type of DECISION_TYPES) {

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import type { CustomerSnapshot, JourneySnapshot, OrderSummary, ScanRecord, SkuSupply, TicketSummary } from "../../src/decisions/context";
 import type { RouteStat } from "../../src/decisions/models/routes";
-import { DEFAULT_POLICY, parsePolicy } from "../../src/decisions/policy";
+import { DEFAULT_POLICY, Policy as PolicySchema, parsePolicy } from "../../src/decisions/policy";
 import { decideDelayAlert } from "../../src/decisions/rules/delay-alert";
 import { decideInventoryReorder } from "../../src/decisions/rules/inventory-reorder";
 import { decideReorderPrompt } from "../../src/decisions/rules/reorder-prompt";
@@ -202,6 +202,20 @@ describe("seed (c) support_escalation", () => {
     expect(d.reasons).toContain("open 4.0 h with no response (threshold 4 h)");
     expect(d.reasons).toContain("customer LTV ₹16,000 ≥ ₹15,000");
     expect(d.reasons.some((r) => r.includes("delivered_not_received"))).toBe(true);
+  });
+
+  it("assigns per helpdesk when the policy names one agent per helpdesk, and leaves the assignee alone where it names none", () => {
+    const policy = { ...DEFAULT_POLICY, support_escalation: { ...DEFAULT_POLICY.support_escalation, assignee: { freshdesk: "43000012345", zendesk: "leads@vanaspati.in" } } };
+    expect(PolicySchema.safeParse(policy).success).toBe(true);
+    const update = (helpdesk: "freshdesk" | "gorgias") => {
+      const d = decideSupportEscalation({ ...ctx, ticket: ticket({ helpdesk }) }, policy, NOW)!;
+      const u = d.actions.find((a) => a.kind === "helpdesk.update");
+      return { params: u?.kind === "helpdesk.update" ? u.params : null, reasons: d.reasons };
+    };
+    expect(update("freshdesk").params).toMatchObject({ helpdesk: "freshdesk", assignee: "43000012345" });
+    expect(update("gorgias").params).toMatchObject({ helpdesk: "gorgias", assignee: null });
+    expect(update("gorgias").reasons.at(-1)).toBe("priority urgent, assignee unchanged");
+    expect(PolicySchema.safeParse({ ...policy, support_escalation: { ...policy.support_escalation, assignee: { freshdesk: "1", zoho: "x" } } }).success).toBe(false);
   });
 
   it("near-miss: LTV ₹14,999 on a fresh, ordinary ticket → nothing", () => {

@@ -2,7 +2,7 @@
 import type { ActionSpec } from "../../actions/specs";
 import type { SupportEscalationContext, TicketSummary } from "../context";
 import { HOUR_MS, hours, rupees } from "../format";
-import type { Policy } from "../policy";
+import { assigneeFor, type Policy } from "../policy";
 import type { DecisionDraft } from "../types";
 import { draft, firstName, helpdeskUpdate, internalNote, whatsappTemplate } from "./build";
 import { orderHistoryNote } from "./order-history";
@@ -30,8 +30,9 @@ export function decideSupportEscalation(ctx: SupportEscalationContext, policy: P
 
   const offset = policy.quietHours.utcOffsetMinutes;
   const priority = reasons.length >= 2 ? p.priorityWhenSeveral : p.priority;
+  const assignee = assigneeFor(p.assignee, ticket.helpdesk);
   const actions: ActionSpec[] = [
-    helpdeskUpdate(ticket.helpdesk, ticket.ticketId, { priority, assignee: p.assignee, status: null, tags: p.tags }),
+    helpdeskUpdate(ticket.helpdesk, ticket.ticketId, { priority, assignee, status: null, tags: p.tags }),
     internalNote(ticket.helpdesk, ticket.ticketId, `Escalated by Switchyard: ${reasons.join("; ")}.\n\n${orderHistoryNote(order, journey, ctx.scans, offset)}`),
   ];
   const phone = customer?.phone ?? order?.phone ?? null;
@@ -43,7 +44,7 @@ export function decideSupportEscalation(ctx: SupportEscalationContext, policy: P
       subjectType: "ticket",
       subjectId: `${ticket.helpdesk}:${ticket.ticketId}`,
       dedupeKey: escalationDedupeKey(ticket),
-      reasons: [...reasons, `priority ${priority}, assignee ${p.assignee ?? "unchanged"}`],
+      reasons: [...reasons, `priority ${priority}, assignee ${assignee ?? "unchanged"}`],
       inputs: {
         category: ticket.category,
         createdAt: ticket.createdAt,

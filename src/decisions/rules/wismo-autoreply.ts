@@ -1,7 +1,7 @@
 /** wismo_autoreply: answer "where is my order" at first contact when the shipment is healthy; otherwise escalate with the context. */
 import type { JourneyState, WismoContext } from "../context";
 import { HOUR_MS, hours, localDate, localTime } from "../format";
-import type { Policy } from "../policy";
+import { assigneeFor, type Policy } from "../policy";
 import type { DecisionDraft } from "../types";
 import { draft, helpdeskUpdate, internalNote } from "./build";
 import { orderHistoryNote } from "./order-history";
@@ -39,7 +39,7 @@ export function decideWismoAutoreply(ctx: WismoContext, policy: Policy, now: num
         reasons: [`WISMO ticket on an unhealthy shipment: ${problem}`, "not auto-answered; escalated with the order and carrier context"],
         inputs: { ticketCategory: ticket.category, state: journey.state, lastScanAt: journey.lastScanAt, failedAttempts: journey.failedAttempts },
         actions: [
-          helpdeskUpdate(ticket.helpdesk, ticket.ticketId, { priority: p.escalationPriority, assignee: p.escalationAssignee, status: null, tags: ["wismo", "switchyard-escalated"] }),
+          helpdeskUpdate(ticket.helpdesk, ticket.ticketId, { priority: p.escalationPriority, assignee: assigneeFor(p.escalationAssignee, ticket.helpdesk), status: null, tags: ["wismo", "switchyard-escalated"] }),
           internalNote(ticket.helpdesk, ticket.ticketId, `Switchyard did not auto-answer: ${problem}.\n\n${orderHistoryNote(order, journey, [], offset)}`),
         ],
       },
