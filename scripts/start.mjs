@@ -4,6 +4,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { createServer } from "node:net";
 import path from "node:path";
 import { startDevServer } from "./lib/dev-server.mjs";
 
@@ -50,6 +51,10 @@ if (process.argv.includes("--inspect")) {
   for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => dev.kill(signal));
   dev.on("exit", (code) => process.exit(code ?? 0));
 } else {
+  if (!(await portFree(Number(port)))) {
+    console.error(`\n  Port ${port} is already in use (another npm start?). Stop it, or pick another port: PORT=8790 npm start\n`);
+    process.exit(1);
+  }
   // wrangler's dev server (bundler, proxy, Miniflare, workerd, local D1/queues/Durable Objects/cron),
   // started through its API so the inspector can be left off.
   const server = await startDevServer({ config: "wrangler.toml", port: Number(port), persist: path.join(root, ".wrangler", "state"), watch: true });
@@ -65,5 +70,14 @@ function finishSeed() {
   live.on("exit", (code) => {
     if (code === 0) console.log(`\n  Demo brand ready: http://localhost:${port}/   (token ${vars.DASHBOARD_TOKEN ?? "see .dev.vars"})\n`);
     else console.error(`\n  seed: the live part failed (exit ${code}); it runs again on the next npm start.\n`);
+  });
+}
+
+/** Whether nothing listens on the port (the runtime would otherwise fail to bind and hang). */
+function portFree(p) {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once("error", () => resolve(false));
+    probe.listen(p, () => probe.close(() => resolve(true)));
   });
 }
