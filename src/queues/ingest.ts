@@ -30,34 +30,39 @@ export async function handleIngestBatch(batch: MessageBatch<IngestMessage>, env:
   const stored = await loadPolicy(env.DB);
   // If that one read fails, each message reads its own, so one bad row cannot hold back the rest.
   const raws = await loadRawEvents(env.DB, batch.messages.map((m) => m.body.rawEventId)).catch(() => null);
-  const done: Message<IngestMessage>[] = [];
-  const seen = new Set<string>();
+  // Per raw event: "processed" (effects in, to be marked below), "settled" (dead, missing or
+  // already processed: nothing to mark) or "failed" (to be retried).
+  const outcomes = new Map<string, "working" | "processed" | "settled" | "failed">();
   await eachLimit(batch.messages, INGEST_CONCURRENCY, async (msg) => {
     const id = msg.body.rawEventId;
-    // The same event twice in one batch (a sweep re-send beside the original): work once, ack both.
-    if (seen.has(id)) return void done.push(msg);
-    seen.add(id);
+    // The same event twice in one batch (a sweep re-send beside the original): work it once; the
+    // copy is settled below the way the original ends.
+    if (outcomes.has(id)) return;
+    outcomes.set(id, "working");
     try {
       const raw = raws ? (raws.get(id) ?? null) : await loadRawEvent(env.DB, id);
       const outcome = await ingestRaw(env, raw, Date.now(), stored);
-      if (outcome === "processed") done.push(msg);
-      else msg.ack();
+      outcomes.set(id, outcome === "processed" ? "processed" : "settled");
     } catch (err) {
-      seen.delete(id);
+      outcomes.set(id, "failed");
       const reason = err instanceof Error ? err.message : String(err);
       logEvent("ingest_retry", { rawEventId: id, attempts: msg.attempts, reason });
       await markFailedAttempt(env.DB, id, reason).catch(() => undefined);
-      msg.retry({ delaySeconds: retryDelaySeconds(msg.attempts) });
     }
   });
-  const processedIds = done.filter((m) => seen.has(m.body.rawEventId)).map((m) => m.body.rawEventId);
+  const processedIds = [...outcomes].filter(([, o]) => o === "processed").map(([id]) => id);
+  let marked = true;
   try {
     await markProcessedMany(env.DB, processedIds, Date.now());
-    for (const msg of done) (seen.has(msg.body.rawEventId) ? msg.ack() : msg.retry({ delaySeconds: retryDelaySeconds(msg.attempts) }));
   } catch (err) {
     // Their effects are in and idempotent: a redelivery finds them done and only marks them.
+    marked = false;
     logEvent("ingest_retry", { rawEventIds: processedIds.length, reason: err instanceof Error ? err.message : String(err) });
-    for (const msg of done) msg.retry({ delaySeconds: retryDelaySeconds(msg.attempts) });
+  }
+  for (const msg of batch.messages) {
+    const outcome = outcomes.get(msg.body.rawEventId);
+    if (outcome === "settled" || (outcome === "processed" && marked)) msg.ack();
+    else msg.retry({ delaySeconds: retryDelaySeconds(msg.attempts) });
   }
 }
 

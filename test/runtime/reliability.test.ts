@@ -105,6 +105,14 @@ describe("nothing lost, nothing doubled", () => {
     expect(await count(`SELECT count(*) AS n FROM actions WHERE subject_id = ? AND kind = 'zoho.sales_order'`, String(order.id))).toBe(1);
     expect(await count(`SELECT count(*) AS n FROM raw_events WHERE id = ? AND status = 'processed'`, rawId)).toBe(1);
 
+    // An unmappable event twice in one batch: one dead letter, it stays dead (not marked processed), both acked.
+    const poison = await storeRaw({ id: uniqueId(), note: "no line items, no currency, nothing to map" });
+    const deadTwice = createMessageBatch<IngestMessage>("switchyard-ingest", [message(poison), message(poison)]);
+    await handleIngestBatch(deadTwice, env);
+    expect((await getQueueResult(deadTwice, createExecutionContext())).explicitAcks).toHaveLength(2);
+    expect(await count(`SELECT count(*) AS n FROM raw_events WHERE id = ? AND status = 'dead'`, poison)).toBe(1);
+    expect(await count(`SELECT count(*) AS n FROM dead_letters WHERE raw_event_id = ?`, poison)).toBe(1);
+
     // Effects in, but the one statement marking the batch processed fails: every message is retried,
     // and the redelivery only marks it (no second action).
     const other = indianOrder({ id: uniqueId(), cod: false });
