@@ -13,6 +13,11 @@ process.chdir(root);
 const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" };
 const wrangler = path.join(root, "node_modules", ".bin", "wrangler");
 const port = process.env.PORT ?? "8787";
+// --persist-to DIR: local state somewhere other than .wrangler/state (as wrangler's own flag).
+const persistArg = process.argv.indexOf("--persist-to");
+const persistTo = persistArg > 0 ? path.resolve(process.argv[persistArg + 1] ?? "") : null;
+const stateDir = persistTo ?? path.join(root, ".wrangler", "state");
+const persistFlags = persistTo ? ["--persist-to", persistTo] : [];
 
 if (!existsSync(".dev.vars")) {
   copyFileSync(".dev.vars.example", ".dev.vars");
@@ -25,11 +30,11 @@ const vars = Object.fromEntries(
     .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
 );
 
-const migrate = spawnSync(wrangler, ["d1", "migrations", "apply", "DB", "--local"], { env, stdio: "inherit" });
+const migrate = spawnSync(wrangler, ["d1", "migrations", "apply", "DB", "--local", ...persistFlags], { env, stdio: "inherit" });
 if (migrate.status !== 0) process.exit(migrate.status ?? 1);
 
 if (existsSync(path.join(root, "scripts", "seed.mjs")) && !process.argv.includes("--no-seed")) {
-  const seed = spawnSync(process.execPath, [path.join(root, "scripts", "seed.mjs"), "--if-empty"], { env, stdio: "inherit" });
+  const seed = spawnSync(process.execPath, [path.join(root, "scripts", "seed.mjs"), "--if-empty", ...persistFlags], { env, stdio: "inherit" });
   if (seed.status !== 0) process.exit(seed.status ?? 1);
 }
 
@@ -42,7 +47,7 @@ const banner = () => {
 
 if (process.argv.includes("--inspect")) {
   // The plain `wrangler dev` command, with its devtools inspector (slower under load: see lib/dev-server.mjs).
-  const dev = spawn(wrangler, ["dev", "--local", "--port", port, "--test-scheduled", "--show-interactive-dev-session=false"], { env, stdio: ["ignore", "pipe", "inherit"] });
+  const dev = spawn(wrangler, ["dev", "--local", "--port", port, "--test-scheduled", "--show-interactive-dev-session=false", ...persistFlags], { env, stdio: ["ignore", "pipe", "inherit"] });
   let announced = false;
   dev.stdout.on("data", (chunk) => {
     process.stdout.write(chunk);
@@ -57,7 +62,7 @@ if (process.argv.includes("--inspect")) {
   }
   // wrangler's dev server (bundler, proxy, Miniflare, workerd, local D1/queues/Durable Objects/cron),
   // started through its API so the inspector can be left off.
-  const server = await startDevServer({ config: "wrangler.toml", port: Number(port), persist: path.join(root, ".wrangler", "state"), watch: true });
+  const server = await startDevServer({ config: "wrangler.toml", port: Number(port), persist: stateDir, watch: true });
   banner();
   for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.dispose().finally(() => process.exit(0)));
 }
@@ -65,8 +70,8 @@ if (process.argv.includes("--inspect")) {
 // The seed wrote history before the worker started; current stock goes in through the worker's
 // own ERP webhook and the model crons run through it, so that part waits for "Ready".
 function finishSeed() {
-  if (!existsSync(path.join(root, ".wrangler", "state", "seed-live-pending"))) return;
-  const live = spawn(process.execPath, [path.join(root, "scripts", "seed.mjs"), "--live", "--url", `http://127.0.0.1:${port}`], { env, stdio: "inherit" });
+  if (!existsSync(path.join(stateDir, "seed-live-pending"))) return;
+  const live = spawn(process.execPath, [path.join(root, "scripts", "seed.mjs"), "--live", "--url", `http://127.0.0.1:${port}`, ...persistFlags], { env, stdio: "inherit" });
   live.on("exit", (code) => {
     if (code === 0) console.log(`\n  Demo brand ready: http://localhost:${port}/   (token ${vars.DASHBOARD_TOKEN ?? "see .dev.vars"})\n`);
     else console.error(`\n  seed: the live part failed (exit ${code}); it runs again on the next npm start.\n`);

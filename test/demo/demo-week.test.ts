@@ -1,20 +1,19 @@
 /**
  * The newcomer's path, as the README gives it: `npm start` (migrations, demo history, wrangler's
- * dev server, the live part of the seed) and then `npm run simulate`, in a temporary state
- * directory. The simulated week must be accepted whole (no 5xx), drain completely, and fire every
- * one of the twelve decision types for a stated reason. Slow (2–3 minutes): `npm run test:demo`
- * and CI, not `npm test`.
+ * dev server, the live part of the seed), then `npm run simulate`, then Ctrl-C, with the local
+ * state in a temporary directory (`--persist-to`). The simulated week must be accepted whole (no
+ * 5xx), drain completely, fire every one of the twelve decision types for a stated reason, and
+ * cause no failed action; stopping must free the port. Slow (about 90 s): `npm run test:demo` and
+ * CI, not `npm test`.
  */
-import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startDevServer } from "../../scripts/lib/dev-server.mjs";
 
 const ROOT = path.resolve(__dirname, "../..");
-const WRANGLER = path.join(ROOT, "node_modules", ".bin", "wrangler");
 const ENV = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" };
 const DECISION_TYPES = [
   "delay_alert",
@@ -31,13 +30,16 @@ const DECISION_TYPES = [
   "return_processing",
 ];
 
-/** The development values npm start would copy into .dev.vars (a clean clone has only the example). */
-const exampleVars = Object.fromEntries(
-  readFileSync(path.join(ROOT, ".dev.vars.example"), "utf8")
-    .split("\n")
-    .filter((l) => /^[A-Z_]+=/.test(l))
-    .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1).trim()]),
-);
+/** The development values the running worker uses: .dev.vars, which npm start creates from the example. */
+function devVars(): Record<string, string> {
+  const file = path.join(ROOT, existsSync(path.join(ROOT, ".dev.vars")) ? ".dev.vars" : ".dev.vars.example");
+  return Object.fromEntries(
+    readFileSync(file, "utf8")
+      .split("\n")
+      .filter((l) => /^[A-Z_]+=/.test(l))
+      .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1).trim()]),
+  );
+}
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -62,23 +64,32 @@ function run(args: string[]): Promise<{ code: number | null; out: string }> {
 
 describe("the demo week", () => {
   const state = mkdtempSync(path.join(os.tmpdir(), "switchyard-demo-"));
-  let server: { url: string; dispose: () => Promise<void> } | undefined;
+  let start: ChildProcess | undefined;
+  let startLog = "";
+  let port = 0;
   let url = "";
 
   beforeAll(async () => {
-    const migrate = spawnSync(WRANGLER, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", state], { cwd: ROOT, env: ENV, encoding: "utf8" });
-    expect(migrate.status, migrate.stderr).toBe(0);
-    const history = await run(["scripts/seed.mjs", "--if-empty", "--persist-to", state]);
-    expect(history.code, history.out.slice(-2000)).toBe(0);
-    const port = await freePort();
-    server = await startDevServer({ config: path.join(ROOT, "wrangler.toml"), port, hostname: "127.0.0.1", persist: state, vars: exampleVars });
-    url = server.url;
-    const live = await run(["scripts/seed.mjs", "--live", "--url", url, "--persist-to", state]);
-    expect(live.code, live.out.slice(-2000)).toBe(0);
+    port = await freePort();
+    url = `http://127.0.0.1:${port}`;
+    start = spawn(process.execPath, ["scripts/start.mjs", "--persist-to", state], { cwd: ROOT, env: { ...ENV, PORT: String(port) }, stdio: ["ignore", "pipe", "pipe"] });
+    start.stderr!.on("data", (c) => (startLog += c));
+    // Ready when the seed's live part says so; a start that exits first fails with its output.
+    await new Promise<void>((resolve, reject) => {
+      start!.stdout!.on("data", (c) => {
+        startLog += c;
+        if (startLog.includes("Demo brand ready")) resolve();
+      });
+      start!.once("exit", (code) => reject(new Error(`npm start exited ${code} before the demo brand was ready:\n${startLog.slice(-3000)}`)));
+    });
   });
 
   afterAll(async () => {
-    await server?.dispose();
+    if (start && start.exitCode === null) {
+      const exited = new Promise((resolve) => start!.once("exit", resolve));
+      start.kill("SIGINT");
+      await exited;
+    }
     rmSync(state, { recursive: true, force: true });
   });
 
@@ -91,7 +102,7 @@ describe("the demo week", () => {
     expect(rejected).toBe(0);
     expect(accepted).toBe(total);
 
-    const headers = { authorization: `Bearer ${exampleVars.API_TOKEN}` };
+    const headers = { authorization: `Bearer ${devVars().API_TOKEN}` };
     const pipeline = (await (await fetch(`${url}/api/pipeline`, { headers })).json()) as { pending: number; rawEvents: { dead: number }; actions: Record<string, number> };
     expect(pipeline.pending).toBe(0);
     expect(pipeline.rawEvents.dead).toBe(0);
@@ -107,4 +118,25 @@ describe("the demo week", () => {
     }
     expect(missing).toEqual([]);
   });
+
+  it("stops on Ctrl-C and frees its port", async () => {
+    const exited = new Promise<number | null>((resolve) => start!.once("exit", resolve));
+    start!.kill("SIGINT");
+    expect(await exited).toBe(0);
+    // The runtime's processes go with it: the port can be bound again within a few seconds.
+    let free = false;
+    for (let i = 0; i < 20 && !free; i++) {
+      free = await portIsFree(port);
+      if (!free) await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(free).toBe(true);
+  });
 });
+
+function portIsFree(p: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once("error", () => resolve(false));
+    probe.listen(p, "127.0.0.1", () => probe.close(() => resolve(true)));
+  });
+}
