@@ -13,7 +13,7 @@ import type { DecisionDraft } from "../decisions/types";
 import { runBatches } from "../db/bulk";
 import { requeueStuckRawEvents } from "../db/raw-events";
 import { commitDrafts } from "./commit";
-import { hasOpenReturn, hasOpenTicket, loadCustomer, loadJourney, loadOrderSummary, loadScans, originOf, ticketSummary } from "./load";
+import { IDS_PER_STATEMENT, loadCustomer, loadCustomerPage, loadJourney, loadOrderSummary, loadScans, originOf, ticketSummary } from "./load";
 import { requeueDueActions } from "../db/actions";
 import { pullQuietParcels } from "./carrier-pull";
 import { ensureWebhookSubscriptions, reconcileShopifyOrders } from "./reconcile";
@@ -215,63 +215,69 @@ export async function refreshForecasts(db: D1Database, now: number, days = 365):
   return series.size;
 }
 
-/** Reorder prompts and churn offers, from the customer models. */
+/**
+ * Reorder prompts and churn offers, from the customer models. Customers are read a page at a time
+ * with everything the two rules need in one round trip per page (D1 counts queries per invocation).
+ */
 export async function decideCustomerOutreach(env: Env, stored: StoredPolicy, now: number): Promise<void> {
   const shop = env.SHOPIFY_SHOP_DOMAIN || "your-store.myshopify.com";
+  const categories = new Map<string, string | null>();
+  for (const p of (await env.DB.prepare(`SELECT sku, category FROM products`).all<{ sku: string; category: string | null }>()).results) categories.set(p.sku, p.category);
   const { results } = await env.DB
     .prepare(`SELECT customer_id AS id, category_intervals AS intervals FROM customer_models WHERE orders_count >= 2 AND (churn_risk_milli > 0 OR predicted_next_order_at IS NOT NULL)`)
     .all<{ id: string; intervals: string }>();
   const drafts: (DecisionDraft | null)[] = [];
-  for (const r of results) {
-    const customer = await loadCustomer(env.DB, r.id, stored.policy);
-    if (!customer) continue;
-    const openTicket = await hasOpenTicket(env.DB, customer.id, null);
-    drafts.push(decideChurnIntervention({ customer, openTicket }, stored.policy, now));
-    const intervals = JSON.parse(r.intervals) as Record<string, { orders: number; intervalDays: number | null; lastOrderAt: number }>;
-    for (const [category, ci] of Object.entries(intervals)) {
-      if (ci.intervalDays === null) continue;
-      const items = await lastItemsInCategory(env.DB, customer.id, category);
-      if (!items) continue;
-      drafts.push(
-        decideReorderPrompt(
-          {
-            customer,
-            category,
-            ordersInCategory: ci.orders,
-            intervalDays: ci.intervalDays,
-            lastOrderAt: ci.lastOrderAt,
-            lastOrderDelivered: items.delivered,
-            items: items.items,
-            shopDomain: shop,
-            openTicket,
-            openReturn: await hasOpenReturn(env.DB, customer.id, null),
-          },
-          stored.policy,
-          now,
-        ),
-      );
+  for (let i = 0; i < results.length; i += IDS_PER_STATEMENT) {
+    const slice = results.slice(i, i + IDS_PER_STATEMENT);
+    const page = await loadCustomerPage(env.DB, slice.map((r) => r.id), stored.policy);
+    for (const r of slice) {
+      const loaded = page.get(r.id);
+      if (!loaded) continue;
+      const { customer, openTicket, openReturn, orders } = loaded;
+      drafts.push(decideChurnIntervention({ customer, openTicket }, stored.policy, now));
+      const intervals = JSON.parse(r.intervals) as Record<string, { orders: number; intervalDays: number | null; lastOrderAt: number }>;
+      for (const [category, ci] of Object.entries(intervals)) {
+        if (ci.intervalDays === null) continue;
+        const items = lastItemsInCategory(orders, categories, category);
+        if (!items) continue;
+        drafts.push(
+          decideReorderPrompt(
+            {
+              customer,
+              category,
+              ordersInCategory: ci.orders,
+              intervalDays: ci.intervalDays,
+              lastOrderAt: ci.lastOrderAt,
+              lastOrderDelivered: items.delivered,
+              items: items.items,
+              shopDomain: shop,
+              openTicket,
+              openReturn,
+            },
+            stored.policy,
+            now,
+          ),
+        );
+      }
     }
   }
   await commitDrafts(env, drafts, stored, now);
 }
 
-async function lastItemsInCategory(db: D1Database, customerId: string, category: string): Promise<{ items: ReorderItem[]; delivered: boolean } | null> {
-  const row = await db
-    .prepare(
-      `SELECT o.id, o.line_items AS lineItems, (SELECT state FROM journeys j WHERE j.order_id = o.id) AS state FROM orders o
-       WHERE o.customer_id = ? AND o.cancelled_at IS NULL AND EXISTS (
-         SELECT 1 FROM json_each(o.line_items) li JOIN products p ON p.sku = json_extract(li.value, '$.sku') WHERE p.category = ?)
-       ORDER BY o.created_at DESC LIMIT 1`,
-    )
-    .bind(customerId, category)
-    .first<{ id: string; lineItems: string; state: string | null }>();
-  if (!row) return null;
-  const lines = JSON.parse(row.lineItems) as { sku: string | null; variantId: string | null; quantity: number; title: string }[];
-  const skus = lines.map((l) => l.sku).filter((s): s is string => Boolean(s));
-  const { results } = await db.prepare(`SELECT sku FROM products WHERE category = ? AND sku IN (${skus.map(() => "?").join(", ") || "NULL"})`).bind(category, ...skus).all<{ sku: string }>();
-  const inCategory = new Set(results.map((r) => r.sku));
-  const items = lines.filter((l) => l.sku && inCategory.has(l.sku) && l.variantId).map((l) => ({ variantId: l.variantId!, quantity: l.quantity, title: l.title }));
-  return items.length ? { items, delivered: row.state === "delivered" } : null;
+/** The lines in `category` of the customer's newest order that has any (orders come newest first). */
+function lastItemsInCategory(
+  orders: readonly { lineItems: string; state: string | null }[],
+  categories: ReadonlyMap<string, string | null>,
+  category: string,
+): { items: ReorderItem[]; delivered: boolean } | null {
+  for (const o of orders) {
+    const lines = JSON.parse(o.lineItems) as { sku: string | null; variantId: string | null; quantity: number; title: string }[];
+    const inCategory = lines.filter((l) => l.sku && categories.get(l.sku) === category);
+    if (!inCategory.length) continue;
+    const items = inCategory.filter((l) => l.variantId).map((l) => ({ variantId: l.variantId!, quantity: l.quantity, title: l.title }));
+    return items.length ? { items, delivered: o.state === "delivered" } : null;
+  }
+  return null;
 }
 
 

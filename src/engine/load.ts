@@ -114,20 +114,62 @@ export async function loadScans(db: D1Database, orderId: string): Promise<ScanRe
   return results;
 }
 
-/** The customer with their model; LTV falls back to Shopify's own total when the model has not run yet. */
-export async function loadCustomer(db: D1Database, customerId: string | null, policy: Policy): Promise<CustomerSnapshot | null> {
-  if (!customerId) return null;
-  const c = await db
-    .prepare(
-      `SELECT c.id, c.first_name AS firstName, c.phone, c.email, c.total_spent AS totalSpent, c.orders_count AS ordersCount,
+const CUSTOMER_SQL = `SELECT c.id, c.first_name AS firstName, c.phone, c.email, c.total_spent AS totalSpent, c.orders_count AS ordersCount,
               c.accepts_marketing AS acceptsMarketing, c.accepts_whatsapp AS acceptsWhatsapp,
               m.ltv, m.tier, m.orders_count AS modelOrders, m.last_order_at AS lastOrderAt, m.interval_days_milli AS intervalMilli,
               (SELECT max(created_at) FROM orders WHERE customer_id = c.id) AS lastSeenOrderAt
-       FROM customers c LEFT JOIN customer_models m ON m.customer_id = c.id WHERE c.id = ?`,
-    )
-    .bind(customerId)
-    .first<Row>();
-  if (!c) return null;
+       FROM customers c LEFT JOIN customer_models m ON m.customer_id = c.id`;
+
+/** The customer with their model; LTV falls back to Shopify's own total when the model has not run yet. */
+export async function loadCustomer(db: D1Database, customerId: string | null, policy: Policy): Promise<CustomerSnapshot | null> {
+  if (!customerId) return null;
+  const c = await db.prepare(`${CUSTOMER_SQL} WHERE c.id = ?`).bind(customerId).first<Row>();
+  return c ? customerFrom(c, policy) : null;
+}
+
+/** D1 binds at most 100 parameters per statement: id lists go in slices of this size. */
+export const IDS_PER_STATEMENT = 90;
+
+/**
+ * What customer outreach needs for a page of customers (at most IDS_PER_STATEMENT ids), in one
+ * round trip: each customer with their model, whether they have an open ticket or an open
+ * return, and their orders newest first (line items and journey state).
+ */
+export async function loadCustomerPage(
+  db: D1Database,
+  ids: readonly string[],
+  policy: Policy,
+): Promise<Map<string, { customer: CustomerSnapshot; openTicket: boolean; openReturn: boolean; orders: { id: string; lineItems: string; state: string | null }[] }>> {
+  const marks = ids.map(() => "?").join(", ");
+  const [customers, tickets, returns, orders] = (await db.batch([
+    db.prepare(`${CUSTOMER_SQL} WHERE c.id IN (${marks})`).bind(...ids),
+    db.prepare(`SELECT DISTINCT customer_id AS id FROM tickets WHERE ${OPEN_TICKET} AND customer_id IN (${marks})`).bind(...ids),
+    db
+      .prepare(
+        `SELECT DISTINCT o.customer_id AS id FROM order_returns r JOIN orders o ON o.id = r.order_id
+         WHERE r.kind = 'return_requested' AND o.customer_id IN (${marks})
+           AND NOT EXISTS (SELECT 1 FROM order_returns x WHERE x.order_id = r.order_id AND x.kind IN ('returned', 'refunded') AND x.occurred_at >= r.occurred_at)`,
+      )
+      .bind(...ids),
+    db
+      .prepare(
+        `SELECT o.id, o.customer_id AS customerId, o.line_items AS lineItems, (SELECT state FROM journeys j WHERE j.order_id = o.id) AS state
+         FROM orders o WHERE o.customer_id IN (${marks}) AND o.cancelled_at IS NULL ORDER BY o.created_at DESC`,
+      )
+      .bind(...ids),
+  ])) as [D1Result<Row>, D1Result<{ id: string }>, D1Result<{ id: string }>, D1Result<{ id: string; customerId: string; lineItems: string; state: string | null }>];
+  const withTicket = new Set(tickets.results.map((r) => r.id));
+  const withReturn = new Set(returns.results.map((r) => r.id));
+  const out = new Map<string, { customer: CustomerSnapshot; openTicket: boolean; openReturn: boolean; orders: { id: string; lineItems: string; state: string | null }[] }>();
+  for (const c of customers.results) {
+    const id = String(c.id);
+    out.set(id, { customer: customerFrom(c, policy), openTicket: withTicket.has(id), openReturn: withReturn.has(id), orders: [] });
+  }
+  for (const o of orders.results) out.get(o.customerId)?.orders.push({ id: o.id, lineItems: o.lineItems, state: o.state });
+  return out;
+}
+
+function customerFrom(c: Row, policy: Policy): CustomerSnapshot {
   const ltv = c.ltv !== null && c.ltv !== undefined ? Number(c.ltv) : Number(c.totalSpent ?? 0);
   return {
     id: String(c.id),
