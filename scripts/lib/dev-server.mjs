@@ -9,6 +9,10 @@
  * dropped the runtime connection ("Your worker restarted mid-request", 503s). The command offers no
  * flag to turn the inspector off; the API does (`dev.inspector: false`). `npm start -- --inspect`
  * still runs the plain command for anyone who wants devtools.
+ *
+ * `unstable_startWorker` is the API wrangler's own dev command is built on, marked unstable:
+ * wrangler is pinned in package.json, and `npm run test:demo` (npm start, a simulated week,
+ * Ctrl-C) is the check to rerun when upgrading it.
  */
 import path from "node:path";
 

@@ -7,39 +7,16 @@
  * CI, not `npm test`.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { devVars } from "../../scripts/lib/webhooks.mjs";
+import { DECISION_TYPES } from "../../src/decisions/types";
 
 const ROOT = path.resolve(__dirname, "../..");
 const ENV = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" };
-const DECISION_TYPES = [
-  "delay_alert",
-  "status_notification",
-  "reorder_prompt",
-  "wismo_autoreply",
-  "support_escalation",
-  "inventory_reorder",
-  "post_delivery",
-  "churn_intervention",
-  "carrier_route_alert",
-  "ndr_followup",
-  "cod_confirmation",
-  "return_processing",
-];
-
-/** The development values the running worker uses: .dev.vars, which npm start creates from the example. */
-function devVars(): Record<string, string> {
-  const file = path.join(ROOT, existsSync(path.join(ROOT, ".dev.vars")) ? ".dev.vars" : ".dev.vars.example");
-  return Object.fromEntries(
-    readFileSync(file, "utf8")
-      .split("\n")
-      .filter((l) => /^[A-Z_]+=/.test(l))
-      .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1).trim()]),
-  );
-}
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
