@@ -1,6 +1,6 @@
 /** Worker entry: HTTP, queue consumers, cron, and the Durable Object classes. */
 import { app } from "./app";
-import { runCron } from "./engine/cron";
+import { runCron, runCronJob, type CronJob } from "./engine/cron";
 import { handleIngestBatch, handleIngestDeadLetters, type IngestMessage } from "./queues/ingest";
 import { handleActionDeadLetters, handleActionsBatch, type ActionMessage } from "./queues/actions";
 
@@ -21,6 +21,17 @@ export default {
         return handleActionsBatch(batch as MessageBatch<ActionMessage>, env);
       case "switchyard-actions-dlq":
         return handleActionDeadLetters(batch as MessageBatch<ActionMessage>, env);
+      case "switchyard-jobs":
+        // One slice per message; a failed slice is retried, and the next scheduled run redoes it anyway.
+        for (const msg of batch.messages as readonly Message<CronJob>[]) {
+          try {
+            await runCronJob(env, msg.body);
+            msg.ack();
+          } catch {
+            msg.retry({ delaySeconds: 60 });
+          }
+        }
+        return;
       default:
         // Unknown queues are retried rather than silently acked.
         batch.retryAll({ delaySeconds: 60 });

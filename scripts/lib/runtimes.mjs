@@ -111,7 +111,7 @@ export async function startDirect({ dir, port, consumers, scriptPath, inspectorP
     ...(quiet ? { handleRuntimeStdio: (stdout, stderr) => (stdout.resume(), stderr.pipe(process.stderr)) } : {}),
     bindings: { ...tomlVars(), ...devVars(), ...NO_LIMIT },
     d1Databases: { DB: "00000000-0000-0000-0000-000000000000" },
-    queueProducers: { INGEST: "switchyard-ingest", ACTIONS: "switchyard-actions", INGEST_DLQ: "switchyard-ingest-dlq" },
+    queueProducers: { INGEST: "switchyard-ingest", ACTIONS: "switchyard-actions", INGEST_DLQ: "switchyard-ingest-dlq", JOBS: "switchyard-jobs" },
     queueConsumers: consumers ? Object.fromEntries(queues.map((q) => [q.queue, { maxBatchSize: q.maxBatchSize, maxBatchTimeout: q.maxBatchTimeout, maxRetries: q.maxRetries, deadLetterQueue: q.deadLetterQueue || undefined }])) : {},
     durableObjects: {
       ORDER_JOURNEY: { className: "OrderJourney", useSQLite: true },

@@ -71,7 +71,7 @@ export async function startWorker(options = {}) {
       RATE_LIMITER: { className: "RateLimiter", useSQLite: true },
     },
     durableObjectsPersist: path.join(dir, "do"),
-    queueProducers: { INGEST: { queueName: "switchyard-ingest" }, ACTIONS: { queueName: "switchyard-actions" }, INGEST_DLQ: { queueName: "switchyard-ingest-dlq" } },
+    queueProducers: { INGEST: { queueName: "switchyard-ingest" }, ACTIONS: { queueName: "switchyard-actions" }, INGEST_DLQ: { queueName: "switchyard-ingest-dlq" }, JOBS: { queueName: "switchyard-jobs" } },
     queueConsumers: {
       "switchyard-ingest": { ...queue, maxRetries: 5, deadLetterQueue: "switchyard-ingest-dlq" },
       "switchyard-ingest-dlq": { ...queue, maxRetries: 10 },

@@ -21,6 +21,28 @@ import { decideStockForSkus } from "./stock";
 import { refreshTicketModel } from "./ticket-model";
 
 const DAY = 86_400_000;
+
+/**
+ * Pages of customers a cron (or one job) works through in one invocation. D1 allows 1,000 queries
+ * per Worker invocation: a page of customer models is about 17 round trips (500 customers), a page
+ * of outreach about 4 plus the decisions it writes (90 customers). What is left goes on the jobs
+ * queue, a page budget per message, each in an invocation of its own.
+ */
+export const INLINE_PAGES = { customerModels: 20, customerOutreach: 60 };
+
+export type CronJob = { kind: "customer_models" | "customer_outreach"; after: string; now: number };
+
+/** One slice of a cron too large for one invocation; queues the next slice until none is left. */
+export async function runCronJob(env: Env, job: CronJob): Promise<void> {
+  const stored = await loadPolicy(env.DB);
+  if (job.kind === "customer_models") {
+    const { next } = await refreshCustomerModels(env.DB, stored, job.now, { after: job.after, maxPages: INLINE_PAGES.customerModels });
+    if (next !== null) await env.JOBS.send({ kind: job.kind, after: next, now: job.now } satisfies CronJob);
+  } else {
+    const { next } = await decideCustomerOutreach(env, stored, job.now, { after: job.after, maxPages: INLINE_PAGES.customerOutreach });
+    if (next !== null) await env.JOBS.send({ kind: job.kind, after: next, now: job.now } satisfies CronJob);
+  }
+}
 export const CRON_SWEEP = "*/5 * * * *";
 export const CRON_HOURLY = "0 * * * *";
 export const CRON_DAILY = "30 2 * * *";
@@ -35,13 +57,15 @@ export async function runCron(env: Env, cron: string, now: number): Promise<void
   } else if (cron === CRON_HOURLY) {
     await pullQuietParcels(env, now);
     await refreshRouteStats(env, stored, now);
-    await refreshCustomerModels(env.DB, stored, now);
+    const models = await refreshCustomerModels(env.DB, stored, now, { maxPages: INLINE_PAGES.customerModels });
+    if (models.next !== null) await env.JOBS.send({ kind: "customer_models", after: models.next, now });
   } else if (cron === CRON_DAILY) {
     await refreshForecasts(env.DB, now);
     await refreshTicketModel(env.DB, now);
     const { results } = await env.DB.prepare(`SELECT sku FROM sku_stock`).all<{ sku: string }>();
     await decideStockForSkus(env, results.map((r) => r.sku), stored, now);
-    await decideCustomerOutreach(env, stored, now);
+    const outreach = await decideCustomerOutreach(env, stored, now, { maxPages: INLINE_PAGES.customerOutreach });
+    if (outreach.next !== null) await env.JOBS.send({ kind: "customer_outreach", after: outreach.next, now });
     await ensureWebhookSubscriptions(env, env.PUBLIC_URL);
   }
 }
@@ -121,13 +145,24 @@ export async function refreshRouteStats(env: Env, stored: StoredPolicy, now: num
   await commitDrafts(env, decideCarrierRouteAlerts({ routes }, stored.policy, now), stored, now);
 }
 
-/** Customer models (LTV, tier, intervals, next order, churn) for every customer, a page at a time. */
-export async function refreshCustomerModels(db: D1Database, stored: StoredPolicy, now: number, pageSize = 500): Promise<number> {
+/**
+ * Customer models (LTV, tier, intervals, next order, churn) for every customer after `from.after`,
+ * a page at a time, for at most `from.maxPages` pages. Returns how many were modelled and, when the
+ * page budget ran out first, the cursor to continue from.
+ */
+export async function refreshCustomerModels(
+  db: D1Database,
+  stored: StoredPolicy,
+  now: number,
+  from: { after?: string; maxPages?: number; pageSize?: number } = {},
+): Promise<{ done: number; next: string | null }> {
+  const pageSize = from.pageSize ?? 500;
   const categories = new Map<string, string | null>();
   for (const p of (await db.prepare(`SELECT sku, category FROM products`).all<{ sku: string; category: string | null }>()).results) categories.set(p.sku, p.category);
-  let after = "";
+  let after = from.after ?? "";
   let done = 0;
-  for (;;) {
+  for (let page = 0; ; page++) {
+    if (page >= (from.maxPages ?? Infinity)) return { done, next: after };
     const { results: customers } = await db
       .prepare(`SELECT id, total_spent AS totalSpent, orders_count AS ordersCount, updated_at AS updatedAt FROM customers WHERE id > ? AND redacted_at IS NULL ORDER BY id LIMIT ?`)
       .bind(after, pageSize)
@@ -175,8 +210,9 @@ export async function refreshCustomerModels(db: D1Database, stored: StoredPolicy
     });
     await runBatches(db, statements);
     done += customers.length;
+    if (customers.length < pageSize) break;
   }
-  return done;
+  return { done, next: null };
 }
 
 /** Daily demand per SKU over the last year, from order line items, then a forecast per SKU. */
@@ -219,13 +255,26 @@ export async function refreshForecasts(db: D1Database, now: number, days = 365):
  * Reorder prompts and churn offers, from the customer models. Customers are read a page at a time
  * with everything the two rules need in one round trip per page (D1 counts queries per invocation).
  */
-export async function decideCustomerOutreach(env: Env, stored: StoredPolicy, now: number): Promise<void> {
+export async function decideCustomerOutreach(
+  env: Env,
+  stored: StoredPolicy,
+  now: number,
+  from: { after?: string; maxPages?: number } = {},
+): Promise<{ next: string | null }> {
   const shop = env.SHOPIFY_SHOP_DOMAIN || "your-store.myshopify.com";
   const categories = new Map<string, string | null>();
   for (const p of (await env.DB.prepare(`SELECT sku, category FROM products`).all<{ sku: string; category: string | null }>()).results) categories.set(p.sku, p.category);
+  const limit = (from.maxPages ?? Infinity) * IDS_PER_STATEMENT;
   const { results } = await env.DB
-    .prepare(`SELECT customer_id AS id, category_intervals AS intervals FROM customer_models WHERE orders_count >= 2 AND (churn_risk_milli > 0 OR predicted_next_order_at IS NOT NULL)`)
+    .prepare(
+      `SELECT customer_id AS id, category_intervals AS intervals FROM customer_models
+       WHERE customer_id > ? AND orders_count >= 2 AND (churn_risk_milli > 0 OR predicted_next_order_at IS NOT NULL) ORDER BY customer_id LIMIT ?`,
+    )
+    .bind(from.after ?? "", Number.isFinite(limit) ? limit + 1 : -1)
     .all<{ id: string; intervals: string }>();
+  // One row past the budget says there is more: the next run starts after the last one done here.
+  const more = Number.isFinite(limit) && results.length > limit;
+  if (more) results.length = limit;
   const drafts: (DecisionDraft | null)[] = [];
   for (let i = 0; i < results.length; i += IDS_PER_STATEMENT) {
     const slice = results.slice(i, i + IDS_PER_STATEMENT);
@@ -262,6 +311,7 @@ export async function decideCustomerOutreach(env: Env, stored: StoredPolicy, now
     }
   }
   await commitDrafts(env, drafts, stored, now);
+  return { next: more ? results[results.length - 1]!.id : null };
 }
 
 /** The lines in `category` of the customer's newest order that has any (orders come newest first). */

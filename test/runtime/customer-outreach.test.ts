@@ -1,10 +1,13 @@
 /**
- * The daily customer outreach reads a page of customers in one round trip (D1 counts queries per
- * invocation): each customer's model, open ticket, open return and orders newest first.
+ * The customer crons stay within D1's queries per invocation: outreach reads a page of customers
+ * in one round trip, and both crons stop after a page budget and continue from a cursor on the
+ * jobs queue.
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_POLICY } from "../../src/decisions/policy";
+import { loadPolicy } from "../../src/db/policies";
+import { decideCustomerOutreach, refreshCustomerModels } from "../../src/engine/cron";
 import { loadCustomerPage } from "../../src/engine/load";
 import { uniqueId } from "../helpers/shopify";
 
@@ -59,5 +62,54 @@ describe("customer outreach page", () => {
       .bind(`ref-${returning}`, `${returning}1`, now)
       .run();
     expect((await loadCustomerPage(env.DB, [returning], DEFAULT_POLICY)).get(returning)!.openReturn).toBe(false);
+  });
+});
+
+describe("customer crons in slices", () => {
+  // Ids sort after everything else in this file's database, so "after" cursors see only these.
+  const prefix = `zz-${uniqueId()}-`;
+
+  it("refreshes customer models a page budget at a time, continuing from where the last slice stopped", async () => {
+    const ids = [1, 2, 3, 4, 5].map((i) => `${prefix}m${i}`);
+    for (const id of ids) await customer(id);
+    const stored = await loadPolicy(env.DB);
+    const now = Date.now();
+    const first = await refreshCustomerModels(env.DB, stored, now, { after: `${prefix}m`, maxPages: 2, pageSize: 2 });
+    expect(first).toEqual({ done: 4, next: ids[3] });
+    const modelled = async () => (await env.DB.prepare(`SELECT customer_id AS id FROM customer_models WHERE customer_id LIKE ? AND computed_at = ?`).bind(`${prefix}m%`, now).all<{ id: string }>()).results.map((r) => r.id).sort();
+    expect(await modelled()).toEqual(ids.slice(0, 4));
+    const rest = await refreshCustomerModels(env.DB, stored, now, { after: first.next!, maxPages: 2, pageSize: 2 });
+    expect(rest).toEqual({ done: 1, next: null });
+    expect(await modelled()).toEqual(ids);
+  });
+
+  it("a job on the jobs queue runs the next slice", async () => {
+    const ids = [1, 2, 3].map((i) => `${prefix}q${i}`);
+    for (const id of ids) await customer(id);
+    const now = Date.now() + 1;
+    await env.JOBS.send({ kind: "customer_models", after: `${prefix}q`, now });
+    const deadline = Date.now() + 15_000;
+    let n = 0;
+    while (Date.now() < deadline) {
+      n = (await env.DB.prepare(`SELECT count(*) AS n FROM customer_models WHERE customer_id LIKE ? AND computed_at = ?`).bind(`${prefix}q%`, now).first<{ n: number }>())!.n;
+      if (n === ids.length) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(n).toBe(ids.length);
+  });
+
+  it("outreach stops after its page budget and says where to continue", async () => {
+    const ids = Array.from({ length: 95 }, (_, i) => `${prefix}o${String(i).padStart(3, "0")}`);
+    const now = Date.now();
+    await env.DB.batch(
+      ids.flatMap((id) => [
+        env.DB.prepare(`INSERT INTO customers (id, updated_at, source, source_id) VALUES (?, ?, 'shopify', ?)`).bind(id, now, id),
+        env.DB.prepare(`INSERT INTO customer_models (customer_id, ltv, tier, orders_count, category_intervals, churn_risk_milli, computed_at) VALUES (?, 100000, 'low', 2, '{}', 10, ?)`).bind(id, now),
+      ]),
+    );
+    const stored = await loadPolicy(env.DB);
+    const first = await decideCustomerOutreach(env, stored, now, { after: `${prefix}o`, maxPages: 1 });
+    expect(first.next).toBe(ids[89]);
+    expect(await decideCustomerOutreach(env, stored, now, { after: first.next!, maxPages: 1 })).toEqual({ next: null });
   });
 });
