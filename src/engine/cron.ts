@@ -30,6 +30,13 @@ const DAY = 86_400_000;
  */
 export const INLINE_PAGES = { customerModels: 20, customerOutreach: 60 };
 
+/**
+ * Outreach also stops, after the customer that crossed it, once its reads and the decisions it
+ * records reach this many queries (each customer adds at most a churn offer and a reorder prompt
+ * per category), so an invocation stays well under 1,000 however many decisions a page holds.
+ */
+const OUTREACH_QUERY_BUDGET = 400;
+
 export type CronJob = { kind: "customer_models" | "customer_outreach"; after: string; now: number };
 
 /** One slice of a cron too large for one invocation; queues the next slice until none is left. */
@@ -259,7 +266,7 @@ export async function decideCustomerOutreach(
   env: Env,
   stored: StoredPolicy,
   now: number,
-  from: { after?: string; maxPages?: number } = {},
+  from: { after?: string; maxPages?: number; queryBudget?: number } = {},
 ): Promise<{ next: string | null }> {
   const shop = env.SHOPIFY_SHOP_DOMAIN || "your-store.myshopify.com";
   const categories = new Map<string, string | null>();
@@ -275,14 +282,16 @@ export async function decideCustomerOutreach(
   // One row past the budget says there is more: the next run starts after the last one done here.
   const more = Number.isFinite(limit) && results.length > limit;
   if (more) results.length = limit;
-  const drafts: (DecisionDraft | null)[] = [];
+  let queries = 2;
   for (let i = 0; i < results.length; i += IDS_PER_STATEMENT) {
     const slice = results.slice(i, i + IDS_PER_STATEMENT);
     const page = await loadCustomerPage(env.DB, slice.map((r) => r.id), stored.policy);
-    for (const r of slice) {
+    queries += 1;
+    for (const [k, r] of slice.entries()) {
       const loaded = page.get(r.id);
       if (!loaded) continue;
       const { customer, openTicket, openReturn, orders } = loaded;
+      const drafts: (DecisionDraft | null)[] = [];
       drafts.push(decideChurnIntervention({ customer, openTicket }, stored.policy, now));
       const intervals = JSON.parse(r.intervals) as Record<string, { orders: number; intervalDays: number | null; lastOrderAt: number }>;
       for (const [category, ci] of Object.entries(intervals)) {
@@ -308,9 +317,13 @@ export async function decideCustomerOutreach(
           ),
         );
       }
+      await commitDrafts(env, drafts, stored, now);
+      // Each decision: its record (up to 2 queries) and its actions (up to 2).
+      queries += 4 * drafts.filter(Boolean).length;
+      const isLast = i + k === results.length - 1 && !more;
+      if (queries >= (from.queryBudget ?? OUTREACH_QUERY_BUDGET) && !isLast) return { next: r.id };
     }
   }
-  await commitDrafts(env, drafts, stored, now);
   return { next: more ? results[results.length - 1]!.id : null };
 }
 

@@ -111,5 +111,8 @@ describe("customer crons in slices", () => {
     const first = await decideCustomerOutreach(env, stored, now, { after: `${prefix}o`, maxPages: 1 });
     expect(first.next).toBe(ids[89]);
     expect(await decideCustomerOutreach(env, stored, now, { after: first.next!, maxPages: 1 })).toEqual({ next: null });
+    // Past its query budget it stops after the customer that crossed it (here the first, right after the page read).
+    expect(await decideCustomerOutreach(env, stored, now, { after: `${prefix}o`, queryBudget: 3 })).toEqual({ next: ids[0] });
+    expect(await decideCustomerOutreach(env, stored, now, { after: ids[93]!, queryBudget: 3 })).toEqual({ next: null });
   });
 });
