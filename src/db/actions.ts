@@ -1,5 +1,6 @@
 /** The action outbox: one row per action, keyed so a retried decision or redelivered event never adds a second. */
 import type { ActionSpec } from "../actions/specs";
+import { slices } from "./bulk";
 
 export interface EnqueueInput {
   decisionId: string | null;
@@ -228,8 +229,7 @@ export interface AttemptRow {
 /** Attempts of many actions, in chunks under D1's 100-parameter limit. */
 export async function attemptsOf(db: D1Database, actionIds: readonly string[]): Promise<AttemptRow[]> {
   const out: AttemptRow[] = [];
-  for (let i = 0; i < actionIds.length; i += 90) {
-    const chunk = actionIds.slice(i, i + 90);
+  for (const chunk of slices(actionIds)) {
     const { results } = await db
       .prepare(
         `SELECT action_id AS actionId, attempt, outcome, http_status AS httpStatus, error, at FROM action_attempts

@@ -4,6 +4,16 @@ export const MAX_BOUND_PARAMETERS = 100;
 
 export type SqlValue = string | number | null;
 
+/** Ids per `IN (…)` list, leaving room under the parameter limit for a few other bindings. */
+export const IDS_PER_STATEMENT = 90;
+
+/** `items` in slices of at most `size` (one `IN (…)` list each). */
+export function slices<T>(items: readonly T[], size = IDS_PER_STATEMENT): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
 /**
  * Builds one INSERT per chunk of rows, each binding at most 100 parameters.
  * `tail` is appended verbatim (an ON CONFLICT clause, say).

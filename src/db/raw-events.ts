@@ -1,4 +1,5 @@
 /** Raw event and dead-letter storage: the ingest path's only writes. */
+import { slices } from "./bulk";
 
 export interface RawEventInput {
   source: string;
@@ -80,17 +81,11 @@ export async function loadRawEvent(db: D1Database, id: string): Promise<RawEvent
   return db.prepare(`SELECT ${RAW_EVENT_COLUMNS} FROM raw_events WHERE id = ?`).bind(id).first<RawEventRow>();
 }
 
-/** D1 binds at most 100 parameters per statement. */
-const IDS_PER_STATEMENT = 90;
-
 /** Many raw events in one round trip (a queue batch's worth), keyed by id; missing ids are absent. */
 export async function loadRawEvents(db: D1Database, ids: readonly string[]): Promise<Map<string, RawEventRow>> {
-  const unique = [...new Set(ids)];
-  const statements: D1PreparedStatement[] = [];
-  for (let i = 0; i < unique.length; i += IDS_PER_STATEMENT) {
-    const slice = unique.slice(i, i + IDS_PER_STATEMENT);
-    statements.push(db.prepare(`SELECT ${RAW_EVENT_COLUMNS} FROM raw_events WHERE id IN (${slice.map(() => "?").join(", ")})`).bind(...slice));
-  }
+  const statements = slices([...new Set(ids)]).map((slice) =>
+    db.prepare(`SELECT ${RAW_EVENT_COLUMNS} FROM raw_events WHERE id IN (${slice.map(() => "?").join(", ")})`).bind(...slice),
+  );
   const results = statements.length ? await db.batch<RawEventRow>(statements) : [];
   return new Map(results.flatMap((r) => r.results).map((row) => [row.id, row]));
 }
@@ -101,12 +96,9 @@ export async function markProcessed(db: D1Database, id: string, now: number): Pr
 
 /** Marks events processed in one round trip. */
 export async function markProcessedMany(db: D1Database, ids: readonly string[], now: number): Promise<void> {
-  const unique = [...new Set(ids)];
-  const statements: D1PreparedStatement[] = [];
-  for (let i = 0; i < unique.length; i += IDS_PER_STATEMENT) {
-    const slice = unique.slice(i, i + IDS_PER_STATEMENT);
-    statements.push(db.prepare(`UPDATE raw_events SET status = 'processed', processed_at = ?, error = NULL WHERE id IN (${slice.map(() => "?").join(", ")})`).bind(now, ...slice));
-  }
+  const statements = slices([...new Set(ids)]).map((slice) =>
+    db.prepare(`UPDATE raw_events SET status = 'processed', processed_at = ?, error = NULL WHERE id IN (${slice.map(() => "?").join(", ")})`).bind(now, ...slice),
+  );
   if (statements.length) await db.batch(statements);
 }
 

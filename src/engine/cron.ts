@@ -10,10 +10,10 @@ import { forecastDemand } from "../decisions/models/forecast";
 import { computeRouteStats, type ShipmentSummary } from "../decisions/models/routes";
 import { decideCarrierRouteAlerts, decideChurnIntervention, decideReorderPrompt, decideSupportEscalation } from "../decisions/rules";
 import type { DecisionDraft } from "../decisions/types";
-import { runBatches } from "../db/bulk";
+import { IDS_PER_STATEMENT, runBatches, slices } from "../db/bulk";
 import { requeueStuckRawEvents } from "../db/raw-events";
 import { commitDrafts } from "./commit";
-import { IDS_PER_STATEMENT, loadCustomer, loadCustomerPage, loadJourney, loadOrderSummary, loadScans, originOf, ticketSummary } from "./load";
+import { loadCustomer, loadCustomerPage, loadJourney, loadOrderSummary, loadScans, originOf, ticketSummary } from "./load";
 import { requeueDueActions } from "../db/actions";
 import { pullQuietParcels } from "./carrier-pull";
 import { ensureWebhookSubscriptions, reconcileShopifyOrders } from "./reconcile";
@@ -178,8 +178,7 @@ export async function refreshCustomerModels(
     after = customers[customers.length - 1]!.id;
     const ids = customers.map((c) => c.id);
     const byCustomer = new Map<string, CustomerOrder[]>();
-    for (let i = 0; i < ids.length; i += 90) {
-      const chunk = ids.slice(i, i + 90);
+    for (const chunk of slices(ids)) {
       const { results } = await db
         .prepare(`SELECT id, customer_id AS customerId, created_at AS createdAt, total_price AS totalPrice, cancelled_at AS cancelledAt, line_items AS lineItems FROM orders WHERE customer_id IN (${chunk.map(() => "?").join(", ")})`)
         .bind(...chunk)

@@ -127,11 +127,8 @@ export async function loadCustomer(db: D1Database, customerId: string | null, po
   return c ? customerFrom(c, policy) : null;
 }
 
-/** D1 binds at most 100 parameters per statement: id lists go in slices of this size. */
-export const IDS_PER_STATEMENT = 90;
-
 /**
- * What customer outreach needs for a page of customers (at most IDS_PER_STATEMENT ids), in one
+ * What customer outreach needs for a page of customers (at most IDS_PER_STATEMENT ids, see db/bulk), in one
  * round trip: each customer with their model, whether they have an open ticket or an open
  * return, and their orders newest first (line items and journey state).
  */
@@ -147,8 +144,7 @@ export async function loadCustomerPage(
     db
       .prepare(
         `SELECT DISTINCT o.customer_id AS id FROM order_returns r JOIN orders o ON o.id = r.order_id
-         WHERE r.kind = 'return_requested' AND o.customer_id IN (${marks})
-           AND NOT EXISTS (SELECT 1 FROM order_returns x WHERE x.order_id = r.order_id AND x.kind IN ('returned', 'refunded') AND x.occurred_at >= r.occurred_at)`,
+         WHERE ${OPEN_RETURN_REQUEST} AND o.customer_id IN (${marks})`,
       )
       .bind(...ids),
     db
@@ -188,6 +184,10 @@ function customerFrom(c: Row, policy: Policy): CustomerSnapshot {
 
 const OPEN_TICKET = `status NOT IN ('solved', 'closed', 'resolved')`;
 
+/** A return request (row `r`) with no return or refund after it. */
+const OPEN_RETURN_REQUEST = `r.kind = 'return_requested'
+  AND NOT EXISTS (SELECT 1 FROM order_returns x WHERE x.order_id = r.order_id AND x.kind IN ('returned', 'refunded') AND x.occurred_at >= r.occurred_at)`;
+
 export async function hasOpenTicket(db: D1Database, customerId: string | null, orderId: string | null): Promise<boolean> {
   if (!customerId && !orderId) return false;
   const row = await db
@@ -202,8 +202,7 @@ export async function hasOpenReturn(db: D1Database, customerId: string | null, o
   if (!customerId && !orderId) return false;
   const row = await db
     .prepare(
-      `SELECT 1 FROM order_returns r WHERE r.kind = 'return_requested'
-         AND NOT EXISTS (SELECT 1 FROM order_returns x WHERE x.order_id = r.order_id AND x.kind IN ('returned', 'refunded') AND x.occurred_at >= r.occurred_at)
+      `SELECT 1 FROM order_returns r WHERE ${OPEN_RETURN_REQUEST}
          AND ((? IS NOT NULL AND r.order_id = ?) OR (? IS NOT NULL AND r.order_id IN (SELECT id FROM orders WHERE customer_id = ?))) LIMIT 1`,
     )
     .bind(orderId, orderId, customerId, customerId)
