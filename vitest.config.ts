@@ -35,7 +35,7 @@ export default defineConfig(async () => {
         {
           plugins: [
             cloudflareTest({
-              main: "./src/index.ts",
+              main: "./src/worker.ts",
               wrangler: { configPath: "./wrangler.toml" },
               miniflare: { bindings: { ...TEST_BINDINGS, TEST_MIGRATIONS: migrations } },
             }),
@@ -52,7 +52,7 @@ export default defineConfig(async () => {
           // Slow, high-volume guarantees: run by `npm run test:reliability` (and CI), not `npm test`.
           plugins: [
             cloudflareTest({
-              main: "./src/index.ts",
+              main: "./src/worker.ts",
               wrangler: { configPath: "./wrangler.toml" },
               miniflare: { bindings: { ...TEST_BINDINGS, TEST_MIGRATIONS: migrations, WEBHOOK_RATE_LIMIT_PER_MINUTE: "0", BURST_TOTAL: process.env.BURST_TOTAL ?? "10000" } },
             }),

@@ -1,6 +1,6 @@
 /**
  * Starts the worker in-process with Miniflare (the same runtime as `wrangler dev`), for the
- * dashboard bench and browser tests: src/index.ts bundled by esbuild, D1 persisted in a temp dir
+ * dashboard bench and browser tests: src/worker.ts bundled by esbuild, D1 persisted in a temp dir
  * with migrations/*.sql applied, Durable Objects and queues as wrangler.toml declares them.
  */
 import { build } from "esbuild";
@@ -22,7 +22,7 @@ function wranglerVars() {
 
 /** How the worker is bundled for workerd, like wrangler would: shared by the browser tests and the bench. */
 export const WORKER_BUILD_OPTIONS = {
-  entryPoints: [path.join(ROOT, "src/index.ts")],
+  entryPoints: [path.join(ROOT, "src/worker.ts")],
   bundle: true,
   format: "esm",
   platform: "neutral",

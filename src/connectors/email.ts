@@ -2,7 +2,7 @@
  * Email: customer mail through an HTTP email API with Resend's request shape (`POST {base}/emails`,
  * Bearer key, Idempotency-Key), and ops alerts through Cloudflare's send_email binding when bound.
  */
-import type { ActionSpec } from "../actions/specs";
+import type { ActionSpec } from "../canonical/actions";
 import type { EmailConfig } from "./config";
 import { asRecord, type OutboundRequest, type Outcome } from "./http";
 

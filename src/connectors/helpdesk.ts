@@ -1,5 +1,5 @@
 /** Helpdesks (Gorgias, Freshdesk, Zendesk): public replies, internal notes, status, priority, assignee, tags. */
-import type { ActionSpec } from "../actions/specs";
+import type { ActionSpec } from "../canonical/actions";
 import type { FreshdeskConfig, GorgiasConfig, ZendeskConfig } from "./config";
 import { basicAuth, type OutboundRequest } from "./http";
 

@@ -1,5 +1,5 @@
 /** Runs one outbox action through its connector: dry-run without credentials, the vendor's request otherwise. */
-import type { ActionSpec } from "../actions/specs";
+import type { ActionSpec } from "../canonical/actions";
 import type { ConnectorConfig } from "./config";
 import { buildEmailRequest, emailFields, interpretEmail, sendThroughBinding } from "./email";
 import { buildHelpdeskRequests } from "./helpdesk";

@@ -1,5 +1,5 @@
 /** Klaviyo: events and profile properties, so flows know about open tickets, returns and deliveries. */
-import type { ActionSpec } from "../actions/specs";
+import type { ActionSpec } from "../canonical/actions";
 import type { KlaviyoConfig } from "./config";
 import type { OutboundRequest } from "./http";
 

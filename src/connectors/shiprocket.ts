@@ -1,5 +1,5 @@
 /** Shiprocket NDR actions: ask the courier to re-attempt delivery or return the parcel. */
-import type { ActionSpec } from "../actions/specs";
+import type { ActionSpec } from "../canonical/actions";
 import type { ShiprocketConfig } from "./config";
 import type { OutboundRequest } from "./http";
 

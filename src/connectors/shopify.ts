@@ -1,5 +1,5 @@
 /** Shopify Admin GraphQL: inventory compare-and-set, tags, metafields, store credit, fulfilment events. */
-import type { ActionSpec } from "../actions/specs";
+import type { ActionSpec } from "../canonical/actions";
 import type { ShopifyConfig } from "./config";
 import { asRecord, type OutboundRequest, type Outcome } from "./http";
 

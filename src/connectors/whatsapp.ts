@@ -1,5 +1,5 @@
 /** WhatsApp Cloud API: template messages anywhere, free text only inside the 24-hour customer-service window. */
-import type { ActionSpec } from "../actions/specs";
+import type { ActionSpec } from "../canonical/actions";
 import type { WhatsAppConfig } from "./config";
 import { asRecord, type OutboundRequest, type Outcome } from "./http";
 

@@ -1,5 +1,5 @@
 /** Zoho Inventory: purchase-order drafts, sales orders (ERP deduction) and restock adjustments. */
-import type { ActionSpec } from "../actions/specs";
+import type { ActionSpec } from "../canonical/actions";
 import type { ZohoConfig } from "./config";
 import { asRecord, type OutboundRequest, type Outcome } from "./http";
 

@@ -1,5 +1,5 @@
 /** The action outbox: one row per action, keyed so a retried decision or redelivered event never adds a second. */
-import type { ActionSpec } from "../actions/specs";
+import type { ActionSpec } from "../canonical/actions";
 import { slices } from "./bulk";
 
 export interface EnqueueInput {

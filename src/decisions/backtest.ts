@@ -1,5 +1,5 @@
 /** Backtest: replay historical contexts through a policy, everything in shadow, and count what would have fired. */
-import type { ActionKind } from "../actions/specs";
+import type { ActionKind } from "../canonical/actions";
 import type { Policy } from "./policy";
 import { RULES, type ContextFor } from "./rules";
 import { DECISION_TYPES, type DecisionDraft, type DecisionType } from "./types";

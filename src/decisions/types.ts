@@ -1,5 +1,5 @@
 /** What a decision rule outputs: plain data the shell persists (with policy version and mode) and turns into outbox rows. */
-import type { ActionSpec } from "../actions/specs";
+import type { ActionSpec } from "../canonical/actions";
 
 /** Decision type names are part of the public API (`/api/decisions?type=`, policy keys). */
 export const DECISION_TYPES = [

@@ -1,6 +1,6 @@
 /** OrderJourney: one object per order, holding its state machine, its event log and its timers. */
 import { DurableObject } from "cloudflare:workers";
-import { onJourneyTimer, type JourneyTimer } from "../engine/journey-timers";
+import { onJourneyTimer, type JourneyTimer } from "../jobs/journey-timers";
 import { foldJourney, isClosed, MOVING_STATES, type JourneyEvent, type JourneySnapshot, type JourneyState, type Transition } from "./journey-machine";
 
 export interface JourneySettings {

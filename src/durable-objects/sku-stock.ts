@@ -1,6 +1,6 @@
 /** SkuStock: one object per SKU, holding the live stock ledger, the oversell guard and drift detection. */
 import { DurableObject } from "cloudflare:workers";
-import { flushStockEffects } from "../engine/stock-sync";
+import { flushStockEffects } from "../db/stock-read-model";
 import {
   applyErpStock,
   applyOrder,

@@ -1,6 +1,6 @@
 /** ACTIONS consumer: executes outbox rows through connectors, exactly one send per action, every attempt recorded. */
-import { retryStaleInventorySet } from "../engine/stock";
-import { ActionSpec } from "../actions/specs";
+import { retryStaleInventorySet } from "../pipeline/stock";
+import { ActionSpec } from "../canonical/actions";
 import { configFromEnv, type ConnectorConfig } from "../connectors/config";
 import { redactRequest, type FetchFn, type Outcome } from "../connectors/http";
 import { runAction, type RunResult } from "../connectors";

@@ -8,9 +8,9 @@ import { parseJsonKeepingBigIds } from "../lib/json";
 import { logEvent } from "../lib/log";
 import { loadPolicy, type StoredPolicy } from "../db/policies";
 import type { Policy } from "../decisions/policy";
-import { decideOnEvent } from "../engine/on-event";
-import { categorise, loadTicketModel } from "../engine/ticket-model";
-import { forwardToObjects, type ForwardSettings } from "./forward";
+import { decideOnEvent } from "../pipeline/decide";
+import { categorise, loadTicketModel } from "../pipeline/ticket-categories";
+import { forwardToObjects, type ForwardSettings } from "../pipeline/forward";
 
 export interface IngestMessage {
   rawEventId: string;

@@ -3,7 +3,7 @@
  * Durable Objects: zero loss, nothing dead-lettered. Slow by design: `npm run test:reliability`.
  */
 import { createExecutionContext } from "cloudflare:test";
-import worker from "../../src/index";
+import worker from "../../src/worker";
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import { indianOrder, shopifyRequest, uniqueId } from "../helpers/shopify";

@@ -7,8 +7,8 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_POLICY } from "../../src/decisions/policy";
 import { loadPolicy } from "../../src/db/policies";
-import { decideCustomerOutreach, refreshCustomerModels } from "../../src/engine/cron";
-import { loadCustomerPage } from "../../src/engine/load";
+import { decideCustomerOutreach, refreshCustomerModels } from "../../src/jobs/cron";
+import { loadCustomerPage } from "../../src/db/rule-inputs";
 import { uniqueId } from "../helpers/shopify";
 
 const DAY = 86_400_000;

@@ -2,7 +2,7 @@
 import { SELF } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { ensureWebhookSubscriptions, reconcileShopifyOrders, SUBSCRIBED_TOPICS } from "../../src/engine/reconcile";
+import { ensureWebhookSubscriptions, reconcileShopifyOrders, SUBSCRIBED_TOPICS } from "../../src/jobs/reconcile";
 import { indianOrder, shopifyRequest, uniqueId } from "../helpers/shopify";
 import { count, waitProcessed } from "../helpers/runtime";
 
@@ -101,7 +101,7 @@ describe("webhook subscription health", () => {
 describe("carrier reconciliation", () => {
   it("pulls a quiet parcel from Shiprocket's tracking API and ingests the scans the webhooks missed", async () => {
     const { postShiprocket, shiprocketTracking, istStamp } = await import("../helpers/vendors");
-    const { pullQuietParcels } = await import("../../src/engine/carrier-pull");
+    const { pullQuietParcels } = await import("../../src/jobs/carrier-pull");
     const trackResponse = (await import("../fixtures/vendor/shiprocket/track-awb-response.json")).default;
     const id = uniqueId();
     const awb = `SRP${id}`;

@@ -5,7 +5,7 @@
 import { createExecutionContext, createMessageBatch, getQueueResult, runDurableObjectAlarm, runInDurableObject, SELF } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import worker from "../../src/index";
+import worker from "../../src/worker";
 import { chunkedInserts, runBatches } from "../../src/db/bulk";
 import { handleIngestBatch, handleIngestDeadLetters, type IngestMessage } from "../../src/queues/ingest";
 import { app } from "../../src/app";

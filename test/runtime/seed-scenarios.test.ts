@@ -5,7 +5,7 @@
 import { createExecutionContext, createScheduledController, SELF } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it, onTestFinished, vi } from "vitest";
-import worker from "../../src/index";
+import worker from "../../src/worker";
 import productFixture from "../fixtures/shopify/products-update.json";
 import { api, count, waitProcessed } from "../helpers/runtime";
 import { indianOrder, shopifyRequest, uniqueId } from "../helpers/shopify";

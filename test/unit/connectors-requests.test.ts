@@ -1,6 +1,6 @@
 /** Each connector's request matches the vendor's documented method, path, headers and body. */
 import { describe, expect, it } from "vitest";
-import { ActionSpec } from "../../src/actions/specs";
+import { ActionSpec } from "../../src/canonical/actions";
 import { buildEmailRequest } from "../../src/connectors/email";
 import { buildHelpdeskRequests } from "../../src/connectors/helpdesk";
 import { executeRequest, redactRequest, retryAfterSeconds } from "../../src/connectors/http";

@@ -1,5 +1,5 @@
 /** Small constructors shared by the rules: action specs with every field filled, and the quiet-hours stamp on drafts. */
-import type { ActionSpec } from "../../actions/specs";
+import type { ActionSpec } from "../../canonical/actions";
 import type { HelpdeskName } from "../context";
 import { quietHoursEnd } from "../format";
 import type { Policy } from "../policy";

@@ -1,5 +1,5 @@
 /** churn_intervention: a customer well past their usual reorder gap → a retention offer sized by LTV tier. */
-import type { ActionSpec } from "../../actions/specs";
+import type { ActionSpec } from "../../canonical/actions";
 import type { ChurnInterventionContext } from "../context";
 import { DAY_MS, rupees } from "../format";
 import type { Policy } from "../policy";

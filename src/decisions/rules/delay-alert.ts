@@ -1,5 +1,5 @@
 /** delay_alert: a shipment gone quiet in transit → WhatsApp with a revised ETA, and store credit for high-LTV customers. */
-import type { ActionSpec } from "../../actions/specs";
+import type { ActionSpec } from "../../canonical/actions";
 import type { DelayAlertContext, JourneyState } from "../context";
 import { HOUR_MS, hours, localDate, rupees } from "../format";
 import { delayElevation } from "../models/routes";

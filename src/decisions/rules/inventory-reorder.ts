@@ -1,5 +1,5 @@
 /** inventory_reorder: stock that runs out before a PO raised today could arrive → ERP PO draft, procurement email, storefront low-stock flag. */
-import type { ActionSpec } from "../../actions/specs";
+import type { ActionSpec } from "../../canonical/actions";
 import type { InventoryReorderContext } from "../context";
 import { DAY_MS, localDate } from "../format";
 import { reorderQuantity } from "../models/forecast";

@@ -1,5 +1,5 @@
 /** ndr_followup: a failed delivery attempt → WhatsApp asking to re-attempt or update the address; the customer's button reply → the carrier's NDR action. */
-import type { ActionSpec } from "../../actions/specs";
+import type { ActionSpec } from "../../canonical/actions";
 import type { NdrFollowupContext } from "../context";
 import { localTime } from "../format";
 import type { Policy } from "../policy";

@@ -1,5 +1,5 @@
 /** post_delivery: after a carrier-confirmed delivery, the next due step of the review / care / cross-sell sequence. */
-import type { ActionSpec } from "../../actions/specs";
+import type { ActionSpec } from "../../canonical/actions";
 import type { PostDeliveryContext } from "../context";
 import { HOUR_MS, hours, localTime } from "../format";
 import type { Policy, PostDeliveryStep } from "../policy";

@@ -1,5 +1,5 @@
 /** return_processing: a return or refund → ERP restock, order tag, customer update, marketing suppression in the CRM. */
-import type { ActionSpec } from "../../actions/specs";
+import type { ActionSpec } from "../../canonical/actions";
 import type { ReturnProcessingContext } from "../context";
 import { DAY_MS, rupees } from "../format";
 import type { Policy } from "../policy";

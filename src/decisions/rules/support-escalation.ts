@@ -1,5 +1,5 @@
 /** support_escalation: slow, valuable or delivered-but-not-received tickets → priority, assignee, a full-context note, and a WhatsApp acknowledgement. */
-import type { ActionSpec } from "../../actions/specs";
+import type { ActionSpec } from "../../canonical/actions";
 import type { SupportEscalationContext, TicketSummary } from "../context";
 import { HOUR_MS, hours, rupees } from "../format";
 import { assigneeFor, type Policy } from "../policy";

@@ -4,8 +4,8 @@ import { z } from "zod";
 import { loadPolicy } from "../../db/policies";
 import { backtest, compareBacktest } from "../../decisions/backtest";
 import { parsePolicy } from "../../decisions/policy";
-import { buildBacktestCases } from "../../engine/backtest-cases";
-import { reconcileShopifyOrders } from "../../engine/reconcile";
+import { buildBacktestCases } from "../../jobs/backtest-cases";
+import { reconcileShopifyOrders } from "../../jobs/reconcile";
 import { HttpError } from "../../lib/errors";
 
 export const backtestApi = new Hono<{ Bindings: Env }>();

@@ -5,7 +5,7 @@
 import { Hono } from "hono";
 import { toE164, toEmail } from "../../canonical/normalise";
 import { searchOrders } from "../../db/orders-read";
-import { orderContext } from "../../engine/helpdesk-context";
+import { orderContext } from "../../pipeline/helpdesk-context";
 import { matchesAnySecret } from "../../lib/crypto";
 import { HttpError } from "../../lib/errors";
 

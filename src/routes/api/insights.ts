@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import { getCustomer } from "../../db/orders-read";
 import { loadKpis } from "../../db/kpis";
 import { HttpError } from "../../lib/errors";
-import { routeFromRow } from "../../engine/load";
+import { routeFromRow } from "../../db/rule-inputs";
 
 export const insightsApi = new Hono<{ Bindings: Env }>();
 

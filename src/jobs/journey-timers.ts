@@ -3,8 +3,8 @@ import type { JourneySnapshot } from "../durable-objects/journey-machine";
 import { decideCodConfirmation, decideDelayAlert, decidePostDelivery, decideStatusNotification } from "../decisions/rules";
 import type { DecisionDraft } from "../decisions/types";
 import { loadPolicy } from "../db/policies";
-import { commitDrafts } from "./commit";
-import { hasOpenReturn, hasOpenTicket, loadCustomer, loadJourney, loadOrderSummary, loadRoute } from "./load";
+import { commitDrafts } from "../pipeline/commit";
+import { hasOpenReturn, hasOpenTicket, loadCustomer, loadJourney, loadOrderSummary, loadRoute } from "../db/rule-inputs";
 
 export interface JourneyTimer {
   orderId: string;

@@ -17,10 +17,10 @@ import {
 } from "../decisions/rules";
 import type { DecisionDraft } from "../decisions/types";
 import type { JourneyState } from "../durable-objects/journey-machine";
-import type { ForwardResult } from "../queues/forward";
+import type { ForwardResult } from "./forward";
 import { applyMessageStatus } from "../db/actions";
 import { commitDrafts } from "./commit";
-import { loadCustomer, loadOrderAndJourney, loadOrderSummary, loadScans, loadTicket } from "./load";
+import { loadCustomer, loadOrderAndJourney, loadOrderSummary, loadScans, loadTicket } from "../db/rule-inputs";
 import { decideStockForSkus, pushStockEffects } from "./stock";
 import { runWorkflows } from "./workflows";
 

@@ -1,9 +1,9 @@
 /** Workflows that run on every event, no decision needed: carrier status into Shopify, order context into tickets, CRM events, ERP deduction. */
-import type { ActionSpec } from "../actions/specs";
+import type { ActionSpec } from "../canonical/actions";
 import type { CanonicalBatch } from "../canonical/model";
 import { enqueueActions } from "../db/actions";
 import type { AppliedBatch } from "../db/canonical-writes";
-import type { ForwardResult } from "../queues/forward";
+import type { ForwardResult } from "./forward";
 import { orderContext, orderContextNote } from "./helpdesk-context";
 
 type Job = { subjectType: string; subjectId: string; key: string; spec: ActionSpec };

@@ -6,8 +6,8 @@
 import type { BacktestCase } from "../decisions/backtest";
 import type { JourneySnapshot, OrderSummary } from "../decisions/context";
 import type { Policy } from "../decisions/policy";
-import { hasOpenTicket, loadCustomer, loadOrderSummary, originOf, routeFromRow, ticketSummary, trackingUrl } from "./load";
-import { loadSkuSupply } from "./stock";
+import { hasOpenTicket, loadCustomer, loadOrderSummary, originOf, routeFromRow, ticketSummary, trackingUrl } from "../db/rule-inputs";
+import { loadSkuSupply } from "../pipeline/stock";
 
 const MAX_PER_TYPE = 2000;
 

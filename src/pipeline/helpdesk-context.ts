@@ -1,5 +1,5 @@
 /** The order context an agent needs inside the helpdesk: as JSON for a sidebar widget and as an internal note. */
-import { loadJourney, loadOrderSummary } from "./load";
+import { loadJourney, loadOrderSummary } from "../db/rule-inputs";
 
 export interface OrderContext {
   order: { id: string; name: string; totalPrice: number; currency: string; paymentMethod: string; createdAt: string };

@@ -12,13 +12,13 @@ import { decideCarrierRouteAlerts, decideChurnIntervention, decideReorderPrompt,
 import type { DecisionDraft } from "../decisions/types";
 import { IDS_PER_STATEMENT, runBatches, slices } from "../db/bulk";
 import { requeueStuckRawEvents } from "../db/raw-events";
-import { commitDrafts } from "./commit";
-import { loadCustomer, loadCustomerPage, loadJourney, loadOrderSummary, loadScans, originOf, ticketSummary } from "./load";
+import { commitDrafts } from "../pipeline/commit";
+import { loadCustomer, loadCustomerPage, loadJourney, loadOrderSummary, loadScans, originOf, ticketSummary } from "../db/rule-inputs";
 import { requeueDueActions } from "../db/actions";
 import { pullQuietParcels } from "./carrier-pull";
 import { ensureWebhookSubscriptions, reconcileShopifyOrders } from "./reconcile";
-import { decideStockForSkus } from "./stock";
-import { refreshTicketModel } from "./ticket-model";
+import { decideStockForSkus } from "../pipeline/stock";
+import { refreshTicketModel } from "../pipeline/ticket-categories";
 
 const DAY = 86_400_000;
 

@@ -1,6 +1,6 @@
 /** Worker entry: HTTP, queue consumers, cron, and the Durable Object classes. */
 import { app } from "./app";
-import { runCron, runCronJob, type CronJob } from "./engine/cron";
+import { runCron, runCronJob, type CronJob } from "./jobs/cron";
 import { handleIngestBatch, handleIngestDeadLetters, type IngestMessage } from "./queues/ingest";
 import { handleActionDeadLetters, handleActionsBatch, type ActionMessage } from "./queues/actions";
 

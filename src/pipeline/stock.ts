@@ -1,5 +1,5 @@
 /** Stock sync pushes and inventory reorder decisions for SKUs whose stock just changed. */
-import type { ActionSpec } from "../actions/specs";
+import type { ActionSpec } from "../canonical/actions";
 import { enqueueActions } from "../db/actions";
 import type { StoredPolicy } from "../db/policies";
 import type { SkuSupply } from "../decisions/context";
