@@ -1,8 +1,11 @@
-/** Worker entry: HTTP, queue consumers, cron, and the Durable Object classes. */
-import { app } from "./app";
-import { runCron, runCronJob, type CronJob } from "./jobs/cron";
-import { handleIngestBatch, handleIngestDeadLetters, type IngestMessage } from "./queues/ingest";
+/** Worker entry: HTTP, queue consumers, cron, and the Durable Object classes. Queue names come from bindings.json. */
+import { QUEUES } from "./bindings";
+import { app } from "./routes";
 import { handleActionDeadLetters, handleActionsBatch, type ActionMessage } from "./queues/actions";
+import { handleIngestBatch, handleIngestDeadLetters, type IngestMessage } from "./queues/ingest";
+import { handleJobsBatch } from "./queues/jobs";
+import { runCron } from "./jobs/cron";
+import type { JobMessage } from "./jobs/run";
 
 export { OrderJourney } from "./durable-objects/order-journey";
 export { SkuStock } from "./durable-objects/sku-stock";
@@ -13,25 +16,16 @@ export default {
 
   async queue(batch: MessageBatch<unknown>, env: Env): Promise<void> {
     switch (batch.queue) {
-      case "switchyard-ingest":
+      case QUEUES.ingest:
         return handleIngestBatch(batch as MessageBatch<IngestMessage>, env);
-      case "switchyard-ingest-dlq":
+      case QUEUES.ingestDeadLetters:
         return handleIngestDeadLetters(batch as MessageBatch<IngestMessage>, env);
-      case "switchyard-actions":
+      case QUEUES.actions:
         return handleActionsBatch(batch as MessageBatch<ActionMessage>, env);
-      case "switchyard-actions-dlq":
+      case QUEUES.actionsDeadLetters:
         return handleActionDeadLetters(batch as MessageBatch<ActionMessage>, env);
-      case "switchyard-jobs":
-        // One slice per message; a failed slice is retried, and the next scheduled run redoes it anyway.
-        for (const msg of batch.messages as readonly Message<CronJob>[]) {
-          try {
-            await runCronJob(env, msg.body);
-            msg.ack();
-          } catch {
-            msg.retry({ delaySeconds: 60 });
-          }
-        }
-        return;
+      case QUEUES.jobs:
+        return handleJobsBatch(batch as MessageBatch<JobMessage>, env);
       default:
         // Unknown queues are retried rather than silently acked.
         batch.retryAll({ delaySeconds: 60 });

@@ -2,10 +2,11 @@
  * What an action asks a connector to do, independent of any vendor's wire format.
  * Decisions and workflows produce these; connectors turn them into the vendor's request.
  */
+import { HELPDESKS } from "./vocabulary";
 import { z } from "zod";
 
 const Phone = z.string().regex(/^\+[1-9]\d{7,14}$/);
-const HelpdeskName = z.enum(["gorgias", "freshdesk", "zendesk"]);
+const HelpdeskName = z.enum(HELPDESKS);
 
 export const ActionSpec = z.discriminatedUnion("kind", [
   z.object({

@@ -1,4 +1,5 @@
 /** The canonical model: one shape per business record, whatever system it came from. */
+import { HELPDESKS } from "./vocabulary";
 import { z } from "zod";
 
 /** ISO-8601 UTC timestamp, always with a `Z` suffix (mappers normalise offsets away). */
@@ -163,7 +164,7 @@ export const TicketCategory = z.enum([
 ]);
 export type TicketCategory = z.infer<typeof TicketCategory>;
 
-export const Helpdesk = z.enum(["gorgias", "freshdesk", "zendesk"]);
+export const Helpdesk = z.enum(HELPDESKS);
 export type Helpdesk = z.infer<typeof Helpdesk>;
 
 export const SupportTicket = z.object({

@@ -1,4 +1,5 @@
 /** Zoho Inventory: purchase-order drafts, sales orders (ERP deduction) and restock adjustments. */
+import { istDate } from "../lib/time";
 import type { ActionSpec } from "../canonical/actions";
 import type { ZohoConfig } from "./config";
 import { asRecord, type OutboundRequest, type Outcome } from "./http";
@@ -98,6 +99,4 @@ export async function zohoRateWait(db: D1Database, limit: number, now: number): 
   return Math.max(1, Math.ceil(((minute + 1) * 60_000 - now) / 1000));
 }
 
-export function istDate(now: number): string {
-  return new Date(now + 5.5 * 3_600_000).toISOString().slice(0, 10);
-}
+export { istDate };

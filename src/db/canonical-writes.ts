@@ -354,3 +354,32 @@ export async function applyCanonicalBatch(db: D1Database, batch: CanonicalBatch,
   if (second.length) await db.batch(second);
   return applied;
 }
+
+/** Scans stored before their order was known, now linked to it. */
+export async function linkedScans(db: D1Database, orderId: string) {
+  const { results } = await db
+    .prepare(
+      `SELECT id, carrier, awb, status, raw_status AS rawStatus, location, pincode, eta, is_return AS isReturn, occurred_at AS occurredAt, source, source_id AS sourceId, order_ref AS orderRef
+       FROM shipment_events WHERE order_id = ?`,
+    )
+    .bind(orderId)
+    .all<{ id: string; carrier: string; awb: string; status: string; rawStatus: string; location: string | null; pincode: string | null; eta: number | null; isReturn: number; occurredAt: number; source: string; sourceId: string; orderRef: string | null }>();
+  return results.map((r) => ({
+    id: r.id,
+    e: {
+      carrier: r.carrier,
+      awb: r.awb,
+      status: r.status,
+      rawStatus: r.rawStatus,
+      location: r.location,
+      pincode: r.pincode,
+      eta: r.eta === null ? null : new Date(r.eta).toISOString(),
+      isReturn: Boolean(r.isReturn),
+      occurredAt: new Date(r.occurredAt).toISOString(),
+      orderId: orderId,
+      orderRef: r.orderRef,
+      source: r.source,
+      sourceId: r.sourceId,
+    } as AppliedBatch["shipmentEvents"][number]["event"],
+  }));
+}

@@ -58,3 +58,14 @@ export async function listDecisions(
   const { results } = await db.prepare(sql).bind(...params, Math.min(filter.limit ?? 100, 500)).all<RawDecision>();
   return results.map(toRow);
 }
+
+/** When the decision with this dedupe key was recorded, or null if it never was. */
+export async function decidedAt(db: D1Database, dedupeKey: string): Promise<number | null> {
+  return (await db.prepare(`SELECT created_at AS at FROM decisions WHERE dedupe_key = ?`).bind(dedupeKey).first<{ at: number }>())?.at ?? null;
+}
+
+/** The dedupe keys of every decision of one type about one subject. */
+export async function dedupeKeysFor(db: D1Database, type: string, subjectId: string): Promise<string[]> {
+  const { results } = await db.prepare(`SELECT dedupe_key AS k FROM decisions WHERE type = ? AND subject_id = ?`).bind(type, subjectId).all<{ k: string }>();
+  return results.map((r) => r.k);
+}

@@ -1,10 +1,10 @@
 /** The morning's numbers, from read models and indexes only (no Durable Object fan-out). */
 
-const IST_OFFSET = 330 * 60_000;
+import { DAY_MS, IST_OFFSET_MS as IST_OFFSET } from "../lib/time";
 
 /** Midnight today in India, as epoch ms. */
 export function startOfIstDay(now: number): number {
-  return Math.floor((now + IST_OFFSET) / 86_400_000) * 86_400_000 - IST_OFFSET;
+  return Math.floor((now + IST_OFFSET) / DAY_MS) * DAY_MS - IST_OFFSET;
 }
 
 export interface Kpis {

@@ -1,4 +1,5 @@
 /** Assembles the decision layer's plain-data contexts from D1 read models (never a fan-out to objects). */
+import { CLOSED_TICKET_STATUSES, ticketStatus } from "../canonical/vocabulary";
 import type {
   CustomerSnapshot,
   JourneySnapshot,
@@ -182,7 +183,7 @@ function customerFrom(c: Row, policy: Policy): CustomerSnapshot {
   };
 }
 
-const OPEN_TICKET = `status NOT IN ('solved', 'closed', 'resolved')`;
+const OPEN_TICKET = `status NOT IN (${CLOSED_TICKET_STATUSES.map((st) => `'${st}'`).join(", ")})`;
 
 /** A return request (row `r`) with no return or refund after it. */
 const OPEN_RETURN_REQUEST = `r.kind = 'return_requested'
@@ -222,13 +223,10 @@ export function ticketSummary(r: Row): TicketSummary {
   };
 }
 
-/** Helpdesks name statuses differently; rules see open | pending | solved | closed. */
+/** Rules see only open | pending | solved | closed: a word no helpdesk table knows counts as open. */
 export function normaliseTicketStatus(status: string): string {
-  const s = status.toLowerCase();
-  if (["solved", "resolved"].includes(s)) return "solved";
-  if (s === "closed") return "closed";
-  if (["pending", "hold", "on-hold", "waiting"].includes(s)) return "pending";
-  return "open";
+  const s = ticketStatus(status);
+  return s === "pending" || s === "solved" || s === "closed" ? s : "open";
 }
 
 export async function loadTicket(db: D1Database, rowId: string): Promise<(TicketSummary & { orderId: string | null; customerId: string | null }) | null> {
@@ -273,4 +271,17 @@ export function routeFromRow(r: Row): RouteStat {
     medianTransitHours: (r.mt as number | null) ?? null,
     trend: JSON.parse(String(r.trend ?? "[]")),
   };
+}
+
+/** Open tickets created before `cutoff` with no first response yet (oldest first, at most 500). */
+export async function ticketsAwaitingFirstResponse(db: D1Database, cutoff: number): Promise<(TicketSummary & { orderId: string | null; customerId: string | null })[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT helpdesk, ticket_id AS ticketId, category, status, subject, created_at AS createdAt, first_response_at AS firstResponseAt,
+              order_id AS orderId, customer_id AS customerId FROM tickets
+       WHERE first_response_at IS NULL AND created_at <= ? AND ${OPEN_TICKET} AND status != 'pending' ORDER BY created_at LIMIT 500`,
+    )
+    .bind(cutoff)
+    .all<Row>();
+  return results.map((r) => ({ ...ticketSummary(r), orderId: (r.orderId as string | null) ?? null, customerId: (r.customerId as string | null) ?? null }));
 }

@@ -1,36 +1,30 @@
-/** Turns a SKU ledger's effects into outbox actions and keeps the D1 stock read model current. */
-import type { LedgerEffect, SkuLedgerState } from "../durable-objects/sku-ledger";
-import { ledgerAvailable, sellThrough, totals } from "../durable-objects/sku-ledger";
+/** The D1 stock read model (`sku_stock`), written by each SkuStock object from its own ledger, and the drifts it records. */
+import type { DriftEvent, StockReadModel } from "../durable-objects/sku-ledger";
+import { kvKeys, kvPutStatement } from "./kv";
 
-export async function flushStockEffects(env: Env, s: SkuLedgerState, effects: LedgerEffect[], now: number): Promise<void> {
-  for (const e of effects) {
-    if (e.kind === "drift") {
-      await env.DB.prepare(`INSERT INTO kv (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`)
-        .bind(`drift:${s.sku}:${now}`, JSON.stringify(e), now)
-        .run();
-    }
-  }
-  await writeStockReadModel(env.DB, s, now);
+/** Writes the SKU's read-model row and any drift the ledger just detected, in one round trip. */
+export async function writeStockReadModel(db: D1Database, row: StockReadModel, drifts: readonly DriftEvent[], now: number): Promise<void> {
+  await db.batch([
+    ...drifts.map((d) => kvPutStatement(db, kvKeys.drift(row.sku, now), JSON.stringify(d), now)),
+    db
+      .prepare(
+        `INSERT INTO sku_stock (sku, available, committed, incoming, by_location, safety_floor, daily_demand_milli, days_of_cover_milli,
+           projected_stockout_at, last_synced_at, drift, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (sku) DO UPDATE SET available = excluded.available, committed = excluded.committed, incoming = excluded.incoming,
+           by_location = excluded.by_location, safety_floor = excluded.safety_floor, daily_demand_milli = excluded.daily_demand_milli,
+           days_of_cover_milli = excluded.days_of_cover_milli, projected_stockout_at = excluded.projected_stockout_at,
+           last_synced_at = excluded.last_synced_at, drift = excluded.drift, updated_at = excluded.updated_at`,
+      )
+      .bind(
+        row.sku, row.available, row.committed, row.incoming, JSON.stringify(row.byLocation), row.safetyFloor, Math.round(row.dailyDemand * 1000),
+        row.daysOfCover === null ? null : Math.round(row.daysOfCover * 1000), row.projectedStockoutAt, row.lastSyncedAt, row.drift, now,
+      ),
+  ]);
 }
 
-export async function writeStockReadModel(db: D1Database, s: SkuLedgerState, now: number): Promise<void> {
-  const available = ledgerAvailable(s);
-  const t = totals(s);
-  const daily = sellThrough(s, now);
-  const cover = daily > 0 ? available / daily : null;
-  await db
-    .prepare(
-      `INSERT INTO sku_stock (sku, available, committed, incoming, by_location, safety_floor, daily_demand_milli, days_of_cover_milli,
-         projected_stockout_at, last_synced_at, drift, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (sku) DO UPDATE SET available = excluded.available, committed = excluded.committed, incoming = excluded.incoming,
-         by_location = excluded.by_location, safety_floor = excluded.safety_floor, daily_demand_milli = excluded.daily_demand_milli,
-         days_of_cover_milli = excluded.days_of_cover_milli, projected_stockout_at = excluded.projected_stockout_at,
-         last_synced_at = excluded.last_synced_at, drift = excluded.drift, updated_at = excluded.updated_at`,
-    )
-    .bind(
-      s.sku, available, t.committed, t.incoming, JSON.stringify(s.erp.byLocation), s.settings.safetyFloor, Math.round(daily * 1000),
-      cover === null ? null : Math.round(cover * 1000), cover === null ? null : Math.round(now + cover * 86_400_000), s.lastSyncedAt, s.drift, now,
-    )
-    .run();
+/** Every SKU with a stock row (the daily reorder review goes through all of them). */
+export async function allStockedSkus(db: D1Database): Promise<string[]> {
+  const { results } = await db.prepare(`SELECT sku FROM sku_stock`).all<{ sku: string }>();
+  return results.map((r) => r.sku);
 }

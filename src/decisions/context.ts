@@ -2,25 +2,9 @@
 import type { CustomerTier, NotifiedStatus } from "./policy";
 import type { RouteStat } from "./models/routes";
 
-/** Mirrors the OrderJourney state machine (src/durable-objects/journey-machine.ts). */
-export type JourneyState =
-  | "placed"
-  | "cod_confirmation_pending"
-  | "confirmed"
-  | "fulfilled"
-  | "shipped"
-  | "in_transit"
-  | "out_for_delivery"
-  | "failed_attempt"
-  | "delivered"
-  | "rto_initiated"
-  | "rto_delivered"
-  | "cancelled"
-  | "return_requested"
-  | "returned"
-  | "refunded";
-
-export type HelpdeskName = "gorgias" | "freshdesk" | "zendesk";
+export type { HelpdeskName, JourneyState } from "../canonical/vocabulary";
+import type { HelpdeskName, JourneyState } from "../canonical/vocabulary";
+import type { JourneySnapshot as JourneyFold } from "../durable-objects/journey-machine";
 
 export interface OrderLine {
   sku: string | null;
@@ -50,21 +34,15 @@ export interface OrderSummary {
   cancelledAt: number | null;
 }
 
-export interface JourneySnapshot {
-  state: JourneyState;
-  stateAt: number;
-  lastScanAt: number | null;
-  lastScanLocation: string | null;
-  awb: string | null;
-  carrier: string | null;
+/**
+ * The journey as rules see it: the OrderJourney fold's facts (defined once, in
+ * durable-objects/journey-machine.ts) plus what is derived from them for messages and routes.
+ */
+export type JourneySnapshot = Pick<JourneyFold, "state" | "stateAt" | "lastScanAt" | "lastScanLocation" | "awb" | "carrier" | "eta" | "failedAttempts" | "deliveredAt"> & {
   /** Pickup city/hub code used as the route origin (e.g. BLR). */
   origin: string | null;
-  eta: number | null;
-  failedAttempts: number;
   trackingUrl: string | null;
-  /** When the carrier confirmed delivery (a scan, never a timer). */
-  deliveredAt: number | null;
-}
+};
 
 export interface ScanRecord {
   status: string;

@@ -1,8 +1,8 @@
 /** Formatting for reasons and messages (₹ with Indian grouping, hours, percentages, IST times) and the quiet-hours clock. */
+import { DAY_MS, HOUR_MS, IST_OFFSET_MINUTES } from "../lib/time";
 import type { Policy } from "./policy";
 
-export const HOUR_MS = 3_600_000;
-export const DAY_MS = 86_400_000;
+export { DAY_MS, HOUR_MS };
 
 /** ₹18,450 · ₹1,50,000 · ₹99.50 — Indian digit grouping, paise only when present. */
 export function rupees(paise: number): string {
@@ -30,7 +30,7 @@ export function localTime(epochMs: number, utcOffsetMinutes: number): string {
   const d = new Date(epochMs + utcOffsetMinutes * 60_000);
   const hh = String(d.getUTCHours()).padStart(2, "0");
   const mm = String(d.getUTCMinutes()).padStart(2, "0");
-  const zone = utcOffsetMinutes === 330 ? "IST" : `UTC${utcOffsetMinutes >= 0 ? "+" : "-"}${Math.abs(utcOffsetMinutes) / 60}`;
+  const zone = utcOffsetMinutes === IST_OFFSET_MINUTES ? "IST" : `UTC${utcOffsetMinutes >= 0 ? "+" : "-"}${Math.abs(utcOffsetMinutes) / 60}`;
   return `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]}, ${hh}:${mm} ${zone}`;
 }
 

@@ -1,4 +1,6 @@
 /** The decision policy: every threshold, template and mode as validated configuration, with DESIGN.md defaults. */
+import { HELPDESKS, type HelpdeskName } from "../canonical/vocabulary";
+import { IST_OFFSET_MINUTES } from "../lib/time";
 import { z } from "zod";
 import type { DecisionType } from "./types";
 
@@ -9,12 +11,12 @@ import type { DecisionType } from "./types";
  */
 export const Assignee = z.union([
   z.string(),
-  z.strictObject({ gorgias: z.string().optional(), freshdesk: z.string().optional(), zendesk: z.string().optional() }),
+  z.partialRecord(z.enum(HELPDESKS), z.string()),
 ]).nullable();
 export type Assignee = z.infer<typeof Assignee>;
 
 /** The assignee for one helpdesk (null when the policy names none for it). */
-export function assigneeFor(assignee: Assignee, helpdesk: "gorgias" | "freshdesk" | "zendesk"): string | null {
+export function assigneeFor(assignee: Assignee, helpdesk: HelpdeskName): string | null {
   const named = assignee === null || typeof assignee === "string" ? assignee : assignee[helpdesk];
   return named ? named : null;
 }
@@ -164,7 +166,7 @@ const live = { enabled: true, mode: "live" } as const;
 
 export const DEFAULT_POLICY: Policy = {
   currency: "INR",
-  quietHours: { start: "21:00", end: "08:00", utcOffsetMinutes: 330 },
+  quietHours: { start: "21:00", end: "08:00", utcOffsetMinutes: IST_OFFSET_MINUTES },
   customerTiers: { highLtvPaise: 1_500_000, midLtvPaise: 500_000 },
   delay_alert: {
     ...live,

@@ -5,25 +5,9 @@
  * later transition such as delivery.
  */
 import type { ShipmentStatus } from "../canonical/model";
+import { JOURNEY_STATES, type JourneyState } from "../canonical/vocabulary";
 
-export const JOURNEY_STATES = [
-  "placed",
-  "cod_confirmation_pending",
-  "confirmed",
-  "fulfilled",
-  "shipped",
-  "in_transit",
-  "out_for_delivery",
-  "failed_attempt",
-  "delivered",
-  "rto_initiated",
-  "rto_delivered",
-  "cancelled",
-  "return_requested",
-  "returned",
-  "refunded",
-] as const;
-export type JourneyState = (typeof JOURNEY_STATES)[number];
+export { JOURNEY_STATES, type JourneyState };
 
 /** Where each state may go next. Anything else is recorded but does not move the journey. */
 const NEXT: Record<JourneyState, readonly JourneyState[]> = {

@@ -1,6 +1,11 @@
-/** OrderJourney: one object per order, holding its state machine, its event log and its timers. */
+/**
+ * OrderJourney: one object per order, holding its state machine, its event log and its timers.
+ * It writes its own read model (D1 `journeys`); when a timer comes due its alarm hands the timer to
+ * the jobs queue, where the time-based rules run (src/jobs/journey-timers.ts).
+ */
 import { DurableObject } from "cloudflare:workers";
-import { onJourneyTimer, type JourneyTimer } from "../jobs/journey-timers";
+import { upsertJourneyReadModel } from "../db/journeys";
+import { migrateStorage, type StorageMigrations } from "./schema";
 import { foldJourney, isClosed, MOVING_STATES, type JourneyEvent, type JourneySnapshot, type JourneyState, type Transition } from "./journey-machine";
 
 export interface JourneySettings {
@@ -20,6 +25,27 @@ export interface JourneyUpdate {
   newEventIds: string[];
 }
 
+/** A timer that came due, as the jobs queue carries it. */
+export interface JourneyTimer {
+  orderId: string;
+  kind: "stall" | "cod_timeout" | "post_delivery";
+  key: string;
+  dueAt: number;
+  /** When the journey entered its current state (the COD timeout counts from there when nothing better is known). */
+  stateAt: number;
+}
+
+export type JourneyTimerJob = { kind: "journey_timer"; timer: JourneyTimer };
+
+/** Storage versions, oldest first; append, never edit (see schema.ts). */
+const MIGRATIONS: StorageMigrations = [
+  [
+    `CREATE TABLE IF NOT EXISTS events (id TEXT PRIMARY KEY, at INTEGER NOT NULL, source TEXT NOT NULL, body TEXT NOT NULL, received_at INTEGER NOT NULL)`,
+    `CREATE TABLE IF NOT EXISTS timers (key TEXT PRIMARY KEY, kind TEXT NOT NULL, due_at INTEGER NOT NULL, fired_at INTEGER)`,
+    `CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`,
+  ],
+];
+
 type TimerRow = {
   key: string;
   kind: JourneyTimer["kind"];
@@ -34,9 +60,7 @@ export class OrderJourney extends DurableObject<Env> {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     ctx.blockConcurrencyWhile(async () => {
-      this.sql.exec(`CREATE TABLE IF NOT EXISTS events (id TEXT PRIMARY KEY, at INTEGER NOT NULL, source TEXT NOT NULL, body TEXT NOT NULL, received_at INTEGER NOT NULL)`);
-      this.sql.exec(`CREATE TABLE IF NOT EXISTS timers (key TEXT PRIMARY KEY, kind TEXT NOT NULL, due_at INTEGER NOT NULL, fired_at INTEGER)`);
-      this.sql.exec(`CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`);
+      migrateStorage(this.sql, MIGRATIONS);
     });
   }
 
@@ -76,25 +100,31 @@ export class OrderJourney extends DurableObject<Env> {
     return { orderId: this.getMeta("orderId"), snapshot: this.snapshot(), timers: this.sql.exec<TimerRow>(`SELECT key, kind, due_at, fired_at FROM timers ORDER BY due_at`).toArray() };
   }
 
-  /** Runs every timer that is due, marks it fired, then re-arms for the earliest one left. */
+  /**
+   * Hands every due timer to the jobs queue, marks it fired, then re-arms for the earliest one
+   * left. The read model is written first, because the rules the jobs run read it. If the hand-over
+   * fails nothing is marked and the alarm is retried; a timer handed over twice decides once (the
+   * decisions dedupe).
+   */
   override async alarm(): Promise<void> {
     const orderId = this.getMeta("orderId");
     const now = Date.now();
     const due = this.sql.exec<TimerRow>(`SELECT key, kind, due_at, fired_at FROM timers WHERE fired_at IS NULL AND due_at <= ? ORDER BY due_at`, now).toArray();
     if (orderId && due.length) {
       const snapshot = this.snapshot();
-      // The hooks read the D1 read model: make sure it reflects every recorded event first
-      // (a write that failed when the event arrived is repaired here).
       await this.writeReadModel(orderId, snapshot, now);
-      for (const t of due) {
-        // The hook is idempotent (decisions dedupe on subject and reason), so a retried alarm
-        // that already ran a hook before failing produces no second effect.
-        const outcome = await onJourneyTimer(this.env, { orderId, kind: t.kind, key: t.key, dueAt: t.due_at, snapshot }, now);
-        if (outcome?.retryAt && outcome.retryAt > now) this.sql.exec(`UPDATE timers SET due_at = ? WHERE key = ?`, outcome.retryAt, t.key);
-        else this.sql.exec(`UPDATE timers SET fired_at = ? WHERE key = ?`, now, t.key);
-      }
+      await this.env.JOBS.sendBatch(
+        due.map((t) => ({ body: { kind: "journey_timer", timer: { orderId, kind: t.kind, key: t.key, dueAt: t.due_at, stateAt: snapshot.stateAt } } satisfies JourneyTimerJob })),
+      );
+      for (const t of due) this.sql.exec(`UPDATE timers SET fired_at = ? WHERE key = ?`, now, t.key);
       if (due.some((t) => t.kind === "stall")) await this.writeReadModel(orderId, snapshot, now);
     }
+    await this.armNext();
+  }
+
+  /** The rules found the timer early (the COD question went out later than the order): it fires again at `dueAt`. */
+  async deferTimer(key: string, dueAt: number): Promise<void> {
+    this.sql.exec(`UPDATE timers SET due_at = ?, fired_at = NULL WHERE key = ?`, dueAt, key);
     await this.armNext();
   }
 
@@ -134,15 +164,7 @@ export class OrderJourney extends DurableObject<Env> {
       MOVING_STATES.includes(s.state) &&
       s.lastScanAt !== null &&
       this.sql.exec(`SELECT 1 FROM timers WHERE key = ? AND fired_at IS NOT NULL`, `stall:${s.lastScanAt}`).toArray().length > 0;
-    await this.env.DB.prepare(
-      `INSERT INTO journeys (order_id, state, state_at, last_scan_at, last_scan_location, awb, carrier, eta, stalled, failed_attempts, cod_pending, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (order_id) DO UPDATE SET state = excluded.state, state_at = excluded.state_at, last_scan_at = excluded.last_scan_at,
-         last_scan_location = excluded.last_scan_location, awb = excluded.awb, carrier = excluded.carrier, eta = excluded.eta,
-         stalled = excluded.stalled, failed_attempts = excluded.failed_attempts, cod_pending = excluded.cod_pending, updated_at = excluded.updated_at`,
-    )
-      .bind(orderId, s.state, s.stateAt, s.lastScanAt, s.lastScanLocation, s.awb, s.carrier, s.eta, stalled ? 1 : 0, s.failedAttempts, s.state === "cod_confirmation_pending" ? 1 : 0, now)
-      .run();
+    await upsertJourneyReadModel(this.env.DB, orderId, s, stalled, now);
   }
 
   private getMeta(key: string): string | null {

@@ -192,3 +192,38 @@ function pruneSales(s: SkuLedgerState, now: number): void {
   const cutoff = new Date(now - 120 * 86_400_000).toISOString().slice(0, 10);
   for (const day of Object.keys(s.dailySales)) if (day < cutoff) delete s.dailySales[day];
 }
+
+/** The row of the D1 `sku_stock` read model this ledger implies at `now` (days of cover from sell-through). */
+export interface StockReadModel {
+  sku: string;
+  available: number;
+  committed: number;
+  incoming: number;
+  byLocation: Record<string, LocationStock>;
+  safetyFloor: number;
+  dailyDemand: number;
+  daysOfCover: number | null;
+  projectedStockoutAt: number | null;
+  lastSyncedAt: number | null;
+  drift: number;
+}
+
+export function stockReadModel(s: SkuLedgerState, now: number): StockReadModel {
+  const available = ledgerAvailable(s);
+  const t = totals(s);
+  const daily = sellThrough(s, now);
+  const cover = daily > 0 ? available / daily : null;
+  return {
+    sku: s.sku,
+    available,
+    committed: t.committed,
+    incoming: t.incoming,
+    byLocation: s.erp.byLocation,
+    safetyFloor: s.settings.safetyFloor,
+    dailyDemand: daily,
+    daysOfCover: cover,
+    projectedStockoutAt: cover === null ? null : Math.round(now + cover * 86_400_000),
+    lastSyncedAt: s.lastSyncedAt,
+    drift: s.drift,
+  };
+}

@@ -1,6 +1,7 @@
 /** SkuStock: one object per SKU, holding the live stock ledger, the oversell guard and drift detection. */
 import { DurableObject } from "cloudflare:workers";
-import { flushStockEffects } from "../db/stock-read-model";
+import { writeStockReadModel } from "../db/stock-read-model";
+import { migrateStorage, type StorageMigrations } from "./schema";
 import {
   applyErpStock,
   applyOrder,
@@ -11,7 +12,9 @@ import {
   releaseOrder,
   sellThrough,
   settle,
+  stockReadModel,
   totals,
+  type DriftEvent,
   type LedgerEffect,
   type SkuLedgerState,
 } from "./sku-ledger";
@@ -32,6 +35,19 @@ export interface StockView {
   erpAsOf: string | null;
 }
 
+/** Storage versions, oldest first; append, never edit (see schema.ts). */
+const MIGRATIONS: StorageMigrations = [
+  [
+    `CREATE TABLE IF NOT EXISTS ledger (id INTEGER PRIMARY KEY CHECK (id = 1), body TEXT NOT NULL)`,
+    `CREATE TABLE IF NOT EXISTS seen_events (id TEXT PRIMARY KEY, at INTEGER NOT NULL)`,
+    // Effects are written here in the same synchronous step as the ledger, then flushed to D1; a
+    // failed flush is retried by the alarm, so no push is ever lost.
+    `CREATE TABLE IF NOT EXISTS outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, body TEXT NOT NULL)`,
+  ],
+  // v2: what each event produced, so a redelivered event reports the same effects again.
+  [`ALTER TABLE seen_events ADD COLUMN effects TEXT`],
+];
+
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 export class SkuStock extends DurableObject<Env> {
@@ -41,11 +57,7 @@ export class SkuStock extends DurableObject<Env> {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     ctx.blockConcurrencyWhile(async () => {
-      this.sql.exec(`CREATE TABLE IF NOT EXISTS ledger (id INTEGER PRIMARY KEY CHECK (id = 1), body TEXT NOT NULL)`);
-      this.sql.exec(`CREATE TABLE IF NOT EXISTS seen_events (id TEXT PRIMARY KEY, at INTEGER NOT NULL)`);
-      // Effects are written here in the same synchronous step as the ledger, then flushed to the
-      // D1 outbox; a failed flush is retried by the alarm, so no push is ever lost.
-      this.sql.exec(`CREATE TABLE IF NOT EXISTS outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, body TEXT NOT NULL)`);
+      migrateStorage(this.sql, MIGRATIONS);
     });
   }
 
@@ -113,31 +125,35 @@ export class SkuStock extends DurableObject<Env> {
     };
   }
 
-  getLedger(): SkuLedgerState {
-    return this.load(null);
-  }
-
   override async alarm(): Promise<void> {
     await this.flush();
   }
 
-  /** Applies one change exactly once per event id, persisting ledger and effects together. */
+  /**
+   * Applies one change exactly once per event id, persisting ledger and effects together. A
+   * redelivered event changes nothing and reports the effects it produced the first time (as
+   * OrderJourney re-reports transitions), so a caller that failed after this call and before
+   * queuing the pushes queues them on its retry; the outbox keys dedupe the rest.
+   */
   private async change(eventId: string, sku: string, now: number, fn: (s: SkuLedgerState) => LedgerEffect[]): Promise<LedgerEffect[]> {
-    const fresh = this.sql.exec(`INSERT INTO seen_events (id, at) VALUES (?, ?) ON CONFLICT DO NOTHING RETURNING id`, eventId, now).toArray();
-    if (fresh.length === 0) return [];
+    const seen = this.sql.exec<{ effects: string | null }>(`SELECT effects FROM seen_events WHERE id = ?`, eventId).toArray()[0];
+    if (seen) return seen.effects ? (JSON.parse(seen.effects) as LedgerEffect[]) : [];
     const state = this.load(sku);
     const effects = fn(state);
+    this.sql.exec(`INSERT INTO seen_events (id, at, effects) VALUES (?, ?, ?)`, eventId, now, JSON.stringify(effects));
     this.sql.exec(`INSERT INTO ledger (id, body) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET body = excluded.body`, JSON.stringify(state));
     for (const e of effects) this.sql.exec(`INSERT INTO outbox (body) VALUES (?)`, JSON.stringify(e));
     await this.flush(now);
     return effects;
   }
 
+  /** Writes this SKU's own read model (and the drifts waiting in the outbox) to D1. */
   private async flush(now = Date.now()): Promise<void> {
     const state = this.load(null);
     const pending = this.sql.exec<{ seq: number; body: string }>(`SELECT seq, body FROM outbox ORDER BY seq`).toArray();
+    const drifts = pending.map((p) => JSON.parse(p.body) as LedgerEffect).filter((e): e is DriftEvent => e.kind === "drift");
     try {
-      await flushStockEffects(this.env, state, pending.map((p) => JSON.parse(p.body) as LedgerEffect), now);
+      await writeStockReadModel(this.env.DB, stockReadModel(state, now), drifts, now);
       for (const p of pending) this.sql.exec(`DELETE FROM outbox WHERE seq = ?`, p.seq);
     } catch (err) {
       await this.ctx.storage.setAlarm(Date.now() + 30_000);

@@ -38,6 +38,7 @@ export function matchesAnySecret(given: string | null | undefined, secrets: read
   return ok;
 }
 
-export async function sha256Hex(data: string): Promise<string> {
-  return toHex(new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(data))));
+/** Hex SHA-256 of a string (as UTF-8) or of bytes. */
+export async function sha256Hex(data: string | Uint8Array): Promise<string> {
+  return toHex(new Uint8Array(await crypto.subtle.digest("SHA-256", typeof data === "string" ? encoder.encode(data) : data)));
 }

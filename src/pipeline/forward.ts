@@ -1,10 +1,12 @@
-/** Hands what an event changed to the Durable Objects that own each order and SKU. */
+/** Hands what an event changed to the Durable Objects that own each order and SKU (one call per object). */
 import type { CanonicalBatch, Order } from "../canonical/model";
-import { resolveOrderRef, type AppliedBatch } from "../db/canonical-writes";
+import { parseCodButton } from "../canonical/vocabulary";
+import { linkedScans, resolveOrderRef, type AppliedBatch } from "../db/canonical-writes";
 import type { RawEventRow } from "../db/raw-events";
 import { journeyTargetForScan, type JourneyEvent } from "../durable-objects/journey-machine";
 import type { JourneySettings, JourneyUpdate } from "../durable-objects/order-journey";
 import type { LedgerEffect } from "../durable-objects/sku-ledger";
+import { needsCodConfirmation } from "../decisions/rules/cod-confirmation";
 
 export interface ForwardResult {
   journeys: JourneyUpdate[];
@@ -22,25 +24,13 @@ export function orderJourneyEvents(o: Order, settings: Pick<ForwardSettings, "co
   const created = Date.parse(o.createdAt);
   const updated = Date.parse(o.updatedAt);
   const events: JourneyEvent[] = [];
-  const needsCodConfirmation =
-    o.paymentMethod === "cod" &&
-    (o.totalPrice >= settings.codConfirmationMinPaise || (o.shippingPincode !== null && settings.highRtoPincodes.some((prefix) => o.shippingPincode!.startsWith(prefix))));
-  if (needsCodConfirmation) events.push({ id: `order:${o.id}:cod_pending`, at: created, source: o.source, target: "cod_confirmation_pending" });
+  if (needsCodConfirmation(o, { minOrderPaise: settings.codConfirmationMinPaise, highRtoPincodes: settings.highRtoPincodes })) events.push({ id: `order:${o.id}:cod_pending`, at: created, source: o.source, target: "cod_confirmation_pending" });
   else if (o.paymentMethod === "cod" || ["paid", "partially_paid", "authorized", "partially_refunded", "refunded"].includes(o.financialStatus ?? "")) {
     events.push({ id: `order:${o.id}:confirmed`, at: created, source: o.source, target: "confirmed" });
   }
   if (o.cancelledAt) events.push({ id: `order:${o.id}:cancelled`, at: Date.parse(o.cancelledAt), source: o.source, target: "cancelled" });
   if (o.fulfillmentStatus === "fulfilled") events.push({ id: `order:${o.id}:fulfilled`, at: updated, source: o.source, target: "fulfilled" });
   return events;
-}
-
-/**
- * WhatsApp button payloads that answer a COD confirmation: `cod:confirm:<order>` / `cod:cancel:<order>`,
- * where <order> is the order name the button was sent with (`#1042`) or its Shopify id.
- */
-export function codReply(payload: string | null): { orderRef: string; confirmed: boolean } | null {
-  const m = /^cod:(confirm|cancel):(.+)$/.exec(payload ?? "");
-  return m ? { orderRef: m[2]!, confirmed: m[1] === "confirm" } : null;
 }
 
 export async function forwardToObjects(
@@ -72,7 +62,7 @@ export async function forwardToObjects(
     add(r.orderId, { id: `return:${r.source}:${r.sourceId}`, at: Date.parse(r.occurredAt), source: r.source, target: r.kind });
   }
   for (const { message } of applied.messages) {
-    const reply = message.direction === "inbound" ? codReply(message.payload) : null;
+    const reply = message.direction === "inbound" ? parseCodButton(message.payload) : null;
     const orderId = reply ? await resolveOrderRef(env.DB, reply.orderRef) : null;
     if (reply && orderId) {
       add(orderId, {
@@ -134,33 +124,4 @@ function scanEvent(id: string, e: AppliedBatch["shipmentEvents"][number]["event"
     returnLeg: e.isReturn,
     scan: { awb: e.awb, carrier: e.carrier, status: e.status, location: e.location, eta: e.eta === null ? null : Date.parse(e.eta) },
   };
-}
-
-/** Scans stored before their order was known, now linked to it. */
-async function linkedScans(db: D1Database, orderId: string) {
-  const { results } = await db
-    .prepare(
-      `SELECT id, carrier, awb, status, raw_status AS rawStatus, location, pincode, eta, is_return AS isReturn, occurred_at AS occurredAt, source, source_id AS sourceId, order_ref AS orderRef
-       FROM shipment_events WHERE order_id = ?`,
-    )
-    .bind(orderId)
-    .all<{ id: string; carrier: string; awb: string; status: string; rawStatus: string; location: string | null; pincode: string | null; eta: number | null; isReturn: number; occurredAt: number; source: string; sourceId: string; orderRef: string | null }>();
-  return results.map((r) => ({
-    id: r.id,
-    e: {
-      carrier: r.carrier,
-      awb: r.awb,
-      status: r.status,
-      rawStatus: r.rawStatus,
-      location: r.location,
-      pincode: r.pincode,
-      eta: r.eta === null ? null : new Date(r.eta).toISOString(),
-      isReturn: Boolean(r.isReturn),
-      occurredAt: new Date(r.occurredAt).toISOString(),
-      orderId: orderId,
-      orderRef: r.orderRef,
-      source: r.source,
-      sourceId: r.sourceId,
-    } as AppliedBatch["shipmentEvents"][number]["event"],
-  }));
 }

@@ -1,4 +1,5 @@
 /** The order context an agent needs inside the helpdesk: as JSON for a sidebar widget and as an internal note. */
+import { IST_OFFSET_MS } from "../lib/time";
 import { loadJourney, loadOrderSummary } from "../db/rule-inputs";
 
 export interface OrderContext {
@@ -28,8 +29,7 @@ export async function orderContext(db: D1Database, orderId: string): Promise<Ord
   };
 }
 
-const IST = 330 * 60_000;
-const ist = (iso: string | null) => (iso ? `${new Date(Date.parse(iso) + IST).toISOString().slice(0, 16).replace("T", " ")} IST` : "—");
+const ist = (iso: string | null) => (iso ? `${new Date(Date.parse(iso) + IST_OFFSET_MS).toISOString().slice(0, 16).replace("T", " ")} IST` : "—");
 
 /** Plain-text internal note, one fact per line, so it reads the same in every helpdesk. */
 export function orderContextNote(c: OrderContext): string {

@@ -7,7 +7,8 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_POLICY } from "../../src/decisions/policy";
 import { loadPolicy } from "../../src/db/policies";
-import { decideCustomerOutreach, refreshCustomerModels } from "../../src/jobs/cron";
+import { decideCustomerOutreach } from "../../src/jobs/customer-outreach";
+import { refreshCustomerModels } from "../../src/jobs/customer-models";
 import { loadCustomerPage } from "../../src/db/rule-inputs";
 import { uniqueId } from "../helpers/shopify";
 

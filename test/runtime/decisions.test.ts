@@ -120,7 +120,7 @@ describe("backtest", () => {
 describe("support intelligence", () => {
   it("learns a category from the brand's own tagged tickets and applies it to the next untagged one", async () => {
     const { postGorgias, gorgiasTicket } = await import("../helpers/vendors");
-    const { refreshTicketModel } = await import("../../src/pipeline/ticket-categories");
+    const { refreshTicketModel } = await import("../../src/jobs/ticket-model");
     // Words the deterministic rules do not know: this brand's agents tag them "damaged".
     const phrases = ["the balm melted into liquid", "balm melted in the heat", "oil smells rancid", "fragrance smells off"];
     const base = Date.now() - 3 * 86_400_000;

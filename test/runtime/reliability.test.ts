@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import worker from "../../src/worker";
 import { chunkedInserts, runBatches } from "../../src/db/bulk";
 import { handleIngestBatch, handleIngestDeadLetters, type IngestMessage } from "../../src/queues/ingest";
-import { app } from "../../src/app";
+import { app } from "../../src/routes";
 import { indianOrder, shopifyRequest, uniqueId } from "../helpers/shopify";
 import { api, count, waitProcessed } from "../helpers/runtime";
 

@@ -4,30 +4,7 @@ import { classifyTicket } from "../classify";
 import { type Helpdesk, type SupportTicket, UnmappableError } from "../model";
 import { findOrderRef } from "../normalise";
 
-/**
- * Canonical ticket statuses: `open`, `pending`, `solved`, `closed`. The decision rules read these
- * words (`solved`/`closed` end escalation, `open` allows a WISMO auto-reply), so every helpdesk's
- * own words are folded into them; a status no table knows is kept lower-cased.
- */
-const STATUS_WORDS: Record<string, string> = {
-  new: "open",
-  open: "open",
-  pending: "pending",
-  hold: "pending",
-  "on-hold": "pending",
-  "on hold": "pending",
-  snoozed: "pending",
-  "waiting on customer": "pending",
-  "waiting on third party": "pending",
-  solved: "solved",
-  resolved: "solved",
-  closed: "closed",
-};
-
-export function ticketStatus(raw: string): string {
-  const s = raw.trim().toLowerCase();
-  return STATUS_WORDS[s] ?? s;
-}
+export { ticketStatus } from "../vocabulary";
 
 export function parseOrThrow<T extends z.ZodType>(schema: T, payload: unknown, what: string): z.infer<T> {
   const result = schema.safeParse(payload);

@@ -81,5 +81,4 @@ export {
 };
 export { cartPermalink } from "./reorder-prompt";
 export { nextPostDeliveryStepAt } from "./post-delivery";
-export { ndrPayload } from "./ndr-followup";
 export { escalationDedupeKey } from "./support-escalation";

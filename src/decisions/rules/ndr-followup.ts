@@ -1,4 +1,5 @@
 /** ndr_followup: a failed delivery attempt → WhatsApp asking to re-attempt or update the address; the customer's button reply → the carrier's NDR action. */
+import { ndrButtonPayload, parseNdrButton } from "../../canonical/vocabulary";
 import type { ActionSpec } from "../../canonical/actions";
 import type { NdrFollowupContext } from "../context";
 import { localTime } from "../format";
@@ -8,10 +9,6 @@ import { draft, firstName, whatsappTemplate } from "./build";
 
 const SETTLED = new Set(["delivered", "rto_initiated", "rto_delivered", "cancelled", "returned", "refunded"]);
 
-/** Button payloads: `ndr:reattempt:#1042`, `ndr:return:#1042`. */
-export function ndrPayload(choice: "reattempt" | "return", orderName: string): string {
-  return `ndr:${choice}:${orderName}`;
-}
 
 export function decideNdrFollowup(ctx: NdrFollowupContext, policy: Policy, now: number): DecisionDraft | null {
   const p = policy.ndr_followup;
@@ -21,15 +18,15 @@ export function decideNdrFollowup(ctx: NdrFollowupContext, policy: Policy, now: 
   const attempt = journey.failedAttempts;
 
   if (reply) {
-    const match = /^ndr:(reattempt|return):(.+)$/.exec(reply.payload);
-    if (!match || match[2] !== order.name || !p.allowCarrierAction || !journey.awb) return null;
-    const choice = match[1] === "reattempt" ? "re-attempt" : "return";
+    const answer = parseNdrButton(reply.payload);
+    if (!answer || answer.orderName !== order.name || !p.allowCarrierAction || !journey.awb) return null;
+    const choice = answer.choice === "reattempt" ? "re-attempt" : "return";
     const action: ActionSpec = { kind: "shiprocket.ndr_action", connector: "shiprocket", params: { awb: journey.awb, action: choice, comments: `Customer chose ${choice} on WhatsApp ${new Date(reply.at).toISOString()}` } };
     return draft(
       {
         ...subject,
         dedupeKey: `ndr_followup:order:${order.id}:reply:${attempt}`,
-        reasons: [`customer replied "${match[1]}" after failed attempt ${attempt}`, `carrier NDR action: ${choice}`],
+        reasons: [`customer replied "${answer.choice}" after failed attempt ${attempt}`, `carrier NDR action: ${choice}`],
         inputs: { payload: reply.payload, repliedAt: reply.at, awb: journey.awb, failedAttempts: attempt },
         actions: [action],
       },
@@ -51,8 +48,8 @@ export function decideNdrFollowup(ctx: NdrFollowupContext, policy: Policy, now: 
       inputs: { failedAttempts: attempt, awb: journey.awb, carrier: journey.carrier, lastScanAt: journey.lastScanAt },
       actions: [
         whatsappTemplate(order.phone, p.template, [firstName(order.customerFirstName), order.name], [
-          { type: "quick_reply", param: ndrPayload("reattempt", order.name) },
-          { type: "quick_reply", param: ndrPayload("return", order.name) },
+          { type: "quick_reply", param: ndrButtonPayload("reattempt", order.name) },
+          { type: "quick_reply", param: ndrButtonPayload("return", order.name) },
         ]),
       ],
     },

@@ -1,4 +1,5 @@
 /** post_delivery: after a carrier-confirmed delivery, the next due step of the review / care / cross-sell sequence. */
+import { postDeliveryKey } from "../../canonical/vocabulary";
 import type { ActionSpec } from "../../canonical/actions";
 import type { PostDeliveryContext } from "../context";
 import { HOUR_MS, hours, localTime } from "../format";
@@ -32,7 +33,7 @@ export function decidePostDelivery(ctx: PostDeliveryContext, policy: Policy, now
         type: "post_delivery",
         subjectType: "order",
         subjectId: order.id,
-        dedupeKey: `post_delivery:order:${order.id}:${step.name}`,
+        dedupeKey: postDeliveryKey(order.id, step.name),
         reasons: [
           `delivered by carrier ${localTime(journey.deliveredAt, offset)}, ${hours(sinceMs)} ago (step ${step.name} due after ${step.delayHours} h)`,
           "no open ticket or return",

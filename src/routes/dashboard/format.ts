@@ -1,6 +1,6 @@
 /** Formatting for ops eyes: rupees with Indian digit grouping, IST times, rates as percentages. */
 
-const IST_OFFSET_MS = 330 * 60_000;
+import { IST_OFFSET_MS } from "../../lib/time";
 
 /** 1234567 → "12,34,567" (lakh/crore grouping: the last three digits, then pairs). */
 export function groupIndian(n: number): string {

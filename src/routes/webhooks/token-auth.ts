@@ -4,7 +4,7 @@
  * (some vendors only let you set a URL). Always compared in constant time.
  */
 import type { Context } from "hono";
-import { matchesAnySecret } from "../../lib/crypto";
+import { matchesAnySecret, sha256Hex } from "../../lib/crypto";
 import { HttpError } from "../../lib/errors";
 
 export function requireSharedToken(c: Context<{ Bindings: Env }>, secret: string | undefined, vendorHeaders: readonly string[] = []): void {
@@ -17,7 +17,6 @@ export function requireSharedToken(c: Context<{ Bindings: Env }>, secret: string
 }
 
 /** A stable delivery id for vendors that send none: the body's own hash, so a resend dedupes. */
-export async function bodyDigest(body: Uint8Array): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", body));
-  return [...digest].map((b) => b.toString(16).padStart(2, "0")).join("");
+export function bodyDigest(body: Uint8Array): Promise<string> {
+  return sha256Hex(body);
 }

@@ -1,12 +1,12 @@
 /** The HTTP surface: webhooks in, JSON API and dashboard out, one error handler. */
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
-import { api } from "./routes/api";
-import { dashboard } from "./routes/dashboard";
-import { helpdeskApi } from "./routes/api/helpdesk";
-import { webhooks } from "./routes/webhooks";
-import { HttpError } from "./lib/errors";
-import { logEvent } from "./lib/log";
+import { api } from "./api";
+import { dashboard } from "./dashboard";
+import { helpdeskApi } from "./api/helpdesk";
+import { webhooks } from "./webhooks";
+import { HttpError } from "../lib/errors";
+import { logEvent } from "../lib/log";
 
 export const app = new Hono<{ Bindings: Env }>();
 

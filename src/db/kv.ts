@@ -1,0 +1,56 @@
+/**
+ * The `kv` table holds small facts of several kinds. Each kind is a key family built here and only
+ * here, so a reader finds every writer and reader of one family by its name, and no module builds
+ * another module's keys by hand.
+ */
+
+declare const kvKeyBrand: unique symbol;
+/** A key built by one of the families below (a plain string cannot be passed by mistake). */
+export type KvKey = string & { readonly [kvKeyBrand]: true };
+
+const key = (s: string) => s as KvKey;
+
+export const kvKeys = {
+  /** A journey timer that fired (for ops): `timer:<order>:<timer key>` → `{ kind, dueAt }`. */
+  timerFired: (orderId: string, timerKey: string) => key(`timer:${orderId}:${timerKey}`),
+  /** A stock drift the SKU ledger detected: `drift:<sku>:<at>` → the drift effect. */
+  drift: (sku: string, at: number) => key(`drift:${sku}:${at}`),
+  /** The brand's learnt ticket classifier. */
+  ticketModel: () => key("model:tickets"),
+  /** Reconciliation watermark (ISO time of the newest record pulled): `reconcile:<source>:<what>`. */
+  watermark: (source: "shopify", what: "orders") => key(`reconcile:${source}:${what}`),
+  /** How many steps of a multi-request action are done: `action_steps:<action id>` → count. */
+  actionSteps: (actionId: string) => key(`action_steps:${actionId}`),
+  /** The Shopify fulfillment behind an AWB: `shopify_fulfillment:<awb>` → fulfillment id. */
+  shopifyFulfillment: (awb: string) => key(`shopify_fulfillment:${awb}`),
+  /** Zoho requests made in one clock minute: `zoho_rpm:<minute>` → count. */
+  zohoMinute: (minute: number) => key(`zoho_rpm:${minute}`),
+  /** A customer data request to answer: `privacy:data_request:<request or customer id>`. */
+  dataRequest: (id: string) => key(`privacy:data_request:${id}`),
+};
+
+export async function kvGet(db: D1Database, k: KvKey): Promise<string | null> {
+  return (await db.prepare(`SELECT value FROM kv WHERE key = ?`).bind(k).first<{ value: string }>())?.value ?? null;
+}
+
+export function kvPutStatement(db: D1Database, k: KvKey, value: string, now: number): D1PreparedStatement {
+  return db.prepare(`INSERT INTO kv (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`).bind(k, value, now);
+}
+
+export async function kvPut(db: D1Database, k: KvKey, value: string, now: number): Promise<void> {
+  await kvPutStatement(db, k, value, now).run();
+}
+
+/** Writes the value only if the key has none yet. */
+export async function kvPutOnce(db: D1Database, k: KvKey, value: string, now: number): Promise<void> {
+  await db.prepare(`INSERT INTO kv (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO NOTHING`).bind(k, value, now).run();
+}
+
+/** Adds one to a counter and returns its new value. */
+export async function kvIncrement(db: D1Database, k: KvKey, now: number): Promise<number> {
+  const row = await db
+    .prepare(`INSERT INTO kv (key, value, updated_at) VALUES (?, '1', ?) ON CONFLICT (key) DO UPDATE SET value = CAST(kv.value AS INTEGER) + 1, updated_at = excluded.updated_at RETURNING value`)
+    .bind(k, now)
+    .first<{ value: string | number }>();
+  return Number(row?.value ?? 0);
+}

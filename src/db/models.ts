@@ -1,0 +1,119 @@
+/** Model outputs the crons store and the rules read: customer models, SKU forecasts, carrier route stats, the ticket model. */
+import type { RouteStat } from "../decisions/models/routes";
+import { kvGet, kvKeys, kvPut } from "./kv";
+
+export interface CustomerModelRow {
+  customerId: string;
+  ltv: number;
+  tier: string;
+  ordersCount: number;
+  lastOrderAt: number | null;
+  intervalDays: number | null;
+  categoryIntervals: unknown;
+  predictedNextOrderAt: number | null;
+  churnRisk: number | null;
+}
+
+export function upsertCustomerModel(db: D1Database, m: CustomerModelRow, now: number): D1PreparedStatement {
+  return db
+    .prepare(
+      `INSERT INTO customer_models (customer_id, ltv, tier, orders_count, last_order_at, interval_days_milli, category_intervals, predicted_next_order_at, churn_risk_milli, computed_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (customer_id) DO UPDATE SET ltv = excluded.ltv, tier = excluded.tier, orders_count = excluded.orders_count, last_order_at = excluded.last_order_at,
+         interval_days_milli = excluded.interval_days_milli, category_intervals = excluded.category_intervals,
+         predicted_next_order_at = excluded.predicted_next_order_at, churn_risk_milli = excluded.churn_risk_milli, computed_at = excluded.computed_at`,
+    )
+    .bind(
+      m.customerId, Math.round(m.ltv), m.tier, m.ordersCount, m.lastOrderAt,
+      m.intervalDays === null ? null : Math.round(m.intervalDays * 1000), JSON.stringify(m.categoryIntervals),
+      m.predictedNextOrderAt, m.churnRisk === null ? null : Math.round(m.churnRisk * 1000), now,
+    );
+}
+
+/** Customers the outreach rules may act on (a repeat buyer with a churn risk or a predicted next order), after `after`. */
+export async function outreachCandidates(db: D1Database, after: string, limit: number | null): Promise<{ id: string; intervals: string }[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT customer_id AS id, category_intervals AS intervals FROM customer_models
+       WHERE customer_id > ? AND orders_count >= 2 AND (churn_risk_milli > 0 OR predicted_next_order_at IS NOT NULL) ORDER BY customer_id LIMIT ?`,
+    )
+    .bind(after, limit ?? -1)
+    .all<{ id: string; intervals: string }>();
+  return results;
+}
+
+export interface CustomerModelView {
+  ltv: number;
+  tier: string;
+  ordersCount: number;
+  lastOrderAt: number | null;
+  intervalMilli: number | null;
+  categoryIntervals: string;
+  predictedNextOrderAt: number | null;
+  churnRiskMilli: number | null;
+  computedAt: number;
+}
+
+export function getCustomerModel(db: D1Database, customerId: string): Promise<CustomerModelView | null> {
+  return db
+    .prepare(
+      `SELECT ltv, tier, orders_count AS ordersCount, last_order_at AS lastOrderAt, interval_days_milli AS intervalMilli, category_intervals AS categoryIntervals,
+              predicted_next_order_at AS predictedNextOrderAt, churn_risk_milli AS churnRiskMilli, computed_at AS computedAt FROM customer_models WHERE customer_id = ?`,
+    )
+    .bind(customerId)
+    .first<CustomerModelView>();
+}
+
+export interface ForecastRow {
+  sku: string;
+  method: string;
+  dailyDemand: readonly number[];
+  meanDaily: number;
+  mase: number | null;
+  baselineMae: number | null;
+}
+
+export function upsertForecast(db: D1Database, f: ForecastRow, now: number): D1PreparedStatement {
+  return db
+    .prepare(
+      `INSERT INTO sku_forecasts (sku, method, daily_demand, mean_daily_milli, mase_milli, baseline_mae_milli, computed_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (sku) DO UPDATE SET method = excluded.method, daily_demand = excluded.daily_demand, mean_daily_milli = excluded.mean_daily_milli,
+         mase_milli = excluded.mase_milli, baseline_mae_milli = excluded.baseline_mae_milli, computed_at = excluded.computed_at`,
+    )
+    .bind(f.sku, f.method, JSON.stringify(f.dailyDemand.map((v) => Math.round(v * 100) / 100)), Math.round(f.meanDaily * 1000), f.mase === null ? null : Math.round(f.mase * 1000), f.baselineMae === null ? null : Math.round(f.baselineMae * 1000), now);
+}
+
+export function upsertRouteStat(db: D1Database, r: RouteStat, now: number): D1PreparedStatement {
+  const m = (rate: number) => Math.round(rate * 1000);
+  return db
+    .prepare(
+      `INSERT INTO route_stats (carrier, origin, destination, shipments, delay_rate_milli, rto_rate_milli, baseline_delay_rate_milli,
+         baseline_rto_rate_milli, median_transit_hours, trend, computed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (carrier, origin, destination) DO UPDATE SET shipments = excluded.shipments, delay_rate_milli = excluded.delay_rate_milli,
+         rto_rate_milli = excluded.rto_rate_milli, baseline_delay_rate_milli = excluded.baseline_delay_rate_milli,
+         baseline_rto_rate_milli = excluded.baseline_rto_rate_milli, median_transit_hours = excluded.median_transit_hours,
+         trend = excluded.trend, computed_at = excluded.computed_at`,
+    )
+    .bind(r.carrier, r.origin, r.destination, r.shipments, m(r.delayRate), m(r.rtoRate), m(r.baselineDelayRate), m(r.baselineRtoRate), r.medianTransitHours === null ? null : Math.round(r.medianTransitHours), JSON.stringify(r.trend), now);
+}
+
+/** Every carrier route, worst delay against baseline first (for /api/routes). */
+export async function listRouteStats(db: D1Database, limit = 500): Promise<(Record<string, unknown> & { computedAt: number })[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT carrier, origin, destination, shipments, delay_rate_milli AS d, rto_rate_milli AS r, baseline_delay_rate_milli AS bd,
+              baseline_rto_rate_milli AS br, median_transit_hours AS mt, trend, computed_at AS computedAt
+       FROM route_stats ORDER BY (delay_rate_milli - baseline_delay_rate_milli) DESC, shipments DESC LIMIT ?`,
+    )
+    .bind(limit)
+    .all<Record<string, unknown> & { computedAt: number }>();
+  return results;
+}
+
+export async function saveTicketModel(db: D1Database, model: unknown, now: number): Promise<void> {
+  await kvPut(db, kvKeys.ticketModel(), JSON.stringify(model), now);
+}
+
+export async function loadTicketModelJson(db: D1Database): Promise<string | null> {
+  return kvGet(db, kvKeys.ticketModel());
+}

@@ -1,0 +1,25 @@
+/** Daily: demand per SKU over the last year from order lines, then a forecast per SKU. */
+import { runBatches } from "../db/bulk";
+import { dailyUnitsBySku } from "../db/history";
+import { upsertForecast } from "../db/models";
+import { forecastDemand } from "../decisions/models/forecast";
+import { DAY_MS } from "../lib/time";
+
+export async function refreshForecasts(db: D1Database, now: number, days = 365): Promise<number> {
+  const start = Math.floor((now - days * DAY_MS) / DAY_MS) * DAY_MS;
+  const series = new Map<string, Float64Array>();
+  for (const r of await dailyUnitsBySku(db, start)) {
+    let s = series.get(r.sku);
+    if (!s) series.set(r.sku, (s = new Float64Array(days)));
+    if (r.day >= 0 && r.day < days) s[r.day] = r.units;
+  }
+  const statements: D1PreparedStatement[] = [];
+  for (const [sku, history] of series) {
+    // Start the series at the SKU's first sale: days before launch are not zero demand.
+    const first = history.findIndex((v) => v > 0);
+    const f = forecastDemand(first > 0 ? history.subarray(first) : history);
+    statements.push(upsertForecast(db, { sku, method: f.method, dailyDemand: f.dailyDemand, meanDaily: f.meanDaily, mase: f.mase, baselineMae: f.baselineMae }, now));
+  }
+  await runBatches(db, statements);
+  return series.size;
+}

@@ -1,0 +1,34 @@
+/** One message of the jobs queue: the next slice of a cron too large for one invocation, or a journey timer that came due. */
+import type { JourneyTimerJob } from "../durable-objects/order-journey";
+import { loadPolicy } from "../db/policies";
+import { decideCustomerOutreach } from "./customer-outreach";
+import { refreshCustomerModels } from "./customer-models";
+import { onJourneyTimer } from "./journey-timers";
+
+/**
+ * Pages of customers a cron (or one job) works through in one invocation. D1 allows 1,000 queries
+ * per Worker invocation: a page of customer models is about 17 round trips (500 customers), a page
+ * of outreach about 4 plus the decisions it writes (90 customers). What is left goes on the jobs
+ * queue, a page budget per message, each in an invocation of its own.
+ */
+export const INLINE_PAGES = { customerModels: 20, customerOutreach: 60 };
+
+export type CronSlice = { kind: "customer_models" | "customer_outreach"; after: string; now: number };
+export type JobMessage = CronSlice | JourneyTimerJob;
+
+export async function runJob(env: Env, job: JobMessage): Promise<void> {
+  if (job.kind === "journey_timer") {
+    const outcome = await onJourneyTimer(env, job.timer, Date.now());
+    // The customer was asked later than the timer assumed: the object re-arms it for then.
+    if (outcome?.retryAt) await env.ORDER_JOURNEY.get(env.ORDER_JOURNEY.idFromName(job.timer.orderId)).deferTimer(job.timer.key, outcome.retryAt);
+    return;
+  }
+  const stored = await loadPolicy(env.DB);
+  if (job.kind === "customer_models") {
+    const { next } = await refreshCustomerModels(env.DB, stored, job.now, { after: job.after, maxPages: INLINE_PAGES.customerModels });
+    if (next !== null) await env.JOBS.send({ kind: job.kind, after: next, now: job.now } satisfies CronSlice);
+  } else {
+    const { next } = await decideCustomerOutreach(env, stored, job.now, { after: job.after, maxPages: INLINE_PAGES.customerOutreach });
+    if (next !== null) await env.JOBS.send({ kind: job.kind, after: next, now: job.now } satisfies CronSlice);
+  }
+}
