@@ -6,9 +6,10 @@ import { buildHelpdeskRequests } from "./helpdesk";
 import { executeRequest, type FetchFn, type OutboundRequest, type Outcome } from "./http";
 import { buildKlaviyoRequest } from "./klaviyo";
 import { buildShiprocketRequest } from "./shiprocket";
-import { buildShopifyRequest, findFulfillmentId, interpretShopify } from "./shopify";
+import { buildShopifyRequest, interpretShopify } from "./shopify";
 import { buildWhatsAppRequest, interpretWhatsApp, isWhatsAppRateLimit, serviceWindowRefusal } from "./whatsapp";
-import { buildZohoRequest, istDate, interpretZoho, zohoItemIds, zohoRateWait } from "./zoho";
+import { buildZohoRequest, istDate, interpretZoho, zohoRateWait } from "./zoho";
+import { actionStepsDone, findFulfillmentId, recordActionStepsDone, zohoItemIds } from "../db/connector-state";
 
 export interface ActionToRun {
   id: string;
@@ -116,17 +117,12 @@ function dryRun(requests: OutboundRequest[]): RunResult {
 
 /** Runs multi-request actions in order; steps that succeeded are remembered so a retry never repeats a reply. */
 async function runSteps(actionId: string, steps: OutboundRequest[], deps: RunDeps): Promise<Outcome> {
-  const key = `action_steps:${actionId}`;
-  const row = await deps.db.prepare(`SELECT value FROM kv WHERE key = ?`).bind(key).first<{ value: string }>();
-  let done = Number(row?.value ?? 0);
+  let done = await actionStepsDone(deps.db, actionId);
   let last: Outcome = { kind: "sent", httpStatus: null, externalId: null, response: null };
   for (; done < steps.length; done++) {
     last = await executeRequest(deps.fetch, steps[done]!, { now: deps.now });
     if (last.kind !== "sent") break;
-    await deps.db
-      .prepare(`INSERT INTO kv (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`)
-      .bind(key, String(done + 1), deps.now)
-      .run();
+    await recordActionStepsDone(deps.db, actionId, done + 1, deps.now);
   }
   return last;
 }

@@ -171,19 +171,3 @@ export function throttleWaitSeconds(extensions: unknown): number | null {
   return Math.max(1, Math.ceil((requested - available) / restoreRate));
 }
 
-/**
- * Where fulfilment ids live: kv `shopify_fulfillment:<awb>` → Shopify fulfillment id, written by
- * the ingest path from fulfillments/create|update (`rememberFulfillment`). Scans that came from
- * Shopify itself carry `fulfillment:<id>` as their AWB.
- */
-export async function findFulfillmentId(db: D1Database, awb: string): Promise<string | null> {
-  if (awb.startsWith("fulfillment:")) return awb.slice("fulfillment:".length);
-  const row = await db.prepare(`SELECT value FROM kv WHERE key = ?`).bind(`shopify_fulfillment:${awb}`).first<{ value: string }>();
-  return row?.value ?? null;
-}
-
-export function rememberFulfillment(db: D1Database, awb: string, fulfillmentId: string, now: number): D1PreparedStatement {
-  return db
-    .prepare(`INSERT INTO kv (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`)
-    .bind(`shopify_fulfillment:${awb}`, fulfillmentId, now);
-}

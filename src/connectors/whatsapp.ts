@@ -1,4 +1,5 @@
 /** WhatsApp Cloud API: template messages anywhere, free text only inside the 24-hour customer-service window. */
+import { lastInboundAt } from "../db/connector-state";
 import type { ActionSpec } from "../canonical/actions";
 import type { WhatsAppConfig } from "./config";
 import { asRecord, type OutboundRequest, type Outcome } from "./http";
@@ -53,15 +54,6 @@ export function isWhatsAppRateLimit(body: unknown): boolean {
   return typeof code === "number" && RATE_LIMIT_CODES.has(code);
 }
 
-/** Time of the last inbound WhatsApp message from this phone (stored with or without the leading +). */
-export async function lastInboundAt(db: D1Database, phone: string): Promise<number | null> {
-  const bare = phone.replace(/^\+/, "");
-  const row = await db
-    .prepare(`SELECT max(occurred_at) AS at FROM messages WHERE channel = 'whatsapp' AND direction = 'inbound' AND phone IN (?, ?)`)
-    .bind(`+${bare}`, bare)
-    .first<{ at: number | null }>();
-  return row?.at ?? null;
-}
 
 /** Why free text may not go out now, or null when the customer wrote to us within 24 hours. */
 export async function serviceWindowRefusal(db: D1Database, phone: string, now: number): Promise<string | null> {

@@ -1,4 +1,5 @@
 /** Zoho Inventory: purchase-order drafts, sales orders (ERP deduction) and restock adjustments. */
+import { countZohoRequest } from "../db/connector-state";
 import { istDate } from "../lib/time";
 import type { ActionSpec } from "../canonical/actions";
 import type { ZohoConfig } from "./config";
@@ -72,30 +73,14 @@ export function interpretZoho(status: number, body: unknown): Outcome {
   return { kind: "sent", httpStatus: status, externalId: id === undefined || id === null ? null : String(id), response: body };
 }
 
-export async function zohoItemIds(db: D1Database, skus: readonly string[]): Promise<Record<string, string>> {
-  if (!skus.length) return {};
-  const unique = [...new Set(skus)].slice(0, 90);
-  const { results } = await db
-    .prepare(`SELECT DISTINCT sku, source_id AS itemId FROM inventory_records WHERE source = 'zoho-inventory' AND sku IN (${unique.map(() => "?").join(", ")})`)
-    .bind(...unique)
-    .all<{ sku: string; itemId: string }>();
-  return Object.fromEntries(results.map((r) => [r.sku, r.itemId]));
-}
 
 /**
- * Zoho allows 100 requests a minute per organisation. Counts this minute's requests in D1 `kv` and
+ * Zoho allows 100 requests a minute per organisation. Counts this minute's requests in D1 and
  * says how long to wait when the budget is spent, so the action waits instead of drawing a 429.
  */
 export async function zohoRateWait(db: D1Database, limit: number, now: number): Promise<number | null> {
   const minute = Math.floor(now / 60_000);
-  const row = await db
-    .prepare(
-      `INSERT INTO kv (key, value, updated_at) VALUES (?, '1', ?)
-       ON CONFLICT (key) DO UPDATE SET value = CAST(kv.value AS INTEGER) + 1, updated_at = excluded.updated_at RETURNING value`,
-    )
-    .bind(`zoho_rpm:${minute}`, now)
-    .first<{ value: string | number }>();
-  if (Number(row?.value ?? 0) <= limit) return null;
+  if ((await countZohoRequest(db, minute, now)) <= limit) return null;
   return Math.max(1, Math.ceil(((minute + 1) * 60_000 - now) / 1000));
 }
 

@@ -1,4 +1,5 @@
 /** The action outbox: one row per action, keyed so a retried decision or redelivered event never adds a second. */
+import { actionKey } from "../canonical/vocabulary";
 import type { ActionSpec } from "../canonical/actions";
 import { slices } from "./bulk";
 
@@ -50,7 +51,7 @@ export async function enqueueActions(env: Env, input: EnqueueInput, now: number)
   const notBefore = input.notBefore ?? now;
   const delaySeconds = Math.max(0, Math.ceil((notBefore - now) / 1000));
   for (const [index, spec] of input.specs.entries()) {
-    const key = `${input.keyPrefix}:${index}:${spec.kind}`;
+    const key = actionKey(input.keyPrefix, index, spec.kind);
     const row = await env.DB.prepare(
       `INSERT INTO actions (id, decision_id, connector, kind, idempotency_key, status, attempts, next_attempt_at, params, subject_type, subject_id, created_at, updated_at)
        VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
@@ -240,4 +241,9 @@ export async function attemptsOf(db: D1Database, actionIds: readonly string[]): 
     out.push(...results);
   }
   return out;
+}
+
+/** Whether an action with this idempotency key is already in the outbox. */
+export async function actionExists(db: D1Database, idempotencyKey: string): Promise<boolean> {
+  return (await db.prepare(`SELECT 1 FROM actions WHERE idempotency_key = ?`).bind(idempotencyKey).first()) !== null;
 }

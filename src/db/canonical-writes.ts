@@ -14,7 +14,7 @@ import type {
   ShipmentEvent,
   SupportTicket,
 } from "../canonical/model";
-import { rememberFulfillment } from "../connectors/shopify";
+import { rememberFulfillment } from "./connector-state";
 
 const ms = (iso: string | null): number | null => (iso === null ? null : Date.parse(iso));
 

@@ -263,7 +263,7 @@ export interface SkuOverview {
 }
 
 /** PO statuses that mean the goods are in (or never coming): everything else is open. */
-const CLOSED_PO = new Set(["received", "billed", "closed", "cancelled"]);
+const CLOSED_PO: ReadonlySet<string> = new Set(CLOSED_PO_STATUSES);
 
 /** Everything the SKU page shows, in one batch (inventory index `inventory_records_sku`). */
 export async function getSkuOverview(db: D1Database, sku: string): Promise<SkuOverview | null> {

@@ -13,3 +13,16 @@ export async function upsertJourneyReadModel(db: D1Database, orderId: string, s:
     .bind(orderId, s.state, s.stateAt, s.lastScanAt, s.lastScanLocation, s.awb, s.carrier, s.eta, stalled ? 1 : 0, s.failedAttempts, s.state === "cod_confirmation_pending" ? 1 : 0, now)
     .run();
 }
+
+/** Parcels still with the carrier whose last scan is at or before `quietSince`, and the platform their scans came from. */
+export async function quietParcels(db: D1Database, quietSince: number, limit = 100): Promise<{ awb: string; source: "shiprocket" | "delhivery" }[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT j.awb AS awb, (SELECT e.source FROM shipment_events e WHERE e.awb = j.awb AND e.source != 'shopify' ORDER BY e.occurred_at DESC LIMIT 1) AS source
+       FROM journeys j WHERE j.awb IS NOT NULL AND j.state IN ('shipped', 'in_transit', 'out_for_delivery', 'failed_attempt', 'rto_initiated')
+         AND j.last_scan_at <= ? ORDER BY j.last_scan_at LIMIT ?`,
+    )
+    .bind(quietSince, limit)
+    .all<{ awb: string; source: string | null }>();
+  return results.filter((r): r is { awb: string; source: "shiprocket" | "delhivery" } => r.source === "shiprocket" || r.source === "delhivery");
+}

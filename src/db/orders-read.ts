@@ -163,3 +163,17 @@ export async function searchOrders(db: D1Database, q: string, limit = 20): Promi
     .all<RawOrder>();
   return results.map(toOrder);
 }
+
+/** A customer's 50 latest orders, newest first. */
+export async function recentOrdersOfCustomer(db: D1Database, customerId: string): Promise<{ id: string; name: string; totalPrice: number; createdAt: number }[]> {
+  const { results } = await db
+    .prepare(`SELECT id, name, total_price AS totalPrice, created_at AS createdAt FROM orders WHERE customer_id = ? ORDER BY created_at DESC LIMIT 50`)
+    .bind(customerId)
+    .all<{ id: string; name: string; totalPrice: number; createdAt: number }>();
+  return results;
+}
+
+/** When the journey read model of an order was last written, and whether it is stalled. */
+export function journeyRowMeta(db: D1Database, orderId: string): Promise<{ updatedAt: number; stalled: number } | null> {
+  return db.prepare(`SELECT updated_at AS updatedAt, stalled FROM journeys WHERE order_id = ?`).bind(orderId).first<{ updatedAt: number; stalled: number }>();
+}

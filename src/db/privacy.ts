@@ -1,4 +1,5 @@
 /** Shopify's mandatory privacy topics, done for real: erase a customer, erase the shop, answer a data request. */
+import { kvKeys, kvPut } from "./kv";
 import type { PrivacyRequest } from "../canonical/model";
 
 const REDACTED_BODY = '{"redacted":true}';
@@ -68,8 +69,5 @@ export async function recordDataRequest(
   req: Extract<PrivacyRequest, { kind: "customer_data_request" }>,
   now: number,
 ): Promise<void> {
-  await db
-    .prepare(`INSERT INTO kv (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`)
-    .bind(`privacy:data_request:${req.requestId ?? req.customerId}`, JSON.stringify({ customerId: req.customerId, requestedAt: now }), now)
-    .run();
+  await kvPut(db, kvKeys.dataRequest(req.requestId ?? req.customerId), JSON.stringify({ customerId: req.customerId, requestedAt: now }), now);
 }

@@ -191,3 +191,16 @@ export async function pipelineStatus(db: D1Database): Promise<PipelineStatus> {
     actions: Object.fromEntries((actions.results as { status: string; n: number }[]).map((r) => [r.status, r.n])),
   };
 }
+
+/** The raw event behind a dead letter (null rawEventId: it was refused at the door and never stored). */
+export function deadLetterRawEvent(db: D1Database, id: string): Promise<{ rawEventId: string | null } | null> {
+  return db.prepare(`SELECT raw_event_id AS rawEventId FROM dead_letters WHERE id = ?`).bind(id).first<{ rawEventId: string | null }>();
+}
+
+/** Puts a dead letter's raw event back in the queue's hands and stamps the dead letter replayed. */
+export async function markReplayed(db: D1Database, id: string, rawEventId: string, now: number): Promise<void> {
+  await db.batch([
+    db.prepare(`UPDATE raw_events SET status = 'queued', error = NULL WHERE id = ?`).bind(rawEventId),
+    db.prepare(`UPDATE dead_letters SET replayed_at = ? WHERE id = ?`).bind(now, id),
+  ]);
+}

@@ -1,17 +1,19 @@
 /** Assembles the decision layer's plain-data contexts from D1 read models (never a fan-out to objects). */
-import { CLOSED_TICKET_STATUSES, ticketStatus } from "../canonical/vocabulary";
+import { CLOSED_TICKET_STATUSES, isOpenPo, isReceivedPo, ticketStatus } from "../canonical/vocabulary";
 import type {
   CustomerSnapshot,
   JourneySnapshot,
   OrderLine,
   OrderSummary,
   ScanRecord,
+  SkuSupply,
   TicketSummary,
 } from "../decisions/context";
 import type { RouteStat } from "../decisions/models/routes";
 import { destinationPrefix } from "../decisions/models/routes";
 import { tierFor } from "../decisions/models/customers";
 import type { Policy } from "../decisions/policy";
+import type { JourneySnapshot as JourneyFold } from "../durable-objects/journey-machine";
 
 type Row = Record<string, unknown>;
 
@@ -45,6 +47,38 @@ export async function loadOrderAndJourney(db: D1Database, orderId: string): Prom
     db.prepare(JOURNEY_SQL).bind(orderId),
   ])) as [D1Result<Row>, D1Result<Row>, D1Result<Row>];
   return { order: orderSummaryFrom(order.results[0], categories.results), journey: journeyFrom(journey.results[0] ?? null) };
+}
+
+const FIRST_LOCATION_SQL = `SELECT location FROM shipment_events WHERE order_id = ? AND is_return = 0 AND location IS NOT NULL ORDER BY occurred_at ASC LIMIT 1`;
+
+/**
+ * The order, and its journey as the OrderJourney object just returned it, in one D1 round trip:
+ * the journey row the object wrote is not read back; only the route origin (the first scan's
+ * place) comes from the shipment log.
+ */
+export async function loadOrderForJourney(db: D1Database, orderId: string, fold: JourneyFold): Promise<{ order: OrderSummary | null; journey: JourneySnapshot }> {
+  const [order, categories, first] = (await db.batch([
+    db.prepare(ORDER_SQL).bind(orderId),
+    db.prepare(ORDER_CATEGORIES_SQL).bind(orderId),
+    db.prepare(FIRST_LOCATION_SQL).bind(orderId),
+  ])) as [D1Result<Row>, D1Result<Row>, D1Result<{ location: string }>];
+  const firstLocation = first.results[0]?.location ?? null;
+  return {
+    order: orderSummaryFrom(order.results[0], categories.results),
+    journey: {
+      state: fold.state,
+      stateAt: fold.stateAt,
+      lastScanAt: fold.lastScanAt,
+      lastScanLocation: fold.lastScanLocation,
+      awb: fold.awb,
+      carrier: fold.carrier,
+      origin: firstLocation ? originOf(firstLocation) : null,
+      eta: fold.eta,
+      failedAttempts: fold.failedAttempts,
+      trackingUrl: trackingUrl(fold.carrier, fold.awb),
+      deliveredAt: fold.deliveredAt,
+    },
+  };
 }
 
 function orderSummaryFrom(o: Row | undefined, categoryRows: Row[]): OrderSummary | null {
@@ -284,4 +318,80 @@ export async function ticketsAwaitingFirstResponse(db: D1Database, cutoff: numbe
     .bind(cutoff)
     .all<Row>();
   return results.map((r) => ({ ...ticketSummary(r), orderId: (r.orderId as string | null) ?? null, customerId: (r.customerId as string | null) ?? null }));
+}
+
+export async function loadSkuSupply(db: D1Database, sku: string, _policy: Policy): Promise<SkuSupply | null> {
+  const r = await db
+    .prepare(
+      `SELECT s.sku, s.available, s.daily_demand_milli AS sellThroughMilli, p.title, p.product_id AS productId,
+              st.lead_time_days AS settingsLead, st.reorder_point AS settingsReorder, st.safety_stock AS safetyStock, st.pack_size AS packSize,
+              f.mean_daily_milli AS forecastMilli, f.method,
+              (SELECT max(lead_time_days) FROM inventory_records i WHERE i.sku = s.sku AND i.source != 'shopify') AS erpLead,
+              (SELECT max(reorder_point) FROM inventory_records i WHERE i.sku = s.sku AND i.source != 'shopify') AS erpReorder
+       FROM sku_stock s LEFT JOIN products p ON p.sku = s.sku LEFT JOIN sku_settings st ON st.sku = s.sku LEFT JOIN sku_forecasts f ON f.sku = s.sku
+       WHERE s.sku = ?`,
+    )
+    .bind(sku)
+    .first<Record<string, number | string | null>>();
+  if (!r) return null;
+  const { results: pos } = await db
+    .prepare(`SELECT status, lines, updated_at AS updatedAt FROM purchase_orders WHERE instr(lines, ?) > 0`)
+    .bind(`"${sku}"`)
+    .all<{ status: string; lines: string; updatedAt: number }>();
+  let openPoQuantity = 0;
+  let lastReceiptAt: number | null = null;
+  for (const po of pos) {
+    const qty = (JSON.parse(po.lines) as { sku: string; quantity: number }[]).filter((l) => l.sku === sku).reduce((n, l) => n + l.quantity, 0);
+    if (isReceivedPo(po.status)) lastReceiptAt = Math.max(lastReceiptAt ?? 0, po.updatedAt);
+    else if (isOpenPo(po.status)) openPoQuantity += qty;
+  }
+  const num = (v: number | string | null | undefined) => (v === null || v === undefined ? null : Number(v));
+  // Supply settings: the ERP's where it carries them, else per-SKU settings, else policy defaults (in the rule).
+  return {
+    sku,
+    title: String(r.title ?? sku),
+    productId: (r.productId as string | null) ?? null,
+    available: Number(r.available),
+    reorderPoint: num(r.erpReorder) ?? num(r.settingsReorder),
+    leadTimeDays: num(r.erpLead) ?? num(r.settingsLead),
+    safetyDays: null,
+    packSize: num(r.packSize),
+    openPoQuantity,
+    dailyDemand: (num(r.forecastMilli) ?? num(r.sellThroughMilli) ?? 0) / 1000,
+    forecastMethod: (r.method as string | null) ?? (r.sellThroughMilli ? "sell-through (28 days)" : null),
+    lastReceiptAt,
+  };
+}
+
+/** Where Shopify keeps a SKU's stock, when a push does not carry it: its inventory item, and a location that reported it. */
+export async function shopifyInventoryRef(db: D1Database, sku: string): Promise<{ inventoryItemId: string | null; locationId: string | null }> {
+  const [item, location] = (await db.batch([
+    db.prepare(`SELECT inventory_item_id AS id FROM products WHERE sku = ?`).bind(sku),
+    db.prepare(`SELECT location_id AS id FROM inventory_records WHERE sku = ? AND source = 'shopify' LIMIT 1`).bind(sku),
+  ])) as [D1Result<{ id: string | null }>, D1Result<{ id: string | null }>];
+  return { inventoryItemId: item.results[0]?.id ?? null, locationId: location.results[0]?.id ?? null };
+}
+
+/** The Shopify id of the order with this name (`#1042`). */
+export async function orderIdByName(db: D1Database, name: string): Promise<string | null> {
+  return (await db.prepare(`SELECT id FROM orders WHERE name = ?`).bind(name).first<{ id: string }>())?.id ?? null;
+}
+
+/** How to reach an order's customer in the CRM: the order's own email and phone, and its name. */
+export function orderContact(db: D1Database, orderId: string): Promise<{ email: string | null; phone: string | null; name: string } | null> {
+  return db.prepare(`SELECT email, phone, name FROM orders WHERE id = ?`).bind(orderId).first<{ email: string | null; phone: string | null; name: string }>();
+}
+
+/** Open return requests of an order, and its five latest messages (newest first), for the helpdesk context. */
+export async function orderReturnsAndMessages(db: D1Database, orderId: string): Promise<{ openReturns: number; messages: { direction: string; kind: string; status: string; text: string | null; at: number }[] }> {
+  const [returns, messages] = (await db.batch([
+    db.prepare(`SELECT count(*) AS n FROM order_returns WHERE order_id = ? AND kind = 'return_requested'`).bind(orderId),
+    db.prepare(`SELECT direction, kind, status, text, occurred_at AS at FROM messages WHERE order_id = ? ORDER BY occurred_at DESC LIMIT 5`).bind(orderId),
+  ])) as [D1Result<{ n: number }>, D1Result<{ direction: string; kind: string; status: string; text: string | null; at: number }>];
+  return { openReturns: returns.results[0]?.n ?? 0, messages: messages.results };
+}
+
+/** When D1's copy of an order was last updated (Shopify's updated_at), or null when D1 has none. */
+export async function orderUpdatedAt(db: D1Database, orderId: string): Promise<number | null> {
+  return (await db.prepare(`SELECT updated_at AS u FROM orders WHERE id = ?`).bind(orderId).first<{ u: number }>())?.u ?? null;
 }

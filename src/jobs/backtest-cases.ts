@@ -3,11 +3,17 @@
  * so a candidate policy can be replayed in shadow ("what if the stall threshold were 30 h?").
  * Each case carries its own time; the rule is evaluated as of that time.
  */
+import type { ShipmentStatus } from "../canonical/model";
+import * as history from "../db/backtest-history";
+import { listRouteStats } from "../db/models";
+import { allStockedSkus } from "../db/stock-read-model";
 import type { BacktestCase } from "../decisions/backtest";
+import { journeyTargetForScan } from "../durable-objects/journey-machine";
+import { HOUR_MS } from "../lib/time";
 import type { JourneySnapshot, OrderSummary } from "../decisions/context";
 import type { Policy } from "../decisions/policy";
-import { hasOpenTicket, loadCustomer, loadOrderSummary, originOf, routeFromRow, ticketSummary, trackingUrl } from "../db/rule-inputs";
-import { loadSkuSupply } from "../pipeline/stock";
+import { hasOpenTicket, loadCustomer, loadOrderSummary, loadSkuSupply, originOf, routeFromRow, ticketSummary, trackingUrl } from "../db/rule-inputs";
+
 
 const MAX_PER_TYPE = 2000;
 
@@ -35,13 +41,7 @@ export async function buildBacktestCases(db: D1Database, from: number, to: numbe
   };
 
   // Carrier scans in the period, per parcel in time order: silences, failed attempts, deliveries.
-  const { results: scans } = await db
-    .prepare(
-      `SELECT order_id AS orderId, awb, carrier, status, location, occurred_at AS at, eta FROM shipment_events
-       WHERE order_id IS NOT NULL AND carrier != 'shopify' AND is_return = 0 AND occurred_at BETWEEN ? AND ? ORDER BY awb, occurred_at LIMIT 20000`,
-    )
-    .bind(from, to)
-    .all<{ orderId: string; awb: string; carrier: string; status: string; location: string | null; at: number; eta: number | null }>();
+  const scans = await history.carrierScansBetween(db, from, to);
   let delay = 0;
   let ndr = 0;
   let delivered = 0;
@@ -53,7 +53,8 @@ export async function buildBacktestCases(db: D1Database, from: number, to: numbe
     const base = { awb: s.awb, carrier: s.carrier, lastScanAt: s.at, lastScanLocation: s.location, eta: s.eta, origin: originOf(scans.find((x) => x.awb === s.awb)?.location ?? null), trackingUrl: trackingUrl(s.carrier, s.awb) };
     if (["picked_up", "in_transit", "out_for_delivery"].includes(s.status) && delay < MAX_PER_TYPE) {
       // The silence after this scan lasted until the next scan (or the end of the period).
-      const state = s.status === "picked_up" ? "shipped" : (s.status as "in_transit" | "out_for_delivery");
+      // The state the live journey would be in after this scan (the same mapping OrderJourney uses).
+      const state = journeyTargetForScan(s.status as ShipmentStatus)!;
       cases.push({ type: "delay_alert", at: next?.at ?? to, context: { order: o, journey: journeyAt({ ...base, state, stateAt: s.at }), customer: await loadCustomer(db, o.customerId, policy), route: null } });
       delay++;
     }
@@ -66,7 +67,7 @@ export async function buildBacktestCases(db: D1Database, from: number, to: numbe
       const customer = await loadCustomer(db, o.customerId, policy);
       const stepsDone: string[] = [];
       for (const step of policy.post_delivery.steps) {
-        const at = s.at + step.delayHours * 3_600_000;
+        const at = s.at + step.delayHours * HOUR_MS;
         if (at > to) break;
         cases.push({ type: "post_delivery", at, context: { order: o, journey, customer, openTicket: false, openReturn: false, stepsDone: [...stepsDone] } });
         stepsDone.push(step.name);
@@ -77,35 +78,26 @@ export async function buildBacktestCases(db: D1Database, from: number, to: numbe
   }
 
   // COD orders placed in the period.
-  const { results: cod } = await db.prepare(`SELECT id, created_at AS at FROM orders WHERE payment_method = 'cod' AND created_at BETWEEN ? AND ? LIMIT ?`).bind(from, to, MAX_PER_TYPE).all<{ id: string; at: number }>();
+  const cod = await history.codOrdersBetween(db, from, to, MAX_PER_TYPE);
   for (const r of cod) {
     const o = await order(r.id);
     if (o) cases.push({ type: "cod_confirmation", at: r.at, context: { order: o, state: "placed", destinationRtoRate: null, confirmationRequestedAt: null, reply: null } });
   }
 
   // Tickets opened in the period, as of their SLA deadline (or first response, whichever came first).
-  const { results: tickets } = await db
-    .prepare(
-      `SELECT helpdesk, ticket_id AS ticketId, category, status, subject, created_at AS createdAt, first_response_at AS firstResponseAt,
-              order_id AS orderId, customer_id AS customerId FROM tickets WHERE created_at BETWEEN ? AND ? LIMIT ?`,
-    )
-    .bind(from, to, MAX_PER_TYPE)
-    .all<Record<string, unknown>>();
+  const tickets = await history.ticketsCreatedBetween(db, from, to, MAX_PER_TYPE);
   for (const t of tickets) {
     const ticket = ticketSummary({ ...t, status: "open" });
     const o = t.orderId ? await order(String(t.orderId)) : null;
     const customer = await loadCustomer(db, (t.customerId as string | null) ?? o?.customerId ?? null, policy);
-    const deadline = ticket.createdAt + policy.support_escalation.noResponseHours * 3_600_000;
+    const deadline = ticket.createdAt + policy.support_escalation.noResponseHours * HOUR_MS;
     const at = Math.min(ticket.firstResponseAt ?? deadline, deadline, to);
     cases.push({ type: "support_escalation", at, context: { ticket, customer, order: o, journey: null, scans: [] } });
     if (ticket.category === "wismo") cases.push({ type: "wismo_autoreply", at: ticket.createdAt, context: { ticket: { ...ticket, firstResponseAt: null }, order: o, journey: null } });
   }
 
   // Returns and refunds in the period.
-  const { results: returns } = await db
-    .prepare(`SELECT order_id AS orderId, kind, refund_id AS refundId, amount, restock, line_items AS lineItems, occurred_at AS at FROM order_returns WHERE occurred_at BETWEEN ? AND ? LIMIT ?`)
-    .bind(from, to, MAX_PER_TYPE)
-    .all<{ orderId: string; kind: "return_requested" | "returned" | "refunded"; refundId: string | null; amount: number; restock: number; lineItems: string; at: number }>();
+  const returns = await history.returnsBetween(db, from, to, MAX_PER_TYPE);
   for (const r of returns) {
     const o = await order(r.orderId);
     if (!o) continue;
@@ -117,15 +109,13 @@ export async function buildBacktestCases(db: D1Database, from: number, to: numbe
   }
 
   // Stock, routes and customers as they stand at the end of the period.
-  const { results: skus } = await db.prepare(`SELECT sku FROM sku_stock LIMIT ?`).bind(MAX_PER_TYPE).all<{ sku: string }>();
-  for (const { sku } of skus) {
+  for (const sku of (await allStockedSkus(db)).slice(0, MAX_PER_TYPE)) {
     const supply = await loadSkuSupply(db, sku, policy);
     if (supply) cases.push({ type: "inventory_reorder", at: to, context: { sku: supply } });
   }
-  const { results: routes } = await db.prepare(`SELECT carrier, origin, destination, shipments, delay_rate_milli AS d, rto_rate_milli AS r, baseline_delay_rate_milli AS bd, baseline_rto_rate_milli AS br, median_transit_hours AS mt, trend FROM route_stats`).all<Record<string, unknown>>();
+  const routes = await listRouteStats(db, 100_000);
   if (routes.length) cases.push({ type: "carrier_route_alert", at: to, context: { routes: routes.map(routeFromRow) } });
-  const { results: customers } = await db.prepare(`SELECT customer_id AS id FROM customer_models WHERE orders_count >= 2 LIMIT ?`).bind(MAX_PER_TYPE).all<{ id: string }>();
-  for (const { id } of customers) {
+  for (const id of await history.repeatCustomers(db, MAX_PER_TYPE)) {
     const customer = await loadCustomer(db, id, policy);
     if (customer) cases.push({ type: "churn_intervention", at: to, context: { customer, openTicket: await hasOpenTicket(db, id, null) } });
   }

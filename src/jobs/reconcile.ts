@@ -4,7 +4,10 @@
  * Without Admin API credentials there is nothing to pull from, and the job says so.
  */
 import { graphqlOrderToRest, ORDERS_SINCE_QUERY } from "../canonical/mappers/shopify-graphql";
+import { shopifyAdminConfigured, shopifyAdminGraphql } from "../connectors/shopify-admin";
+import { kvGet, kvKeys, kvPut } from "../db/kv";
 import { storeAndEnqueue } from "../db/raw-events";
+import { orderUpdatedAt } from "../db/rule-inputs";
 import { logEvent } from "../lib/log";
 
 export const SUBSCRIBED_TOPICS = [
@@ -13,33 +16,12 @@ export const SUBSCRIBED_TOPICS = [
   "RETURNS_REQUEST", "RETURNS_CLOSE", "CUSTOMERS_CREATE", "CUSTOMERS_UPDATE",
 ] as const;
 
-interface GraphqlResponse<T> {
-  data?: T;
-  errors?: { message: string }[];
+async function getWatermark(db: D1Database): Promise<string | null> {
+  return kvGet(db, kvKeys.watermark("shopify", "orders"));
 }
 
-async function shopifyGraphql<T>(env: Env, query: string, variables: Record<string, unknown>): Promise<T> {
-  const res = await fetch(`https://${env.SHOPIFY_SHOP_DOMAIN}/admin/api/${env.SHOPIFY_API_VERSION}/graphql.json`, {
-    method: "POST",
-    headers: { "content-type": "application/json", "x-shopify-access-token": env.SHOPIFY_ADMIN_TOKEN },
-    body: JSON.stringify({ query, variables }),
-  });
-  if (!res.ok) throw new Error(`shopify graphql ${res.status}`);
-  const body = (await res.json()) as GraphqlResponse<T>;
-  if (body.errors?.length || !body.data) throw new Error(`shopify graphql: ${body.errors?.map((e) => e.message).join("; ") ?? "no data"}`);
-  return body.data;
-}
-
-function configured(env: Env): boolean {
-  return Boolean(env.SHOPIFY_SHOP_DOMAIN && env.SHOPIFY_ADMIN_TOKEN);
-}
-
-async function getWatermark(db: D1Database, key: string): Promise<string | null> {
-  return (await db.prepare(`SELECT value FROM kv WHERE key = ?`).bind(key).first<{ value: string }>())?.value ?? null;
-}
-
-async function setWatermark(db: D1Database, key: string, value: string, now: number): Promise<void> {
-  await db.prepare(`INSERT INTO kv (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`).bind(key, value, now).run();
+async function setWatermark(db: D1Database, value: string, now: number): Promise<void> {
+  await kvPut(db, kvKeys.watermark("shopify", "orders"), value, now);
 }
 
 /**
@@ -52,9 +34,8 @@ export async function reconcileShopifyOrders(
   lookbackMs = 3 * 86_400_000,
   backfill?: { since: string; after: string | null; maxPages: number },
 ): Promise<{ pulled: number; ingested: number; after: string | null } | null> {
-  if (!configured(env)) return null;
-  const key = "reconcile:shopify:orders";
-  const since = backfill?.since ?? (await getWatermark(env.DB, key)) ?? new Date(now - lookbackMs).toISOString();
+  if (!shopifyAdminConfigured(env)) return null;
+  const since = backfill?.since ?? (await getWatermark(env.DB)) ?? new Date(now - lookbackMs).toISOString();
   let after: string | null = backfill?.after ?? null;
   let pulled = 0;
   let ingested = 0;
@@ -62,14 +43,14 @@ export async function reconcileShopifyOrders(
   let pages = 0;
   do {
     type Page = { orders: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: unknown[] } };
-    const page: Page = await shopifyGraphql<Page>(env, ORDERS_SINCE_QUERY, { query: `updated_at:>='${since}'`, after });
+    const page: Page = await shopifyAdminGraphql<Page>(env, ORDERS_SINCE_QUERY, { query: `updated_at:>='${since}'`, after });
     for (const node of page.orders.nodes) {
       pulled += 1;
       const rest = graphqlOrderToRest(node);
       const updatedAt = String(rest.updated_at);
       if (updatedAt > newest) newest = updatedAt;
-      const known = await env.DB.prepare(`SELECT updated_at AS u FROM orders WHERE id = ?`).bind(String(rest.id)).first<{ u: number }>();
-      if (known && known.u >= Date.parse(updatedAt)) continue;
+      const known = await orderUpdatedAt(env.DB, String(rest.id));
+      if (known !== null && known >= Date.parse(updatedAt)) continue;
       const stored = await storeAndEnqueue(env, {
         source: "shopify",
         deliveryId: `reconcile:${rest.id}:${updatedAt}`,
@@ -86,7 +67,7 @@ export async function reconcileShopifyOrders(
     // hands back the cursor; the caller comes back for the next slice.
     if (backfill && pages >= backfill.maxPages) break;
   } while (after);
-  if (!backfill) await setWatermark(env.DB, key, newest, now);
+  if (!backfill) await setWatermark(env.DB, newest, now);
   logEvent("reconcile_shopify_orders", { pulled, ingested, backfill: Boolean(backfill) });
   return { pulled, ingested, after };
 }
@@ -101,20 +82,20 @@ const CREATE_SUBSCRIPTION = `mutation Create($topic: WebhookSubscriptionTopic!, 
 
 /** Lists the shop's webhook subscriptions and re-creates any topic Shopify removed after failures. */
 export async function ensureWebhookSubscriptions(env: Env, publicUrl: string): Promise<{ missing: string[]; created: string[] } | null> {
-  if (!configured(env) || !publicUrl) return null;
+  if (!shopifyAdminConfigured(env) || !publicUrl) return null;
   const uri = `${publicUrl.replace(/\/$/, "")}/webhooks/shopify`;
   const present = new Set<string>();
   let after: string | null = null;
   do {
     type Page = { webhookSubscriptions: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: { topic: string; uri: string }[] } };
-    const page: Page = await shopifyGraphql<Page>(env, SUBSCRIPTIONS_QUERY, { after });
+    const page: Page = await shopifyAdminGraphql<Page>(env, SUBSCRIPTIONS_QUERY, { after });
     for (const s of page.webhookSubscriptions.nodes) if (s.uri === uri) present.add(s.topic);
     after = page.webhookSubscriptions.pageInfo.hasNextPage ? page.webhookSubscriptions.pageInfo.endCursor : null;
   } while (after);
   const missing = SUBSCRIBED_TOPICS.filter((t) => !present.has(t));
   const created: string[] = [];
   for (const topic of missing) {
-    const r = await shopifyGraphql<{ webhookSubscriptionCreate: { userErrors: { message: string }[] } }>(env, CREATE_SUBSCRIPTION, { topic, sub: { uri, format: "JSON" } });
+    const r = await shopifyAdminGraphql<{ webhookSubscriptionCreate: { userErrors: { message: string }[] } }>(env, CREATE_SUBSCRIPTION, { topic, sub: { uri, format: "JSON" } });
     if (r.webhookSubscriptionCreate.userErrors.length === 0) created.push(topic);
     else logEvent("webhook_subscription_create_failed", { topic, error: r.webhookSubscriptionCreate.userErrors[0]?.message });
   }

@@ -20,7 +20,8 @@ import type { JourneyState } from "../durable-objects/journey-machine";
 import type { ForwardResult } from "./forward";
 import { applyMessageStatus } from "../db/actions";
 import { commitDrafts } from "./commit";
-import { loadCustomer, loadOrderAndJourney, loadOrderSummary, loadScans, loadTicket } from "../db/rule-inputs";
+import { loadCustomer, loadOrderAndJourney, loadOrderForJourney, loadOrderSummary, loadScans, loadTicket, orderIdByName } from "../db/rule-inputs";
+import { parseNdrButton } from "../canonical/vocabulary";
 import { decideStockForSkus, pushStockEffects } from "./stock";
 import { runWorkflows } from "./workflows";
 
@@ -37,7 +38,7 @@ export async function decideOnEvent(env: Env, batch: CanonicalBatch, applied: Ap
 
   for (const update of forwarded.journeys) {
     if (update.newTransitions.length === 0) continue;
-    const { order, journey } = await loadOrderAndJourney(env.DB, update.orderId);
+    const { order, journey } = await loadOrderForJourney(env.DB, update.orderId, update.snapshot);
     if (!order) continue; // the order itself has not arrived yet: decided when it does
     for (const t of update.newTransitions) {
       const status = NOTIFIED[t.to];
@@ -74,9 +75,9 @@ export async function decideOnEvent(env: Env, batch: CanonicalBatch, applied: Ap
   }
 
   for (const { message, orderId } of applied.messages) {
-    if (message.direction !== "inbound" || !message.payload?.startsWith("ndr:")) continue;
-    const name = message.payload.split(":").slice(2).join(":");
-    const target = (await env.DB.prepare(`SELECT id FROM orders WHERE name = ?`).bind(name).first<{ id: string }>())?.id ?? orderId;
+    const answer = message.direction === "inbound" ? parseNdrButton(message.payload) : null;
+    if (!answer || !message.payload) continue;
+    const target = (await orderIdByName(env.DB, answer.orderName)) ?? orderId;
     if (!target) continue;
     const { order, journey } = await loadOrderAndJourney(env.DB, target);
     if (order && journey) drafts.push(decideNdrFollowup({ order, journey, reply: { payload: message.payload, at: Date.parse(message.occurredAt) } }, policy, now));

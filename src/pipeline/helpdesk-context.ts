@@ -1,6 +1,6 @@
 /** The order context an agent needs inside the helpdesk: as JSON for a sidebar widget and as an internal note. */
 import { IST_OFFSET_MS } from "../lib/time";
-import { loadJourney, loadOrderSummary } from "../db/rule-inputs";
+import { loadJourney, loadOrderSummary, orderReturnsAndMessages } from "../db/rule-inputs";
 
 export interface OrderContext {
   order: { id: string; name: string; totalPrice: number; currency: string; paymentMethod: string; createdAt: string };
@@ -14,18 +14,14 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
 export async function orderContext(db: D1Database, orderId: string): Promise<OrderContext | null> {
   const order = await loadOrderSummary(db, orderId);
   if (!order) return null;
-  const [journey, returns, messages] = await Promise.all([
-    loadJourney(db, orderId),
-    db.prepare(`SELECT count(*) AS n FROM order_returns WHERE order_id = ? AND kind = 'return_requested'`).bind(orderId).first<{ n: number }>(),
-    db.prepare(`SELECT direction, kind, status, text, occurred_at AS at FROM messages WHERE order_id = ? ORDER BY occurred_at DESC LIMIT 5`).bind(orderId).all<{ direction: string; kind: string; status: string; text: string | null; at: number }>(),
-  ]);
+  const [journey, { openReturns, messages }] = await Promise.all([loadJourney(db, orderId), orderReturnsAndMessages(db, orderId)]);
   return {
     order: { id: order.id, name: order.name, totalPrice: order.totalPrice, currency: order.currency, paymentMethod: order.paymentMethod, createdAt: iso(order.createdAt)! },
     journey: journey
       ? { state: journey.state, lastScanAt: iso(journey.lastScanAt), lastScanLocation: journey.lastScanLocation, eta: iso(journey.eta), carrier: journey.carrier, awb: journey.awb, trackingUrl: journey.trackingUrl }
       : null,
-    openReturns: returns?.n ?? 0,
-    recentMessages: messages.results.map((m) => ({ ...m, at: iso(m.at)! })),
+    openReturns,
+    recentMessages: messages.map((m) => ({ ...m, at: iso(m.at)! })),
   };
 }
 

@@ -1,7 +1,9 @@
 /** Workflows that run on every event, no decision needed: carrier status into Shopify, order context into tickets, CRM events, ERP deduction. */
 import type { ActionSpec } from "../canonical/actions";
 import type { CanonicalBatch } from "../canonical/model";
-import { enqueueActions } from "../db/actions";
+import { actionExists, enqueueActions } from "../db/actions";
+import { orderContact } from "../db/rule-inputs";
+import { actionKey, erpDeductionPrefix } from "../canonical/vocabulary";
 import type { AppliedBatch } from "../db/canonical-writes";
 import type { ForwardResult } from "./forward";
 import { orderContext, orderContextNote } from "./helpdesk-context";
@@ -42,22 +44,22 @@ export async function runWorkflows(env: Env, batch: CanonicalBatch, applied: App
 
   // Returns and deliveries become CRM events, so flows suppress marketing at the right moment.
   for (const r of batch.returns) {
-    const o = await env.DB.prepare(`SELECT email, phone, name FROM orders WHERE id = ?`).bind(r.orderId).first<{ email: string | null; phone: string | null; name: string }>();
+    const o = await orderContact(env.DB, r.orderId);
     if (o) jobs.push(klaviyo(`return:${r.source}:${r.sourceId}`, r.kind === "refunded" ? "Refund Issued" : "Return Requested", o.email, o.phone, { order: o.name, amount: r.amount / 100 }, r.occurredAt));
   }
   for (const u of forwarded.journeys) {
     for (const t of u.newTransitions) {
       if (t.to !== "delivered") continue;
-      const o = await env.DB.prepare(`SELECT email, phone, name FROM orders WHERE id = ?`).bind(u.orderId).first<{ email: string | null; phone: string | null; name: string }>();
+      const o = await orderContact(env.DB, u.orderId);
       if (o) jobs.push(klaviyo(`delivered:${u.orderId}`, "Order Delivered", o.email, o.phone, { order: o.name }, new Date(t.at).toISOString()));
     }
   }
 
   // A new Shopify order deducts stock in the ERP (a sales order), one per order.
   for (const o of batch.orders) {
-    if (o.cancelledAt || !(await isFirstSight(env.DB, o.id, o.updatedAt))) continue;
+    if (o.cancelledAt || !(await isFirstSight(env.DB, o.id))) continue;
     const lines = o.lineItems.filter((l) => l.sku).map((l) => ({ sku: l.sku!, quantity: l.quantity, rate: l.unitPrice }));
-    if (lines.length) jobs.push({ subjectType: "order", subjectId: o.id, key: `erp-deduct:${o.id}`, spec: { kind: "zoho.sales_order", connector: "zoho", params: { orderId: o.id, orderName: o.name, lines } } });
+    if (lines.length) jobs.push({ subjectType: "order", subjectId: o.id, key: erpDeductionPrefix(o.id), spec: { kind: "zoho.sales_order", connector: "zoho", params: { orderId: o.id, orderName: o.name, lines } } });
   }
 
   for (const j of jobs) {
@@ -77,7 +79,6 @@ function klaviyo(key: string, metric: string, email: string | null, phone: strin
 }
 
 /** The outbox key dedupes anyway; this only avoids building a sales order for every orders/updated. */
-async function isFirstSight(db: D1Database, orderId: string, _updatedAt: string): Promise<boolean> {
-  const row = await db.prepare(`SELECT 1 FROM actions WHERE idempotency_key = ?`).bind(`erp-deduct:${orderId}:0:zoho.sales_order`).first();
-  return row === null;
+async function isFirstSight(db: D1Database, orderId: string): Promise<boolean> {
+  return !(await actionExists(db, actionKey(erpDeductionPrefix(orderId), 0, "zoho.sales_order")));
 }

@@ -280,7 +280,8 @@ describe("nothing lost, nothing doubled", () => {
       await instance.alarm();
     });
     await runDurableObjectAlarm(stub);
-    expect(await count(`SELECT count(*) AS n FROM decisions WHERE type = 'delay_alert' AND subject_id = ?`, String(id))).toBe(1);
+    // The alarm hands the due timer to the jobs queue; its consumer runs the rules.
+    await vi.waitFor(async () => expect(await count(`SELECT count(*) AS n FROM decisions WHERE type = 'delay_alert' AND subject_id = ?`, String(id))).toBe(1), { timeout: 10_000 });
     expect(await count(`SELECT count(*) AS n FROM actions WHERE subject_id = ? AND kind = 'whatsapp.template' AND decision_id IN (SELECT id FROM decisions WHERE type = 'delay_alert')`, String(id))).toBe(1);
     await runInDurableObject(stub, (_i, state) => state.storage.deleteAlarm());
   });

@@ -1,6 +1,7 @@
 /** GET /api/customers/:id, /api/routes and /api/kpis: the models' outputs and the morning's numbers. */
 import { Hono } from "hono";
-import { getCustomer } from "../../db/orders-read";
+import { getCustomer, recentOrdersOfCustomer } from "../../db/orders-read";
+import { getCustomerModel, listRouteStats } from "../../db/models";
 import { loadKpis } from "../../db/kpis";
 import { HttpError } from "../../lib/errors";
 import { routeFromRow } from "../../db/rule-inputs";
@@ -13,15 +14,7 @@ insightsApi.get("/customers/:id", async (c) => {
   const id = c.req.param("id");
   const customer = await getCustomer(c.env.DB, id);
   if (!customer) throw new HttpError(404, "customer not found");
-  const m = await c.env.DB.prepare(
-    `SELECT ltv, tier, orders_count AS ordersCount, last_order_at AS lastOrderAt, interval_days_milli AS intervalMilli, category_intervals AS categoryIntervals,
-            predicted_next_order_at AS predictedNextOrderAt, churn_risk_milli AS churnRiskMilli, computed_at AS computedAt FROM customer_models WHERE customer_id = ?`,
-  )
-    .bind(id)
-    .first<{ ltv: number; tier: string; ordersCount: number; lastOrderAt: number | null; intervalMilli: number | null; categoryIntervals: string; predictedNextOrderAt: number | null; churnRiskMilli: number | null; computedAt: number }>();
-  const { results: orders } = await c.env.DB.prepare(`SELECT id, name, total_price AS totalPrice, created_at AS createdAt FROM orders WHERE customer_id = ? ORDER BY created_at DESC LIMIT 50`)
-    .bind(id)
-    .all<{ id: string; name: string; totalPrice: number; createdAt: number }>();
+  const [m, orders] = await Promise.all([getCustomerModel(c.env.DB, id), recentOrdersOfCustomer(c.env.DB, id)]);
   return c.json({
     customer,
     // Before the hourly model has run, LTV is Shopify's own lifetime figure.
@@ -38,11 +31,7 @@ insightsApi.get("/customers/:id", async (c) => {
 });
 
 insightsApi.get("/routes", async (c) => {
-  const { results } = await c.env.DB.prepare(
-    `SELECT carrier, origin, destination, shipments, delay_rate_milli AS d, rto_rate_milli AS r, baseline_delay_rate_milli AS bd,
-            baseline_rto_rate_milli AS br, median_transit_hours AS mt, trend, computed_at AS computedAt
-     FROM route_stats ORDER BY (delay_rate_milli - baseline_delay_rate_milli) DESC, shipments DESC LIMIT 500`,
-  ).all<Record<string, unknown> & { computedAt: number }>();
+  const results = await listRouteStats(c.env.DB);
   return c.json({
     routes: results.map((r) => {
       const s = routeFromRow(r);

@@ -1,6 +1,6 @@
 /** GET /api/orders/:id (or ?name=#1001) and /api/search: one order with everything linked to it. */
 import { Hono } from "hono";
-import { getCustomer, getMessages, getOrder, getOrderByName, getReturns, getShipments, getTickets, searchOrders, type OrderRow } from "../../db/orders-read";
+import { getCustomer, getMessages, getOrder, getOrderByName, getReturns, getShipments, getTickets, searchOrders, type OrderRow, journeyRowMeta } from "../../db/orders-read";
 import { HttpError } from "../../lib/errors";
 
 export const ordersApi = new Hono<{ Bindings: Env }>();
@@ -22,7 +22,7 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
 
 /** The live journey, with its full history, from the order's own object (one order, one call). */
 async function journeyOf(env: Env, orderId: string) {
-  const row = await env.DB.prepare(`SELECT updated_at AS updatedAt, stalled FROM journeys WHERE order_id = ?`).bind(orderId).first<{ updatedAt: number; stalled: number }>();
+  const row = await journeyRowMeta(env.DB, orderId);
   if (!row) return null;
   const { snapshot: s } = await env.ORDER_JOURNEY.get(env.ORDER_JOURNEY.idFromName(orderId)).getJourney();
   return {

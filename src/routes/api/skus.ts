@@ -2,6 +2,7 @@
 import { zValidator } from "@hono/zod-validator";
 import { Hono } from "hono";
 import { z } from "zod";
+import { loadSkuDetail, saveSkuSettings } from "../../db/sku-read";
 import { HttpError } from "../../lib/errors";
 
 export const skusApi = new Hono<{ Bindings: Env }>();
@@ -10,36 +11,20 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
 
 skusApi.get("/:sku", async (c) => {
   const sku = c.req.param("sku");
-  const db = c.env.DB;
-  const [product, records, settings, forecast, purchaseOrders] = await Promise.all([
-    db.prepare(`SELECT sku, title, category, product_id AS productId, variant_id AS variantId, inventory_item_id AS inventoryItemId, price FROM products WHERE sku = ?`).bind(sku).first(),
-    db
-      .prepare(
-        `SELECT source, location_id AS locationId, available, on_hand AS onHand, committed, incoming, reorder_point AS reorderPoint,
-                lead_time_days AS leadTimeDays, updated_at AS updatedAt FROM inventory_records WHERE sku = ? ORDER BY source, location_id`,
-      )
-      .bind(sku)
-      .all<{ updatedAt: number }>(),
-    db.prepare(`SELECT lead_time_days AS leadTimeDays, reorder_point AS reorderPoint, safety_stock AS safetyStock, pack_size AS packSize FROM sku_settings WHERE sku = ?`).bind(sku).first(),
-    db.prepare(`SELECT method, daily_demand AS dailyDemand, mean_daily_milli AS meanDailyMilli, mase_milli AS maseMilli, computed_at AS computedAt FROM sku_forecasts WHERE sku = ?`).bind(sku).first<{ method: string; dailyDemand: string; meanDailyMilli: number; maseMilli: number | null; computedAt: number }>(),
-    db.prepare(`SELECT po_number AS poNumber, status, expected_at AS expectedAt, lines FROM purchase_orders WHERE instr(lines, ?) > 0 AND status NOT IN ('received', 'billed', 'closed', 'cancelled')`).bind(`"${sku}"`).all<{ poNumber: string; status: string; expectedAt: number | null; lines: string }>(),
-  ]);
-  if (!product && records.results.length === 0) {
-    const known = await db.prepare(`SELECT 1 FROM sku_stock WHERE sku = ?`).bind(sku).first();
-    if (!known) throw new HttpError(404, "unknown SKU");
-  }
+  const { product, inventory, settings, forecast, purchaseOrders, known } = await loadSkuDetail(c.env.DB, sku);
+  if (!product && inventory.length === 0 && !known) throw new HttpError(404, "unknown SKU");
   const stub = c.env.SKU_STOCK.get(c.env.SKU_STOCK.idFromName(sku));
   const stock = await stub.getStock();
   return c.json({
     sku,
     product,
-    inventory: records.results.map((r) => ({ ...r, updatedAt: iso(r.updatedAt) })),
+    inventory: inventory.map((r) => ({ ...r, updatedAt: iso(r.updatedAt) })),
     stock,
     settings,
     forecast: forecast
       ? { method: forecast.method, dailyDemand: JSON.parse(forecast.dailyDemand), meanDaily: forecast.meanDailyMilli / 1000, mase: forecast.maseMilli === null ? null : forecast.maseMilli / 1000, computedAt: iso(forecast.computedAt) }
       : null,
-    purchaseOrders: purchaseOrders.results.map((p) => ({ ...p, expectedAt: iso(p.expectedAt), lines: JSON.parse(p.lines) })),
+    purchaseOrders: purchaseOrders.map((p) => ({ ...p, expectedAt: iso(p.expectedAt), lines: JSON.parse(p.lines) })),
   });
 });
 
@@ -61,14 +46,7 @@ skusApi.put(
     const sku = c.req.param("sku");
     const s = c.req.valid("json");
     const now = Date.now();
-    await c.env.DB.prepare(
-      `INSERT INTO sku_settings (sku, lead_time_days, reorder_point, safety_stock, pack_size, updated_at) VALUES (?, ?, ?, ?, ?, ?)
-       ON CONFLICT (sku) DO UPDATE SET lead_time_days = coalesce(excluded.lead_time_days, sku_settings.lead_time_days),
-         reorder_point = coalesce(excluded.reorder_point, sku_settings.reorder_point), safety_stock = coalesce(excluded.safety_stock, sku_settings.safety_stock),
-         pack_size = coalesce(excluded.pack_size, sku_settings.pack_size), updated_at = excluded.updated_at`,
-    )
-      .bind(sku, s.leadTimeDays ?? null, s.reorderPoint ?? null, s.safetyStock ?? null, s.packSize ?? null, now)
-      .run();
+    await saveSkuSettings(c.env.DB, sku, s, now);
     const stock = await c.env.SKU_STOCK.get(c.env.SKU_STOCK.idFromName(sku)).updateSettings(sku, {
       safetyFloor: s.safetyStock ?? undefined,
       reorderPoint: s.reorderPoint,
