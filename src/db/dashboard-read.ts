@@ -1,4 +1,5 @@
 /** Read queries for the ops dashboard: read models and indexes only, never a Durable Object. */
+import { CLOSED_PO_STATUSES } from "../canonical/vocabulary";
 
 /** Journeys in these states are finished; old flags on them are history, not risk. */
 const CLOSED_STATES = `('delivered', 'rto_delivered', 'cancelled', 'returned', 'refunded')`;

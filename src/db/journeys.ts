@@ -1,7 +1,18 @@
 /** The D1 journey read model (`journeys`), written by each OrderJourney object from its own fold. */
-import type { JourneySnapshot } from "../durable-objects/journey-machine";
 
-export async function upsertJourneyReadModel(db: D1Database, orderId: string, s: JourneySnapshot, stalled: boolean, now: number): Promise<void> {
+/** What the `journeys` row holds of an OrderJourney fold (the object passes its snapshot). */
+export interface JourneyRow {
+  state: string;
+  stateAt: number;
+  lastScanAt: number | null;
+  lastScanLocation: string | null;
+  awb: string | null;
+  carrier: string | null;
+  eta: number | null;
+  failedAttempts: number;
+}
+
+export async function upsertJourneyReadModel(db: D1Database, orderId: string, s: JourneyRow, stalled: boolean, now: number): Promise<void> {
   await db
     .prepare(
       `INSERT INTO journeys (order_id, state, state_at, last_scan_at, last_scan_location, awb, carrier, eta, stalled, failed_attempts, cod_pending, updated_at)

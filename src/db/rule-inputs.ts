@@ -13,7 +13,6 @@ import type { RouteStat } from "../decisions/models/routes";
 import { destinationPrefix } from "../decisions/models/routes";
 import { tierFor } from "../decisions/models/customers";
 import type { Policy } from "../decisions/policy";
-import type { JourneySnapshot as JourneyFold } from "../durable-objects/journey-machine";
 
 type Row = Record<string, unknown>;
 
@@ -56,7 +55,7 @@ const FIRST_LOCATION_SQL = `SELECT location FROM shipment_events WHERE order_id 
  * the journey row the object wrote is not read back; only the route origin (the first scan's
  * place) comes from the shipment log.
  */
-export async function loadOrderForJourney(db: D1Database, orderId: string, fold: JourneyFold): Promise<{ order: OrderSummary | null; journey: JourneySnapshot }> {
+export async function loadOrderForJourney(db: D1Database, orderId: string, fold: Omit<JourneySnapshot, "origin" | "trackingUrl">): Promise<{ order: OrderSummary | null; journey: JourneySnapshot }> {
   const [order, categories, first] = (await db.batch([
     db.prepare(ORDER_SQL).bind(orderId),
     db.prepare(ORDER_CATEGORIES_SQL).bind(orderId),

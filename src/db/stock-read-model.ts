@@ -1,9 +1,23 @@
 /** The D1 stock read model (`sku_stock`), written by each SkuStock object from its own ledger, and the drifts it records. */
-import type { DriftEvent, StockReadModel } from "../durable-objects/sku-ledger";
+
+/** One `sku_stock` row, as a SkuStock object computes it from its ledger. */
+export interface StockReadModel {
+  sku: string;
+  available: number;
+  committed: number;
+  incoming: number;
+  byLocation: Record<string, unknown>;
+  safetyFloor: number;
+  dailyDemand: number;
+  daysOfCover: number | null;
+  projectedStockoutAt: number | null;
+  lastSyncedAt: number | null;
+  drift: number;
+}
 import { kvKeys, kvPutStatement } from "./kv";
 
 /** Writes the SKU's read-model row and any drift the ledger just detected, in one round trip. */
-export async function writeStockReadModel(db: D1Database, row: StockReadModel, drifts: readonly DriftEvent[], now: number): Promise<void> {
+export async function writeStockReadModel(db: D1Database, row: StockReadModel, drifts: readonly unknown[], now: number): Promise<void> {
   await db.batch([
     ...drifts.map((d) => kvPutStatement(db, kvKeys.drift(row.sku, now), JSON.stringify(d), now)),
     db

@@ -84,7 +84,6 @@ export class OrderJourney extends DurableObject<Env> {
     // must see them again to finish what it started (its decisions are deduplicated).
     const passed = new Set(events.map((e) => e.id));
     const newTransitions = after.history.filter((t) => !seen.has(`${t.eventId}>${t.to}`) || passed.has(t.eventId));
-    this.setMeta("settings", JSON.stringify(settings));
     await this.scheduleTimers(after, settings, now);
     await this.writeReadModel(orderId, after, now);
     return { orderId, previousState: before.state, snapshot: after, newTransitions, newEventIds };

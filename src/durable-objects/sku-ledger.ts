@@ -6,6 +6,7 @@
  * Shopify should see comes out as a compare-and-set push (`expected` is what we believe Shopify
  * shows now), so a concurrent change in Shopify makes the push fail instead of overwriting it.
  */
+import type { StockReadModel } from "../db/stock-read-model";
 
 export interface LocationStock {
   available: number;
@@ -194,21 +195,7 @@ function pruneSales(s: SkuLedgerState, now: number): void {
 }
 
 /** The row of the D1 `sku_stock` read model this ledger implies at `now` (days of cover from sell-through). */
-export interface StockReadModel {
-  sku: string;
-  available: number;
-  committed: number;
-  incoming: number;
-  byLocation: Record<string, LocationStock>;
-  safetyFloor: number;
-  dailyDemand: number;
-  daysOfCover: number | null;
-  projectedStockoutAt: number | null;
-  lastSyncedAt: number | null;
-  drift: number;
-}
-
-export function stockReadModel(s: SkuLedgerState, now: number): StockReadModel {
+export function stockReadModel(s: SkuLedgerState, now: number): StockReadModel & { byLocation: Record<string, LocationStock> } {
   const available = ledgerAvailable(s);
   const t = totals(s);
   const daily = sellThrough(s, now);

@@ -3,7 +3,7 @@ import { UnmappableError } from "../canonical/model";
 import { mapperFor } from "../canonical/mappers";
 import { applyCanonicalBatch } from "../db/canonical-writes";
 import { recordDataRequest, redactCustomer, redactShop } from "../db/privacy";
-import { loadRawEvent, loadRawEvents, markDead, markFailedAttempt, markProcessed, markProcessedMany, recordDeadLetter, type RawEventRow } from "../db/raw-events";
+import { loadRawEvent, loadRawEvents, markDead, markFailedAttempt, markProcessedMany, recordDeadLetter, type RawEventRow } from "../db/raw-events";
 import { parseJsonKeepingBigIds } from "../lib/json";
 import { logEvent } from "../lib/log";
 import { loadPolicy, type StoredPolicy } from "../db/policies";
@@ -73,16 +73,6 @@ export async function eachLimit<T>(items: readonly T[], limit: number, fn: (item
     while (next < items.length) await fn(items[next++]!);
   });
   await Promise.all(workers);
-}
-
-/**
- * Processes one raw event. Safe to run more than once: every write is an idempotent upsert and
- * every object method dedupes by event id, so a redelivered message changes nothing.
- */
-export async function ingestOne(env: Env, rawEventId: string, now: number, policy?: StoredPolicy): Promise<"processed" | "dead" | "missing"> {
-  const outcome = await ingestRaw(env, await loadRawEvent(env.DB, rawEventId), now, policy);
-  if (outcome === "processed") await markProcessed(env.DB, rawEventId, now);
-  return outcome === "already_processed" ? "processed" : outcome;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { SELF } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { protectedRoutes } from "../../src/routes/dashboard";
 
 const BASE = "https://switchyard.test";
 let ip = 0;
@@ -44,6 +45,20 @@ async function seedOrder(id: string, fields: { note?: string; phone?: string; em
 }
 
 describe("dashboard auth", () => {
+  it("answers every route the protected pages register with a redirect to /login (GET) or 401 (other methods) without a session", async () => {
+    expect(protectedRoutes.length).toBeGreaterThan(5);
+    for (const r of protectedRoutes) {
+      const method = r.method === "ALL" ? "GET" : r.method;
+      const path = r.path.replace(/:[A-Za-z]+/g, "x").replace(/\*/g, "x");
+      const res = await SELF.fetch(`${BASE}${path}`, { method, redirect: "manual", headers: method === "GET" ? {} : { "content-type": "application/x-www-form-urlencoded" }, body: method === "GET" ? undefined : "" });
+      if (method === "GET" || method === "HEAD") {
+        expect([res.status, res.headers.get("location")?.startsWith("/login")], `${method} ${r.path}`).toEqual([302, true]);
+      } else {
+        expect(res.status, `${method} ${r.path}`).toBe(401);
+      }
+    }
+  });
+
   it.each(["/", "/orders/x", "/skus/x", "/policies"])("redirects an unauthenticated GET %s to the login page with next", async (path) => {
     const res = await SELF.fetch(`${BASE}${path}`, { redirect: "manual" });
     expect(res.status).toBe(302);

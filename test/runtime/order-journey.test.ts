@@ -118,3 +118,24 @@ describe("Journey from webhooks", () => {
     await runInDurableObject(journey(String(id)), (_o, state) => state.storage.deleteAlarm());
   });
 });
+
+describe("SkuStock redelivery", () => {
+  it("re-reports the push a redelivered event decided, so a consumer that failed before queuing it queues it once", async () => {
+    const { pushStockEffects } = await import("../../src/pipeline/stock");
+    const sku = `SKU-REDELIVER-${uniqueId()}`;
+    const stub = env.SKU_STOCK.get(env.SKU_STOCK.idFromName(sku));
+    const now = Date.now();
+    await stub.recordShopifyLevel(`level:${sku}`, sku, { available: 10, at: now - 60_000, inventoryItemId: "4711", locationId: "8800" }, now);
+    const erp = { source: "zoho-inventory", locationId: "WH-BHIWANDI", available: 4, onHand: 4, committed: 0, incoming: 0, at: now };
+    const first = await stub.recordErpStock(`erp:${sku}`, sku, erp, now);
+    expect(first.filter((e) => e.kind === "shopify_set").map((e) => e.kind === "shopify_set" && e.quantity)).toEqual([4]);
+    // The consumer failed here, before queuing the push; the queue redelivers the same event.
+    const again = await stub.recordErpStock(`erp:${sku}`, sku, erp, now + 1_000);
+    expect(again).toEqual(first);
+    await pushStockEffects(env, [{ sku, effects: again }], now + 1_000);
+    // A further redelivery queues nothing new, and the ledger moved once.
+    await pushStockEffects(env, [{ sku, effects: await stub.recordErpStock(`erp:${sku}`, sku, erp, now + 2_000) }], now + 2_000);
+    expect(await count(`SELECT count(*) AS n FROM actions WHERE subject_id = ? AND kind = 'shopify.inventory_set'`, sku)).toBe(1);
+    expect((await stub.getStock(now + 2_000)).available).toBe(4);
+  });
+});

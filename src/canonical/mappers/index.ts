@@ -38,7 +38,6 @@ export function mapperFor(source: string): Mapper {
   return (topic, payload) => checked(source, topic, mapper(topic, payload));
 }
 
-export const MAPPED_SOURCES: readonly string[] = Object.keys(MAPPERS);
 
 const SCHEMAS: { [K in keyof CanonicalBatch]?: z.ZodType } = {
   orders: Order,

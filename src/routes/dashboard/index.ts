@@ -1,6 +1,9 @@
 /**
- * The ops dashboard, mounted at "/". Middleware is attached per path (never "*") so that
- * /health, /webhooks and /api keep their own auth and their JSON 404s.
+ * The ops dashboard, mounted at "/". Every page lives in the `pages` sub-app, and every path that
+ * sub-app registers gets the session middleware, read from its own route table: a page added
+ * there cannot be served without a session. Only /login, /logout and /assets are outside it.
+ * Middleware is attached per path (never "*") so that /health, /webhooks and /api keep their own
+ * auth and their JSON 404s.
  */
 import { Hono } from "hono";
 import { assets } from "./assets";
@@ -12,19 +15,24 @@ import { policyPages } from "./policies";
 import { retryRoutes } from "./retry";
 import { skuPages } from "./sku";
 
+const pages = new Hono<DashboardEnv>();
+pages.route("/", overview);
+pages.route("/", orderPages);
+pages.route("/", skuPages);
+pages.route("/", policyPages);
+pages.route("/", retryRoutes);
+
+const open = new Hono<DashboardEnv>();
+open.route("/", assets);
+open.route("/", authRoutes);
+
+/** Every method and path the protected pages answer (the runtime test requests each without a session). */
+export const protectedRoutes: readonly { method: string; path: string }[] = pages.routes.map((r) => ({ method: r.method, path: r.path }));
+
+const pathsOf = (app: Hono<DashboardEnv>) => [...new Set(app.routes.map((r) => r.path))];
+
 export const dashboard = new Hono<DashboardEnv>();
-
-for (const path of ["/", "/login", "/logout", "/orders", "/orders/*", "/skus/*", "/policies", "/actions/*", "/dead-letters/*", "/assets/*"]) {
-  dashboard.use(path, securityHeaders);
-}
-for (const path of ["/", "/orders", "/orders/*", "/skus/*", "/policies", "/actions/*", "/dead-letters/*"]) {
-  dashboard.use(path, requireSession);
-}
-
-dashboard.route("/", assets);
-dashboard.route("/", authRoutes);
-dashboard.route("/", overview);
-dashboard.route("/", orderPages);
-dashboard.route("/", skuPages);
-dashboard.route("/", policyPages);
-dashboard.route("/", retryRoutes);
+for (const path of [...pathsOf(open), ...pathsOf(pages)]) dashboard.use(path, securityHeaders);
+for (const path of pathsOf(pages)) dashboard.use(path, requireSession);
+dashboard.route("/", open);
+dashboard.route("/", pages);

@@ -1,6 +1,5 @@
 /** POST /webhooks/delhivery: Delhivery scan push, per-merchant token as Bearer or `?token=`. */
 import { Hono } from "hono";
-import { mapDelhiveryScanPush } from "../../canonical/mappers/delhivery";
 import { acceptWebhook, readCappedBody } from "./intake";
 import { bodyDigest, requireSharedToken } from "./token-auth";
 
@@ -17,6 +16,5 @@ delhiveryWebhooks.post("/", async (c) => {
     topic: "scan",
     triggeredAt: null,
     body,
-    map: mapDelhiveryScanPush,
   });
 });

@@ -3,7 +3,6 @@ import type { Context } from "hono";
 import { HttpError } from "../../lib/errors";
 import { parseJsonKeepingBigIds } from "../../lib/json";
 import { recordDeadLetter, storeAndEnqueue } from "../../db/raw-events";
-import type { CanonicalBatch } from "../../canonical/model";
 import { UnmappableError } from "../../canonical/model";
 import { mapperFor } from "../../canonical/mappers";
 
@@ -52,8 +51,6 @@ export interface VerifiedWebhook {
   topic: string;
   triggeredAt: number | null;
   body: Uint8Array;
-  /** @deprecated the source's registered mapper (mapperFor) is used; kept so existing routes compile. */
-  map?: (topic: string, payload: unknown) => CanonicalBatch;
 }
 
 /**

@@ -1,6 +1,5 @@
 /** POST /webhooks/shiprocket: Shiprocket tracking webhook, token in `x-api-key` (Shiprocket signs nothing). */
 import { Hono } from "hono";
-import { mapShiprocketWebhook } from "../../canonical/mappers/shiprocket";
 import { acceptWebhook, readCappedBody } from "./intake";
 import { bodyDigest, requireSharedToken } from "./token-auth";
 
@@ -18,6 +17,5 @@ shiprocketWebhooks.post("/", async (c) => {
     topic: "tracking",
     triggeredAt: null,
     body,
-    map: mapShiprocketWebhook,
   });
 });

@@ -1,6 +1,5 @@
 /** POST /webhooks/shopify: HMAC-verified Shopify webhooks, topic from X-Shopify-Topic. */
 import { Hono } from "hono";
-import { mapShopifyWebhook } from "../../canonical/mappers/shopify";
 import { hmacSha256, matchesAnySecret, toBase64 } from "../../lib/crypto";
 import { HttpError } from "../../lib/errors";
 import { acceptWebhook, readCappedBody } from "./intake";
@@ -23,7 +22,6 @@ shopifyWebhooks.post("/", async (c) => {
     topic,
     triggeredAt: Number.isFinite(triggered) ? triggered : null,
     body,
-    map: mapShopifyWebhook,
   });
 });
 

@@ -1,6 +1,5 @@
 /** POST /webhooks/unicommerce: pushed inventory snapshots, per-merchant token as Bearer or `?token=`. */
 import { Hono } from "hono";
-import { mapUnicommerceWebhook } from "../../canonical/mappers/unicommerce";
 import { topicWithReceivedAt } from "../../canonical/normalise";
 import { acceptWebhook, readCappedBody } from "./intake";
 import { bodyDigest, requireSharedToken } from "./token-auth";
@@ -24,7 +23,6 @@ unicommerceWebhooks.post("/", async (c) => {
       topic: topicWithReceivedAt("inventory_snapshot", now),
       triggeredAt: null,
       body,
-      map: mapUnicommerceWebhook,
     },
     now,
   );

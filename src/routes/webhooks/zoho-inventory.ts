@@ -1,6 +1,6 @@
 /** POST /webhooks/zoho-inventory: Zoho Inventory workflow webhooks (item, purchase order), token as Bearer or `?token=`. */
 import { Hono } from "hono";
-import { mapZohoInventoryWebhook, zohoEntityOf } from "../../canonical/mappers/zoho-inventory";
+import { zohoEntityOf } from "../../canonical/mappers/zoho-inventory";
 import { idString, toIsoUtcOrNull, topicWithReceivedAt } from "../../canonical/normalise";
 import { parseJsonKeepingBigIds } from "../../lib/json";
 import { acceptWebhook, readCappedBody } from "./intake";
@@ -36,7 +36,6 @@ zohoInventoryWebhooks.post("/", async (c) => {
       topic: topicWithReceivedAt(found?.kind ?? "unknown", now),
       triggeredAt: triggered ? Date.parse(triggered) : null,
       body,
-      map: mapZohoInventoryWebhook,
     },
     now,
   );
