@@ -11,7 +11,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { QUIET_ENV, WRANGLER } from "./wrangler.mjs";
-import { ROOT, devVars } from "./webhooks.mjs";
+import { QUEUES, ROOT, devVars } from "./webhooks.mjs";
 import { WORKER_BUILD_OPTIONS } from "./worker.mjs";
 
 const toml = readFileSync(path.join(ROOT, "wrangler.toml"), "utf8");
@@ -111,7 +111,7 @@ export async function startDirect({ dir, port, consumers, scriptPath, inspectorP
     ...(quiet ? { handleRuntimeStdio: (stdout, stderr) => (stdout.resume(), stderr.pipe(process.stderr)) } : {}),
     bindings: { ...tomlVars(), ...devVars(), ...NO_LIMIT },
     d1Databases: { DB: "00000000-0000-0000-0000-000000000000" },
-    queueProducers: { INGEST: "switchyard-ingest", ACTIONS: "switchyard-actions", INGEST_DLQ: "switchyard-ingest-dlq", JOBS: "switchyard-jobs" },
+    queueProducers: { INGEST: QUEUES.ingest, ACTIONS: QUEUES.actions, INGEST_DLQ: QUEUES.ingestDeadLetters, JOBS: QUEUES.jobs },
     queueConsumers: consumers ? Object.fromEntries(queues.map((q) => [q.queue, { maxBatchSize: q.maxBatchSize, maxBatchTimeout: q.maxBatchTimeout, maxRetries: q.maxRetries, deadLetterQueue: q.deadLetterQueue || undefined }])) : {},
     durableObjects: {
       ORDER_JOURNEY: { className: "OrderJourney", useSQLite: true },

@@ -178,7 +178,8 @@ export async function fireCron(base, cron) {
   return text;
 }
 
-export const CRONS = { sweep: "*/5 * * * *", hourly: "0 * * * *", daily: "30 2 * * *" };
+/** The worker's cron schedule, from the one file the worker reads too (wrangler.toml is checked against it by test/unit/layers.test.ts). */
+export const { crons: CRONS, queues: QUEUES } = JSON.parse(readFileSync(new URL("../../src/bindings.json", import.meta.url), "utf8"));
 
 export async function api(base, vars, p, init = {}) {
   const res = await fetch(new URL(p, base), { ...init, headers: { authorization: `Bearer ${vars.API_TOKEN}`, "content-type": "application/json", ...(init.headers ?? {}) } });

@@ -5,6 +5,7 @@
  */
 import { build } from "esbuild";
 import { Miniflare } from "miniflare";
+import { QUEUES } from "./webhooks.mjs";
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -71,10 +72,12 @@ export async function startWorker(options = {}) {
       RATE_LIMITER: { className: "RateLimiter", useSQLite: true },
     },
     durableObjectsPersist: path.join(dir, "do"),
-    queueProducers: { INGEST: { queueName: "switchyard-ingest" }, ACTIONS: { queueName: "switchyard-actions" }, INGEST_DLQ: { queueName: "switchyard-ingest-dlq" }, JOBS: { queueName: "switchyard-jobs" } },
+    queueProducers: { INGEST: { queueName: QUEUES.ingest }, ACTIONS: { queueName: QUEUES.actions }, INGEST_DLQ: { queueName: QUEUES.ingestDeadLetters }, JOBS: { queueName: QUEUES.jobs } },
     queueConsumers: {
-      "switchyard-ingest": { ...queue, maxRetries: 5, deadLetterQueue: "switchyard-ingest-dlq" },
-      "switchyard-ingest-dlq": { ...queue, maxRetries: 10 },
+      [QUEUES.ingest]: { ...queue, maxRetries: 5, deadLetterQueue: QUEUES.ingestDeadLetters },
+      [QUEUES.ingestDeadLetters]: { ...queue, maxRetries: 10 },
+      // Journey timers reach their rules through the jobs queue.
+      [QUEUES.jobs]: { ...queue, maxRetries: 5 },
     },
     bindings: {
       ...wranglerVars(),

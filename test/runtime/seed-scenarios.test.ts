@@ -2,6 +2,7 @@
  * The seed's scenarios, end to end from signed webhooks (plus a cron run where the rule is
  * time-based), with exactly the numbers the brief gives, and their near-misses.
  */
+import { CRONS } from "../../src/bindings";
 import { createExecutionContext, createScheduledController, SELF } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it, onTestFinished, vi } from "vitest";
@@ -130,7 +131,7 @@ describe("reorder_prompt seed scenario", () => {
     const customerId = await customerWithThirdOrder(25);
     const nearMiss = await customerWithThirdOrder(24);
     await cron("0 * * * *");
-    await cron("30 2 * * *");
+    await cron(CRONS.daily);
     const [d] = await decisionsFor("reorder_prompt", `customer:${customerId}`);
     expect(d).toBeDefined();
     expect(d.reasons[0]).toBe("3 orders in Skincare (minimum 3)");
@@ -166,7 +167,7 @@ describe("inventory_reorder seed scenario", () => {
   it("drafts a purchase order when stock runs out in 9 days against a 12-day lead time, and not at 13 days", async () => {
     const sku = await sellingSku(45);
     const nearMiss = await sellingSku(65);
-    await cron("30 2 * * *");
+    await cron(CRONS.daily);
     const [d] = await decisionsFor("inventory_reorder", `sku:${sku}`);
     expect(d).toBeDefined();
     expect(d.reasons).toContain("available 45 ≤ reorder point 50");
@@ -199,7 +200,7 @@ describe("support_escalation seed scenario", () => {
 
   it("escalates a 4 h unanswered 'delivered but not received' ticket from an LTV ₹18,000 customer, with the carrier history in the note", async () => {
     const { ticket, orderName } = await ticketFor({ totalSpent: "18000.00", hoursOpen: 4.1, subject: "Order {name} shows delivered but I have not received it", body: "The tracking says delivered yesterday but nothing came. Please help." });
-    await cron("*/5 * * * *");
+    await cron(CRONS.sweep);
     const [d] = await decisionsFor("support_escalation", `ticket:${ticket}`);
     expect(d).toBeDefined();
     expect(d.reasons).toEqual([
@@ -218,7 +219,7 @@ describe("support_escalation seed scenario", () => {
 
   it("does not escalate a 3.9 h general question from an LTV ₹14,999 customer", async () => {
     const { ticket } = await ticketFor({ totalSpent: "14999.00", hoursOpen: 3.9, subject: "Gift wrapping for {name}?", body: "Can you gift wrap it with a note?" });
-    await cron("*/5 * * * *");
+    await cron(CRONS.sweep);
     expect(await decisionsFor("support_escalation", `ticket:${ticket}`)).toEqual([]);
   }, 30_000);
 });
