@@ -1,16 +1,8 @@
 /** The D1 journey read model (`journeys`), written by each OrderJourney object from its own fold. */
+import type { JourneyRow as JourneyReadRow } from "./dashboard-read";
 
 /** What the `journeys` row holds of an OrderJourney fold (the object passes its snapshot). */
-export interface JourneyRow {
-  state: string;
-  stateAt: number;
-  lastScanAt: number | null;
-  lastScanLocation: string | null;
-  awb: string | null;
-  carrier: string | null;
-  eta: number | null;
-  failedAttempts: number;
-}
+export type JourneyRow = Omit<JourneyReadRow, "stalled" | "codPending" | "updatedAt">;
 
 export async function upsertJourneyReadModel(db: D1Database, orderId: string, s: JourneyRow, stalled: boolean, now: number): Promise<void> {
   await db

@@ -5,7 +5,7 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { upsertJourneyReadModel } from "../db/journeys";
-import { migrateStorage, type StorageMigrations } from "./schema";
+import { openStorage, type StorageMigrations } from "./schema";
 import { foldJourney, isClosed, MOVING_STATES, type JourneyEvent, type JourneySnapshot, type JourneyState, type Transition } from "./journey-machine";
 
 export interface JourneySettings {
@@ -58,10 +58,7 @@ export class OrderJourney extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.sql = ctx.storage.sql;
-    ctx.blockConcurrencyWhile(async () => {
-      migrateStorage(this.sql, MIGRATIONS);
-    });
+    this.sql = openStorage(ctx, MIGRATIONS);
   }
 
   /**

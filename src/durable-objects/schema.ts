@@ -20,3 +20,12 @@ export function migrateStorage(sql: SqlStorage, migrations: StorageMigrations): 
   }
   return migrations.length;
 }
+
+/** The object's SQL storage, migrated to the latest version before any request reaches the object. */
+export function openStorage(ctx: DurableObjectState, migrations: StorageMigrations): SqlStorage {
+  const sql = ctx.storage.sql;
+  void ctx.blockConcurrencyWhile(async () => {
+    migrateStorage(sql, migrations);
+  });
+  return sql;
+}

@@ -1,7 +1,7 @@
 /** SkuStock: one object per SKU, holding the live stock ledger, the oversell guard and drift detection. */
 import { DurableObject } from "cloudflare:workers";
 import { writeStockReadModel } from "../db/stock-read-model";
-import { migrateStorage, type StorageMigrations } from "./schema";
+import { openStorage, type StorageMigrations } from "./schema";
 import {
   applyErpStock,
   applyOrder,
@@ -55,10 +55,7 @@ export class SkuStock extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.sql = ctx.storage.sql;
-    ctx.blockConcurrencyWhile(async () => {
-      migrateStorage(this.sql, MIGRATIONS);
-    });
+    this.sql = openStorage(ctx, MIGRATIONS);
   }
 
   async recordErpStock(
