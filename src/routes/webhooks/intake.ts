@@ -54,6 +54,8 @@ export interface VerifiedWebhook {
   body: Uint8Array;
   /** @deprecated the source's registered mapper (mapperFor) is used; kept so existing routes compile. */
   map?: (topic: string, payload: unknown) => CanonicalBatch;
+  /** Why the mapped delivery must be refused (400 + dead letter) though it maps, or null. */
+  refuse?: (batch: CanonicalBatch) => string | null | Promise<string | null>;
 }
 
 /**
@@ -69,14 +71,20 @@ export async function acceptWebhook(env: Env, hook: VerifiedWebhook, now = Date.
     await recordDeadLetter(env.DB, { source: hook.source, topic: hook.topic, reason: "malformed JSON", body: text, receivedAt: now, deliveryId: hook.deliveryId });
     throw new HttpError(400, "malformed JSON");
   }
+  let batch: CanonicalBatch;
   try {
     // Run here only to refuse what can never be mapped (400 + dead letter) while the sender is
     // still on the line; the consumer maps it again from the stored body.
-    mapperFor(hook.source)(hook.topic, payload);
+    batch = mapperFor(hook.source)(hook.topic, payload);
   } catch (err) {
     if (!(err instanceof UnmappableError)) throw err;
     await recordDeadLetter(env.DB, { source: hook.source, topic: hook.topic, reason: err.message, body: text, receivedAt: now, deliveryId: hook.deliveryId });
     throw new HttpError(400, err.message);
+  }
+  const refusal = hook.refuse ? await hook.refuse(batch) : null;
+  if (refusal) {
+    await recordDeadLetter(env.DB, { source: hook.source, topic: hook.topic, reason: refusal, body: text, receivedAt: now, deliveryId: hook.deliveryId });
+    throw new HttpError(400, refusal);
   }
   const stored = await storeAndEnqueue(env, {
     source: hook.source,
