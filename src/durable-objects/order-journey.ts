@@ -1,6 +1,8 @@
 /** OrderJourney: one object per order, holding its state machine, its event log and its timers. */
 import { DurableObject } from "cloudflare:workers";
 import { onJourneyTimer, type JourneyTimer } from "../engine/journey-timers";
+import { logEvent } from "../lib/log";
+import { EARLIEST_DUE_AT, isSaneDueAt, MAX_TIMER_AHEAD_MS } from "./timer-window";
 import { foldJourney, isClosed, MOVING_STATES, type JourneyEvent, type JourneySnapshot, type JourneyState, type Transition } from "./journey-machine";
 
 export interface JourneySettings {
@@ -113,17 +115,36 @@ export class OrderJourney extends DurableObject<Env> {
       }
     }
     const keys = new Set(wanted.map((w) => w.key));
+    this.dropInsaneTimers();
     for (const row of this.sql.exec<{ key: string }>(`SELECT key FROM timers WHERE fired_at IS NULL`).toArray()) {
       if (!keys.has(row.key)) this.sql.exec(`DELETE FROM timers WHERE key = ?`, row.key);
     }
+    // A timer outside the sane window is refused, not stored: the event still applies.
+    const now = Date.now();
     for (const w of wanted) {
-      this.sql.exec(`INSERT INTO timers (key, kind, due_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`, w.key, w.kind, w.dueAt);
+      if (!isSaneDueAt(w.dueAt, now)) {
+        logEvent("journey_timer_refused", { kind: w.kind, dueAt: String(w.dueAt) });
+        continue;
+      }
+      this.sql.exec(`INSERT INTO timers (key, kind, due_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`, w.key, w.kind, Math.round(w.dueAt));
     }
     if (isClosed(s.state)) this.sql.exec(`DELETE FROM timers WHERE fired_at IS NULL AND kind IN ('stall', 'cod_timeout')`);
     await this.armNext();
   }
 
+  /**
+   * Heals an object that stored an insane timer before the window existed (due at infinity): the
+   * timer is dropped, so the alarm can be set, the events after it apply, and a timer with the same
+   * key can be scheduled afresh from the current policy.
+   */
+  private dropInsaneTimers(): void {
+    const cursor = this.sql.exec(`DELETE FROM timers WHERE fired_at IS NULL AND NOT (due_at BETWEEN ? AND ?)`, EARLIEST_DUE_AT, Date.now() + MAX_TIMER_AHEAD_MS);
+    cursor.toArray();
+    if (cursor.rowsWritten) logEvent("journey_timers_healed", { count: cursor.rowsWritten });
+  }
+
   private async armNext(): Promise<void> {
+    this.dropInsaneTimers();
     const next = this.sql.exec<{ due: number | null }>(`SELECT min(due_at) AS due FROM timers WHERE fired_at IS NULL`).one().due;
     if (next === null) await this.ctx.storage.deleteAlarm();
     else await this.ctx.storage.setAlarm(Math.max(next, Date.now()));
