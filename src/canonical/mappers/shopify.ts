@@ -45,7 +45,19 @@ export function isShopifyTopic(topic: string): topic is ShopifyTopic {
 
 const Id = z.union([z.string().min(1), z.number()]).transform((v) => String(v));
 const OptId = z.union([z.string(), z.number()]).nullish().transform((v) => (v === null || v === undefined ? null : String(v)));
-const Money = z.union([z.string(), z.number()]).nullish();
+/**
+ * An order id as Shopify sends it: a positive 64-bit integer (JSON number, or the digits the JSON
+ * reader kept as a string when it had 16 or more). −1, 0, 1.5 and 1e21 are not order ids.
+ */
+const OrderIdField = z
+  .union([z.number().int().positive().refine(Number.isSafeInteger, "not a safe integer"), z.string().regex(/^[1-9]\d{0,18}$/, "not a positive integer id")])
+  .transform((v) => String(v));
+const OptOrderIdField = OrderIdField.nullish().transform((v) => v ?? null);
+/** A price or amount: Shopify sends decimal strings ("1877.00"); never negative in these payloads. */
+const Money = z
+  .union([z.string(), z.number()])
+  .nullish()
+  .refine((v) => v === null || v === undefined || v === "" || !(Number(String(v).replace(/,/g, "")) < 0), "must not be negative");
 
 const Address = z.looseObject({ zip: z.unknown().optional(), city: z.unknown().optional(), province: z.unknown().optional(), phone: z.unknown().optional() }).nullish();
 
@@ -76,7 +88,7 @@ const LineItemPayload = z.looseObject({
 });
 
 const OrderPayload = z.looseObject({
-  id: Id,
+  id: OrderIdField,
   name: z.string(),
   order_number: z.number().nullish(),
   email: z.string().nullish(),
@@ -104,7 +116,7 @@ const OrderPayload = z.looseObject({
 
 const FulfillmentPayload = z.looseObject({
   id: Id,
-  order_id: Id,
+  order_id: OrderIdField,
   status: z.string().nullish(),
   shipment_status: z.string().nullish(),
   tracking_company: z.string().nullish(),
@@ -118,7 +130,7 @@ const FulfillmentPayload = z.looseObject({
 const FulfillmentEventPayload = z.looseObject({
   id: Id,
   fulfillment_id: Id,
-  order_id: Id,
+  order_id: OrderIdField,
   status: z.string(),
   message: z.string().nullish(),
   happened_at: z.string().nullish(),
@@ -155,7 +167,7 @@ const ProductPayload = z.looseObject({
 
 const RefundPayload = z.looseObject({
   id: Id,
-  order_id: Id,
+  order_id: OrderIdField,
   created_at: z.string(),
   processed_at: z.string().nullish(),
   restock: z.boolean().nullish(),
@@ -172,8 +184,8 @@ const RefundPayload = z.looseObject({
 
 const ReturnPayload = z.looseObject({
   id: Id,
-  order: z.looseObject({ id: Id }).nullish(),
-  order_id: OptId,
+  order: z.looseObject({ id: OrderIdField }).nullish(),
+  order_id: OptOrderIdField,
   status: z.string().nullish(),
   created_at: z.string().nullish(),
   updated_at: z.string().nullish(),
