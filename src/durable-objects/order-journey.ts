@@ -78,6 +78,22 @@ export class OrderJourney extends DurableObject<Env> {
     return { orderId: this.getMeta("orderId"), snapshot: this.snapshot(), timers: this.sql.exec<TimerRow>(`SELECT key, kind, due_at, fired_at FROM timers ORDER BY due_at`).toArray() };
   }
 
+  /**
+   * customers/redact: scan locations (which can be the customer's own street on a delivery scan) are
+   * dropped from every stored event; states, times and AWBs stay, so the journey still folds.
+   */
+  redactPersonal(): number {
+    let changed = 0;
+    for (const row of this.sql.exec<{ id: string; body: string }>(`SELECT id, body FROM events`).toArray()) {
+      const e = JSON.parse(row.body) as JourneyEvent;
+      if (!e.scan || e.scan.location === null) continue;
+      e.scan = { ...e.scan, location: null };
+      this.sql.exec(`UPDATE events SET body = ? WHERE id = ?`, JSON.stringify(e), row.id);
+      changed += 1;
+    }
+    return changed;
+  }
+
   /** Runs every timer that is due, marks it fired, then re-arms for the earliest one left. */
   override async alarm(): Promise<void> {
     const orderId = this.getMeta("orderId");

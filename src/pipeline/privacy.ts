@@ -6,6 +6,7 @@
  */
 import type { PrivacyRequest } from "../canonical/model";
 import {
+  customerNeedles,
   latestUninstall,
   recordDataRequest,
   recordPrivacyLog,
@@ -108,7 +109,12 @@ export async function carryOutPrivacy(env: Env, rawEventId: string, receivedAt: 
   for (const req of requests) {
     const base = { id: `${req.kind}:${rawEventId}`, kind: req.kind, shopDomain: req.shopDomain, shopId: req.shopId, rawEventId, receivedAt };
     if (req.kind === "customer_redact") {
-      const erased = await redactCustomer(env.DB, req, now);
+      const needles = await customerNeedles(env.DB, req);
+      const erased = await redactCustomer(env.DB, req, now, needles);
+      // Each order's journey object keeps its events; their scan locations go too.
+      let objects = 0;
+      for (const orderId of needles.orderIds) objects += await env.ORDER_JOURNEY.get(env.ORDER_JOURNEY.idFromName(orderId)).redactPersonal();
+      erased.order_journey_events = objects;
       await recordPrivacyLog(env.DB, { ...base, subjectId: req.customerId, completedAt: Date.now(), erased });
     } else if (req.kind === "shop_redact") {
       const erased = await redactShop(env.DB);
