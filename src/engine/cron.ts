@@ -18,6 +18,7 @@ import { requeueDueActions } from "../db/actions";
 import { pullQuietParcels } from "./carrier-pull";
 import { ensureWebhookSubscriptions, reconcileShopifyOrders } from "./reconcile";
 import { decideStockForSkus } from "./stock";
+import { CRON_RECOVER, CRON_RESTART, recoverPipeline } from "../jobs/recover";
 import { refreshTicketModel } from "./ticket-model";
 
 const DAY = 86_400_000;
@@ -55,6 +56,11 @@ export const CRON_HOURLY = "0 * * * *";
 export const CRON_DAILY = "30 2 * * *";
 
 export async function runCron(env: Env, cron: string, now: number): Promise<void> {
+  // Every minute, and once when npm start's runtime (re)starts: nothing accepted waits for a sweep.
+  if (cron === CRON_RECOVER || cron === CRON_RESTART) {
+    await recoverPipeline(env, now, { afterRestart: cron === CRON_RESTART });
+    return;
+  }
   const stored = await loadPolicy(env.DB);
   if (cron === CRON_SWEEP) {
     await sweepTickets(env, stored, now);
