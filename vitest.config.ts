@@ -18,6 +18,8 @@ export const TEST_BINDINGS = {
   ZENDESK_WEBHOOK_SECRET: "test-zendesk-secret",
   WHATSAPP_APP_SECRET: "test-whatsapp-app-secret",
   WHATSAPP_VERIFY_TOKEN: "test-whatsapp-verify-token",
+  // The store this deployment serves: privacy webhooks must name it (docs/privacy.md).
+  SHOPIFY_SHOP_DOMAIN: "vanaspati.myshopify.com",
 };
 
 export default defineConfig(async () => {

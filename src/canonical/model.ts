@@ -247,10 +247,16 @@ export interface CanonicalBatch {
   privacy: PrivacyRequest[];
 }
 
+/**
+ * Shopify's privacy and lifecycle requests. Each names the shop it is for (`shopDomain`, `shopId`):
+ * the pipeline refuses one whose shop is not this deployment's (docs/privacy.md).
+ */
 export type PrivacyRequest =
-  | { kind: "customer_redact"; customerId: string; email: string | null; phone: string | null; orderIds: string[] }
-  | { kind: "customer_data_request"; customerId: string; email: string | null; requestId: string | null }
-  | { kind: "shop_redact"; shopDomain: string };
+  | { kind: "customer_redact"; shopDomain: string; shopId: string; customerId: string; email: string | null; phone: string | null; orderIds: string[] }
+  | { kind: "customer_data_request"; shopDomain: string; shopId: string; customerId: string; email: string | null; requestId: string | null }
+  | { kind: "shop_redact"; shopDomain: string; shopId: string }
+  /** `app/uninstalled`: recorded, because a `shop/redact` is honoured only after one. */
+  | { kind: "app_uninstalled"; shopDomain: string; shopId: string };
 
 export function emptyBatch(): CanonicalBatch {
   return {

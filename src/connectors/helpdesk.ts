@@ -62,14 +62,29 @@ function gorgias(spec: HelpdeskSpec, c: GorgiasConfig): OutboundRequest[] {
 const FRESHDESK_STATUS: Record<Status, number> = { open: 2, pending: 3, solved: 4 };
 const FRESHDESK_PRIORITY: Record<Priority, number> = { low: 1, normal: 2, high: 3, urgent: 4 };
 
+/**
+ * Freshdesk's note and reply `body` is HTML ("Content of the note in HTML format",
+ * https://developers.freshdesk.com/api/#add_note_to_a_ticket and #reply_ticket): our plain text is
+ * escaped, and its line breaks kept as <br>, so "<b>" or "a < b" reads as written.
+ */
+export function freshdeskHtml(text: string): string {
+  return text
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/'/g, "&#39;")
+    .replace(/\r?\n/g, "<br>");
+}
+
 function freshdesk(spec: HelpdeskSpec, c: FreshdeskConfig): OutboundRequest[] | { error: string } {
   const base = `https://${c.domain}.freshdesk.com/api/v2/tickets/${encodeURIComponent(spec.params.ticketId)}`;
   const auth = basicAuth(c.apiKey, "X");
   switch (spec.kind) {
     case "helpdesk.internal_note":
-      return [json("POST", `${base}/notes`, auth, { body: spec.params.body, private: true })];
+      return [json("POST", `${base}/notes`, auth, { body: freshdeskHtml(spec.params.body), private: true })];
     case "helpdesk.reply": {
-      const steps = [json("POST", `${base}/reply`, auth, { body: spec.params.body })];
+      const steps = [json("POST", `${base}/reply`, auth, { body: freshdeskHtml(spec.params.body) })];
       if (spec.params.status) steps.push(json("PUT", base, auth, { status: FRESHDESK_STATUS[spec.params.status] }));
       return steps;
     }

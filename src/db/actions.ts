@@ -247,3 +247,19 @@ export async function attemptsOf(db: D1Database, actionIds: readonly string[]): 
 export async function actionExists(db: D1Database, idempotencyKey: string): Promise<boolean> {
   return (await db.prepare(`SELECT 1 FROM actions WHERE idempotency_key = ?`).bind(idempotencyKey).first()) !== null;
 }
+
+/**
+ * Due actions (pending, or claimed by a consumer that may have died) not touched since `idleBefore`,
+ * up to `limit`, marked touched now so the next recovery run does not send them again.
+ */
+export async function takeDueActionIds(db: D1Database, now: number, idleBefore: number, limit: number): Promise<string[]> {
+  const { results } = await db
+    .prepare(
+      `UPDATE actions SET updated_at = ?
+       WHERE id IN (SELECT id FROM actions WHERE status IN ('pending', 'sending') AND next_attempt_at <= ? AND updated_at <= ? ORDER BY next_attempt_at LIMIT ?)
+       RETURNING id`,
+    )
+    .bind(now, now, idleBefore, limit)
+    .all<{ id: string }>();
+  return results.map((r) => r.id);
+}

@@ -55,7 +55,7 @@ export async function listDecisions(
   if (filter.subjectId) (where.push("subject_id = ?"), params.push(filter.subjectId));
   if (filter.since !== undefined) (where.push("created_at >= ?"), params.push(filter.since));
   const sql = `SELECT ${COLUMNS} FROM decisions ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY created_at DESC LIMIT ?`;
-  const { results } = await db.prepare(sql).bind(...params, Math.min(filter.limit ?? 100, 500)).all<RawDecision>();
+  const { results } = await db.prepare(sql).bind(...params, Math.min(filter.limit ?? 100, 1000)).all<RawDecision>();
   return results.map(toRow);
 }
 

@@ -204,3 +204,23 @@ export async function markReplayed(db: D1Database, id: string, rawEventId: strin
     db.prepare(`UPDATE dead_letters SET replayed_at = ? WHERE id = ?`).bind(now, id),
   ]);
 }
+
+/**
+ * Accepted-but-unprocessed raw event ids in arrival order after `after` (a cursor): sends that
+ * failed (`received`) arrived before `receivedBefore`, or queued ones arrived before `queuedBefore`.
+ */
+export async function pendingRawEventIds(
+  db: D1Database,
+  o: { receivedBefore: number; queuedBefore: number; after: { at: number; id: string } | null; limit: number },
+): Promise<{ id: string; receivedAt: number }[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT id, received_at AS receivedAt FROM raw_events
+       WHERE ((status = 'received' AND received_at <= ?) OR (status = 'queued' AND received_at <= ?))
+         AND (received_at > ? OR (received_at = ? AND id > ?))
+       ORDER BY received_at, id LIMIT ?`,
+    )
+    .bind(o.receivedBefore, o.queuedBefore, o.after?.at ?? -1, o.after?.at ?? -1, o.after?.id ?? "", o.limit)
+    .all<{ id: string; receivedAt: number }>();
+  return results;
+}

@@ -439,3 +439,24 @@ export const kv = sqliteTable("kv", {
   value: text("value").notNull(),
   updatedAt: integer("updated_at").notNull(),
 });
+
+/**
+ * What each privacy request did (`erased`: rows changed per table) and when; app/uninstalled
+ * receipts, which a shop/redact needs before it is honoured. Kept through every redact.
+ */
+export const privacyLog = sqliteTable(
+  "privacy_log",
+  {
+    id: text("id").primaryKey(),
+    /** customer_redact | shop_redact | customer_data_request | app_uninstalled */
+    kind: text("kind").notNull(),
+    shopDomain: text("shop_domain").notNull(),
+    shopId: text("shop_id"),
+    subjectId: text("subject_id"),
+    rawEventId: text("raw_event_id"),
+    receivedAt: integer("received_at").notNull(),
+    completedAt: integer("completed_at"),
+    erased: text("erased"),
+  },
+  (t) => [index("privacy_log_kind_shop").on(t.kind, t.shopDomain, t.receivedAt)],
+);

@@ -23,10 +23,33 @@ export function assigneeFor(assignee: Assignee, helpdesk: HelpdeskName): string 
 
 const Mode = z.enum(["live", "shadow"]);
 const Hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "HH:MM (24 h)");
-const Rate = z.number().min(0).max(1);
-const PositiveHours = z.number().positive();
-const Paise = z.number().int().nonnegative();
-const Template = z.string().min(1);
+
+/**
+ * Every number in the policy has a range (docs/policies.md lists them all): a value outside it is
+ * refused with a message naming the range, so `stallHours: 1e308` cannot be saved and become a
+ * timer due at infinity.
+ */
+function bounded(min: number, max: number, unit: string, opts: { int?: boolean } = {}) {
+  const range = `must be ${opts.int ? "a whole number " : ""}from ${min} to ${max} ${unit}`;
+  const n = z.number({ error: range });
+  return (opts.int ? n.int({ error: range }) : n).min(min, { error: range }).max(max, { error: range });
+}
+
+/** A share of shipments or a rate: 0 to 1. */
+const Rate = bounded(0, 1, "(a fraction)");
+/** Hours a rule waits: from 15 minutes to 30 days. */
+const Hours = bounded(0.25, 720, "hours");
+/** Money thresholds (LTV tiers, order values): ₹0 to ₹1 crore. */
+const Paise = bounded(0, 1_000_000_000, "paise (₹0 to ₹1,00,00,000)", { int: true });
+/** Money given away per customer (store credit): ₹0 to ₹10,000. */
+const CreditPaise = bounded(0, 1_000_000, "paise (₹0 to ₹10,000)", { int: true });
+/** Shipment counts for route statistics. */
+const ShipmentCount = bounded(0, 100_000, "shipments", { int: true });
+/** How many times over a baseline. */
+const Ratio = bounded(1, 10, "× the baseline");
+const Days = (min: number, max: number, opts: { int?: boolean } = {}) => bounded(min, max, "days", opts);
+const OrderCount = bounded(2, 100, "orders", { int: true });
+const Template = z.string().min(1).max(200);
 const CustomerTier = z.enum(["high", "mid", "low"]);
 
 /** Every decision type carries these two switches; the shell applies them, rules ignore them. */
@@ -38,7 +61,8 @@ const StatusToggle = z.strictObject({ enabled: z.boolean(), template: Template }
 
 const PostDeliveryStep = z.strictObject({
   name: z.string().regex(/^[a-z0-9_]+$/),
-  delayHours: z.number().nonnegative(),
+  /** Up to 90 days after delivery. */
+  delayHours: bounded(0, 2160, "hours"),
   channel: z.enum(["whatsapp", "email"]),
   template: Template,
   /** Marketing steps (cross-sell) need marketing consent; care and review steps do not. */
@@ -47,26 +71,26 @@ const PostDeliveryStep = z.strictObject({
   subject: z.string().nullable(),
 });
 
-const TierOffer = z.strictObject({ template: Template, discountCode: z.string().min(1), percentOff: z.number().min(0).max(100) });
+const TierOffer = z.strictObject({ template: Template, discountCode: z.string().min(1).max(100), percentOff: bounded(0, 100, "percent") });
 
 export const Policy = z.strictObject({
   currency: z.string().length(3),
   /** WhatsApp is not sent inside these local hours; drafts get `notBefore` = the end of the window. */
-  quietHours: z.strictObject({ start: Hhmm, end: Hhmm, utcOffsetMinutes: z.number().int().min(-720).max(840) }),
+  quietHours: z.strictObject({ start: Hhmm, end: Hhmm, utcOffsetMinutes: bounded(-720, 840, "minutes", { int: true }) }),
   customerTiers: z.strictObject({ highLtvPaise: Paise, midLtvPaise: Paise }),
   delay_alert: z.strictObject({
     ...switches,
-    stallHours: PositiveHours,
+    stallHours: Hours,
     highLtvPaise: Paise,
     /** Route "elevated" = delay rate at least this many points over baseline AND at least minRatio × baseline. */
     routeDelayMarginPoints: Rate,
-    routeDelayMinRatio: z.number().min(1),
-    routeMinShipments: z.number().int().nonnegative(),
-    storeCreditPaise: Paise,
+    routeDelayMinRatio: Ratio,
+    routeMinShipments: ShipmentCount,
+    storeCreditPaise: CreditPaise,
     /** With neither high LTV nor an elevated route: still send the alert (without credit), or send nothing. */
     alertWithoutCredit: z.boolean(),
     /** Revised ETA = max(carrier ETA, now + this). */
-    revisedEtaMinHours: PositiveHours,
+    revisedEtaMinHours: Hours,
     template: Template,
   }),
   status_notification: z.strictObject({
@@ -79,72 +103,72 @@ export const Policy = z.strictObject({
       delayed: StatusToggle,
     }),
     /** Events older than this (replays, backfills) are not announced. */
-    maxEventAgeHours: PositiveHours,
+    maxEventAgeHours: Hours,
   }),
   reorder_prompt: z.strictObject({
     ...switches,
-    daysBefore: z.number().int().nonnegative(),
-    minOrdersInCategory: z.number().int().min(2),
+    daysBefore: Days(0, 60, { int: true }),
+    minOrdersInCategory: OrderCount,
     /** Past the predicted date by more than this, it is churn territory, not a reorder prompt. */
-    maxDaysLate: z.number().int().nonnegative(),
+    maxDaysLate: Days(0, 365, { int: true }),
     template: Template,
   }),
   wismo_autoreply: z.strictObject({
     ...switches,
-    stallHours: PositiveHours,
+    stallHours: Hours,
     replyStatus: z.enum(["pending", "solved"]),
     escalationPriority: z.enum(["normal", "high", "urgent"]),
     escalationAssignee: Assignee,
   }),
   support_escalation: z.strictObject({
     ...switches,
-    noResponseHours: PositiveHours,
+    noResponseHours: Hours,
     ltvPaise: Paise,
     /** Ticket categories that escalate on their own. */
-    categories: z.array(z.string()),
+    categories: z.array(z.string().max(100)).max(50),
     priority: z.enum(["normal", "high", "urgent"]),
     /** Priority when two or more reasons hold at once. */
     priorityWhenSeveral: z.enum(["normal", "high", "urgent"]),
     assignee: Assignee,
-    tags: z.array(z.string()),
+    tags: z.array(z.string().max(100)).max(20),
     ackTemplate: Template,
   }),
   inventory_reorder: z.strictObject({
     ...switches,
     /** Fires when days of cover (available + open POs) < lead time + this margin. */
-    triggerMarginDays: z.number().nonnegative(),
+    triggerMarginDays: Days(0, 365),
     /** Also fire when available ≤ the ERP/ops reorder point, whatever the forecast says. */
     fireBelowReorderPoint: z.boolean(),
     /** Safety stock in days of demand, added to the lead time when sizing the purchase order. */
-    safetyDays: z.number().nonnegative(),
-    defaultLeadTimeDays: z.number().positive(),
-    defaultPackSize: z.number().int().positive(),
+    safetyDays: Days(0, 365),
+    defaultLeadTimeDays: Days(0.5, 365),
+    defaultPackSize: bounded(1, 100_000, "units", { int: true }),
     lowStockTag: z.string().min(1).nullable(),
     lowStockMetafield: z.strictObject({ namespace: z.string().min(1), key: z.string().min(1) }).nullable(),
   }),
-  post_delivery: z.strictObject({ ...switches, steps: z.array(PostDeliveryStep), maxLateHours: PositiveHours }),
+  post_delivery: z.strictObject({ ...switches, steps: z.array(PostDeliveryStep).max(10), maxLateHours: Hours }),
   churn_intervention: z.strictObject({
     ...switches,
     /** Fires when days since last order > k × expected interval; k per LTV tier. */
-    k: z.strictObject({ high: z.number().min(1), mid: z.number().min(1), low: z.number().min(1) }),
-    minOrders: z.number().int().min(2),
+    k: z.strictObject({ high: Ratio, mid: Ratio, low: Ratio }),
+    minOrders: OrderCount,
     offers: z.strictObject({ high: TierOffer, mid: TierOffer, low: TierOffer }),
   }),
   carrier_route_alert: z.strictObject({
     ...switches,
-    minShipments: z.number().int().nonnegative(),
+    minShipments: ShipmentCount,
     delayMarginPoints: Rate,
     rtoMarginPoints: Rate,
-    minRatio: z.number().min(1),
+    minRatio: Ratio,
   }),
   ndr_followup: z.strictObject({ ...switches, template: Template, allowCarrierAction: z.boolean() }),
   cod_confirmation: z.strictObject({
     ...switches,
     minOrderPaise: Paise,
-    highRtoPincodes: z.array(z.string().regex(/^\d{3,6}$/)),
+    highRtoPincodes: z.array(z.string().regex(/^\d{3,6}$/)).max(20_000),
     /** Destination RTO rate (route model, pincode prefix) at or above which COD is confirmed. */
     rtoRateThreshold: Rate,
-    timeoutHours: PositiveHours,
+    timeoutHours: Hours,
     template: Template,
     holdTag: z.string().min(1),
   }),
@@ -153,7 +177,7 @@ export const Policy = z.strictObject({
     requestedTemplate: Template,
     refundedTemplate: Template,
     /** Marketing suppression in the CRM while a return is open, and this long after a refund. */
-    suppressDays: z.number().int().nonnegative(),
+    suppressDays: Days(0, 365, { int: true }),
   }),
 });
 export type Policy = z.infer<typeof Policy>;

@@ -6,6 +6,8 @@
 import { DurableObject } from "cloudflare:workers";
 import { upsertJourneyReadModel } from "../db/journeys";
 import { openStorage, type StorageMigrations } from "./schema";
+import { logEvent } from "../lib/log";
+import { EARLIEST_DUE_AT, isSaneDueAt, MAX_TIMER_AHEAD_MS } from "./timer-window";
 import { foldJourney, isClosed, MOVING_STATES, type JourneyEvent, type JourneySnapshot, type JourneyState, type Transition } from "./journey-machine";
 
 export interface JourneySettings {
@@ -97,6 +99,22 @@ export class OrderJourney extends DurableObject<Env> {
   }
 
   /**
+   * customers/redact: scan locations (which can be the customer's own street on a delivery scan) are
+   * dropped from every stored event; states, times and AWBs stay, so the journey still folds.
+   */
+  redactPersonal(): number {
+    let changed = 0;
+    for (const row of this.sql.exec<{ id: string; body: string }>(`SELECT id, body FROM events`).toArray()) {
+      const e = JSON.parse(row.body) as JourneyEvent;
+      if (!e.scan || e.scan.location === null) continue;
+      e.scan = { ...e.scan, location: null };
+      this.sql.exec(`UPDATE events SET body = ? WHERE id = ?`, JSON.stringify(e), row.id);
+      changed += 1;
+    }
+    return changed;
+  }
+
+  /**
    * Hands every due timer to the jobs queue, marks it fired, then re-arms for the earliest one
    * left. The read model is written first, because the rules the jobs run read it. If the hand-over
    * fails nothing is marked and the alarm is retried; a timer handed over twice decides once (the
@@ -139,17 +157,36 @@ export class OrderJourney extends DurableObject<Env> {
       }
     }
     const keys = new Set(wanted.map((w) => w.key));
+    this.dropInsaneTimers();
     for (const row of this.sql.exec<{ key: string }>(`SELECT key FROM timers WHERE fired_at IS NULL`).toArray()) {
       if (!keys.has(row.key)) this.sql.exec(`DELETE FROM timers WHERE key = ?`, row.key);
     }
+    // A timer outside the sane window is refused, not stored: the event still applies.
+    const now = Date.now();
     for (const w of wanted) {
-      this.sql.exec(`INSERT INTO timers (key, kind, due_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`, w.key, w.kind, w.dueAt);
+      if (!isSaneDueAt(w.dueAt, now)) {
+        logEvent("journey_timer_refused", { kind: w.kind, dueAt: String(w.dueAt) });
+        continue;
+      }
+      this.sql.exec(`INSERT INTO timers (key, kind, due_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`, w.key, w.kind, Math.round(w.dueAt));
     }
     if (isClosed(s.state)) this.sql.exec(`DELETE FROM timers WHERE fired_at IS NULL AND kind IN ('stall', 'cod_timeout')`);
     await this.armNext();
   }
 
+  /**
+   * Heals an object that stored an insane timer before the window existed (due at infinity): the
+   * timer is dropped, so the alarm can be set, the events after it apply, and a timer with the same
+   * key can be scheduled afresh from the current policy.
+   */
+  private dropInsaneTimers(): void {
+    const cursor = this.sql.exec(`DELETE FROM timers WHERE fired_at IS NULL AND NOT (due_at BETWEEN ? AND ?)`, EARLIEST_DUE_AT, Date.now() + MAX_TIMER_AHEAD_MS);
+    cursor.toArray();
+    if (cursor.rowsWritten) logEvent("journey_timers_healed", { count: cursor.rowsWritten });
+  }
+
   private async armNext(): Promise<void> {
+    this.dropInsaneTimers();
     const next = this.sql.exec<{ due: number | null }>(`SELECT min(due_at) AS due FROM timers WHERE fired_at IS NULL`).one().due;
     if (next === null) await this.ctx.storage.deleteAlarm();
     else await this.ctx.storage.setAlarm(Math.max(next, Date.now()));

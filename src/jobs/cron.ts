@@ -14,12 +14,18 @@ import { decideCustomerOutreach } from "./customer-outreach";
 import { refreshCustomerModels } from "./customer-models";
 import { refreshForecasts } from "./forecasts";
 import { ensureWebhookSubscriptions, reconcileShopifyOrders } from "./reconcile";
+import { CRON_RECOVER, CRON_RESTART, recoverPipeline } from "./recover";
 import { refreshRouteStats } from "./route-stats";
 import { INLINE_PAGES } from "./run";
 import { refreshTicketModel } from "./ticket-model";
 import { sweepTickets } from "./ticket-sweep";
 
 export async function runCron(env: Env, cron: string, now: number): Promise<void> {
+  // Every minute, and once when npm start's runtime (re)starts: nothing accepted waits for a sweep.
+  if (cron === CRON_RECOVER || cron === CRON_RESTART) {
+    await recoverPipeline(env, now, { afterRestart: cron === CRON_RESTART });
+    return;
+  }
   const stored = await loadPolicy(env.DB);
   if (cron === CRONS.sweep) {
     await sweepTickets(env, stored, now);

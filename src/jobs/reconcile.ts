@@ -14,6 +14,8 @@ export const SUBSCRIBED_TOPICS = [
   "ORDERS_CREATE", "ORDERS_UPDATED", "ORDERS_PAID", "ORDERS_CANCELLED", "FULFILLMENTS_CREATE", "FULFILLMENTS_UPDATE",
   "FULFILLMENT_EVENTS_CREATE", "INVENTORY_LEVELS_UPDATE", "PRODUCTS_CREATE", "PRODUCTS_UPDATE", "REFUNDS_CREATE",
   "RETURNS_REQUEST", "RETURNS_CLOSE", "CUSTOMERS_CREATE", "CUSTOMERS_UPDATE",
+  // Recorded so a later shop/redact can be honoured (docs/privacy.md).
+  "APP_UNINSTALLED",
 ] as const;
 
 async function getWatermark(db: D1Database): Promise<string | null> {

@@ -2,7 +2,7 @@
 import { UnmappableError } from "../canonical/model";
 import { mapperFor } from "../canonical/mappers";
 import { applyCanonicalBatch } from "../db/canonical-writes";
-import { recordDataRequest, redactCustomer, redactShop } from "../db/privacy";
+import { carryOutPrivacy, privacyRefusal } from "../pipeline/privacy";
 import { loadRawEvent, loadRawEvents, markDead, markFailedAttempt, markProcessedMany, recordDeadLetter, type RawEventRow } from "../db/raw-events";
 import { parseJsonKeepingBigIds } from "../lib/json";
 import { logEvent } from "../lib/log";
@@ -91,16 +91,20 @@ async function ingestRaw(env: Env, raw: RawEventRow | null, now: number, policy?
     await markDead(env.DB, raw.id, err.message);
     return "dead";
   }
+  // A privacy request for another shop, or a shop/redact without a prior uninstall, is refused here
+  // too (not only at the door): a dead letter replayed by hand meets the same checks.
+  const refusal = batch.privacy.length ? await privacyRefusal(env, batch.privacy, raw.receivedAt) : null;
+  if (refusal) {
+    await recordDeadLetter(env.DB, { source: raw.source, topic: raw.topic, reason: refusal, body: raw.body, receivedAt: raw.receivedAt, rawEventId: raw.id });
+    await markDead(env.DB, raw.id, refusal);
+    return "dead";
+  }
   if (batch.tickets.length) {
     const model = await loadTicketModel(env.DB);
     if (model) for (const t of batch.tickets) t.category = categorise(model, t);
   }
   const applied = await applyCanonicalBatch(env.DB, batch, now);
-  for (const req of batch.privacy) {
-    if (req.kind === "customer_redact") await redactCustomer(env.DB, req, now);
-    else if (req.kind === "shop_redact") await redactShop(env.DB);
-    else await recordDataRequest(env.DB, req, now);
-  }
+  if (batch.privacy.length) await carryOutPrivacy(env, raw.id, raw.receivedAt, batch.privacy, now);
   const stored = policy ?? (await loadPolicy(env.DB));
   const forwarded = await forwardToObjects(env, raw, batch, applied, forwardSettings(stored.policy), now);
   await decideOnEvent(env, batch, applied, forwarded, stored, now);

@@ -3,6 +3,8 @@ import codOrder from "../fixtures/shopify/orders-create-cod.json";
 
 export const SHOPIFY_SECRET = "test-shopify-secret";
 export const SHOPIFY_PREVIOUS_SECRET = "test-shopify-secret-previous";
+/** The store the test deployment is configured for (SHOPIFY_SHOP_DOMAIN in vitest.config.ts). */
+export const SHOP_DOMAIN = "vanaspati.myshopify.com";
 
 let counter = 0;
 /** A unique numeric id per call, so tests never share rows (storage is per file, not per test). */
@@ -85,6 +87,8 @@ export interface ShopifyPost {
   secret?: string;
   hmac?: string | null;
   rawBody?: string;
+  /** X-Shopify-Shop-Domain; null leaves the header out. */
+  shopDomain?: string | null;
 }
 
 /** A signed Shopify webhook request, as Shopify would send it. */
@@ -94,10 +98,10 @@ export async function shopifyRequest(p: ShopifyPost): Promise<Request> {
     "content-type": "application/json",
     "x-shopify-topic": p.topic,
     "x-shopify-webhook-id": p.webhookId ?? crypto.randomUUID(),
-    "x-shopify-shop-domain": "vanaspati.myshopify.com",
     "x-shopify-api-version": "2026-07",
     "x-shopify-triggered-at": new Date().toISOString(),
   };
+  if (p.shopDomain !== null) headers["x-shopify-shop-domain"] = p.shopDomain ?? SHOP_DOMAIN;
   if (p.eventId) headers["x-shopify-event-id"] = p.eventId;
   const hmac = p.hmac === undefined ? await shopifyHmac(body, p.secret) : p.hmac;
   if (hmac !== null) headers["x-shopify-hmac-sha256"] = hmac;

@@ -34,17 +34,43 @@ describe("Cloudflare Access JWT", () => {
   });
 
   it("refuses another audience, an expired token, a foreign key and a tampered payload", async () => {
+    // Two minutes after the first test's fetch, so this one fetches its own certs (refetches are at most one a minute).
+    const AT = NOW + 2 * 60_000;
     const k = await keyPair("kid-a");
     const other = await keyPair("kid-a");
     const fetcher = certsFetcher([k.jwk]);
-    const good = { aud: "aud-123", exp: NOW / 1000 + 600, iss, sub: "u" };
-    expect(await verifyAccessJwt(await k.sign({ ...good, aud: "other" }), config, NOW, fetcher)).toBeNull();
-    expect(await verifyAccessJwt(await k.sign({ ...good, exp: NOW / 1000 - 1 }), config, NOW, fetcher)).toBeNull();
-    expect(await verifyAccessJwt(await other.sign(good), config, NOW, fetcher)).toBeNull();
+    const good = { aud: "aud-123", exp: AT / 1000 + 600, iss, sub: "u" };
+    expect(await verifyAccessJwt(await k.sign({ ...good, aud: "other" }), config, AT, fetcher)).toBeNull();
+    expect(await verifyAccessJwt(await k.sign({ ...good, exp: AT / 1000 - 1 }), config, AT, fetcher)).toBeNull();
+    expect(await verifyAccessJwt(await other.sign(good), config, AT, fetcher)).toBeNull();
     const [h, , s] = (await k.sign(good)).split(".");
-    expect(await verifyAccessJwt(`${h}.${enc({ ...good, sub: "admin" })}.${s}`, config, NOW, fetcher)).toBeNull();
-    expect(await verifyAccessJwt(await k.sign(good, { alg: "HS256", kid: "kid-a" }), config, NOW, fetcher)).toBeNull();
-    expect(await verifyAccessJwt("not.a.jwt", config, NOW, fetcher)).toBeNull();
+    expect(await verifyAccessJwt(`${h}.${enc({ ...good, sub: "admin" })}.${s}`, config, AT, fetcher)).toBeNull();
+    expect(await verifyAccessJwt(await k.sign(good, { alg: "HS256", kid: "kid-a" }), config, AT, fetcher)).toBeNull();
+    expect(await verifyAccessJwt("not.a.jwt", config, AT, fetcher)).toBeNull();
+  });
+
+  it("fetches the certs for an unknown kid at most once a minute, and serves known kids from the cache", async () => {
+    const k = await keyPair("kid-cache");
+    const team = { aud: "aud-123", teamDomain: "cachebrand" };
+    const teamIss = "https://cachebrand.cloudflareaccess.com";
+    const fetcher = vi.fn(async () => new Response(JSON.stringify({ keys: [k.jwk] }))) as unknown as typeof fetch;
+    const at = NOW + 10 * 60_000;
+    const good = await k.sign({ aud: "aud-123", exp: at / 1000 + 3600, iss: teamIss, sub: "u" });
+    expect(await verifyAccessJwt(good, team, at, fetcher)).toEqual({ sub: "u", email: null });
+    expect(fetcher).toHaveBeenCalledTimes(1);
+    // A flood of tokens naming kids nobody has: no fetch for a minute.
+    for (let i = 0; i < 50; i++) {
+      const forged = await k.sign({ aud: "aud-123", exp: at / 1000 + 3600, iss: teamIss, sub: "u" }, { alg: "RS256", kid: `made-up-${i}` });
+      expect(await verifyAccessJwt(forged, team, at + i * 1000, fetcher)).toBeNull();
+    }
+    expect(fetcher).toHaveBeenCalledTimes(1);
+    expect(await verifyAccessJwt(good, team, at + 30_000, fetcher)).toEqual({ sub: "u", email: null });
+    expect(fetcher).toHaveBeenCalledTimes(1);
+    // A minute on, an unknown kid may refetch once (a real rotation is picked up).
+    const forged = await k.sign({ aud: "aud-123", exp: at / 1000 + 3600, iss: teamIss, sub: "u" }, { alg: "RS256", kid: "rotated" });
+    expect(await verifyAccessJwt(forged, team, at + 61_000, fetcher)).toBeNull();
+    expect(await verifyAccessJwt(forged, team, at + 62_000, fetcher)).toBeNull();
+    expect(fetcher).toHaveBeenCalledTimes(2);
   });
 
   it("is configured only when both settings are present, and normalises the team domain", () => {

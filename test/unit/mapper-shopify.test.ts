@@ -119,10 +119,36 @@ describe("mapShopifyWebhook customers and privacy", () => {
 
   it("maps the three privacy topics", () => {
     expect(mapShopifyWebhook("customers/redact", vendor("customers-redact")).privacy).toEqual([
-      { kind: "customer_redact", customerId: "191167", email: "john@example.com", phone: null, orderIds: ["299938", "280263", "220458"] },
+      { kind: "customer_redact", shopDomain: "{shop}.myshopify.com", shopId: "954889", customerId: "191167", email: "john@example.com", phone: null, orderIds: ["299938", "280263", "220458"] },
     ]);
     expect(mapShopifyWebhook("customers/data_request", vendor("customers-data_request")).privacy[0]).toMatchObject({ kind: "customer_data_request", customerId: "191167", requestId: "9999" });
-    expect(mapShopifyWebhook("shop/redact", vendor("shop-redact")).privacy).toEqual([{ kind: "shop_redact", shopDomain: "{shop}.myshopify.com" }]);
+    expect(mapShopifyWebhook("shop/redact", vendor("shop-redact")).privacy).toEqual([{ kind: "shop_redact", shopDomain: "{shop}.myshopify.com", shopId: "954889" }]);
+  });
+
+  it("accepts each privacy body only under its own topic (Shopify signs the body, not the topic header)", () => {
+    const bodies = { "customers/data_request": vendor("customers-data_request"), "customers/redact": vendor("customers-redact"), "shop/redact": vendor("shop-redact") };
+    for (const [bodyTopic, body] of Object.entries(bodies)) {
+      for (const topic of Object.keys(bodies)) {
+        if (topic === bodyTopic) expect(() => mapShopifyWebhook(topic, body)).not.toThrow();
+        else expect(() => mapShopifyWebhook(topic, body), `${bodyTopic} body as ${topic}`).toThrow(UnmappableError);
+      }
+    }
+    // A shop/redact needs shop_id as well as shop_domain; an order body is no shop/redact either.
+    expect(() => mapShopifyWebhook("shop/redact", { shop_domain: "{shop}.myshopify.com" })).toThrow(UnmappableError);
+    expect(() => mapShopifyWebhook("shop/redact", vendor("orders-create"))).toThrow(UnmappableError);
+    expect(() => mapShopifyWebhook("app/uninstalled", vendor("shop-redact"))).toThrow(UnmappableError);
+  });
+
+  it("maps app/uninstalled (the Shop resource) to its shop", () => {
+    const shop = { id: 548380009, name: "Vanaspati", email: "ops@vanaspati.in", domain: "vanaspati.in", myshopify_domain: "Vanaspati.myshopify.com", created_at: "2024-01-02T10:00:00+05:30" };
+    expect(mapShopifyWebhook("app/uninstalled", shop).privacy).toEqual([{ kind: "app_uninstalled", shopDomain: "vanaspati.myshopify.com", shopId: "548380009" }]);
+  });
+
+  it("refuses a body whose own type (admin_graphql_api_id) is not the topic's", () => {
+    expect(() => mapShopifyWebhook("products/update", vendor("orders-create"))).toThrow(/body is a Order/);
+    expect(() => mapShopifyWebhook("orders/updated", vendor("customers-create"))).toThrow(UnmappableError);
+    expect(() => mapShopifyWebhook("customers/update", vendor("orders-create"))).toThrow(UnmappableError);
+    expect(mapShopifyWebhook("orders/updated", vendor("orders-create")).orders).toHaveLength(1);
   });
 
   it("refuses an unknown topic", () => {

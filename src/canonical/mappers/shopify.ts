@@ -35,6 +35,7 @@ export const SHOPIFY_TOPICS = [
   "customers/data_request",
   "customers/redact",
   "shop/redact",
+  "app/uninstalled",
 ] as const;
 export type ShopifyTopic = (typeof SHOPIFY_TOPICS)[number];
 
@@ -44,7 +45,19 @@ export function isShopifyTopic(topic: string): topic is ShopifyTopic {
 
 const Id = z.union([z.string().min(1), z.number()]).transform((v) => String(v));
 const OptId = z.union([z.string(), z.number()]).nullish().transform((v) => (v === null || v === undefined ? null : String(v)));
-const Money = z.union([z.string(), z.number()]).nullish();
+/**
+ * An order id as Shopify sends it: a positive 64-bit integer (JSON number, or the digits the JSON
+ * reader kept as a string when it had 16 or more). −1, 0, 1.5 and 1e21 are not order ids.
+ */
+const OrderIdField = z
+  .union([z.number().int().positive().refine(Number.isSafeInteger, "not a safe integer"), z.string().regex(/^[1-9]\d{0,18}$/, "not a positive integer id")])
+  .transform((v) => String(v));
+const OptOrderIdField = OrderIdField.nullish().transform((v) => v ?? null);
+/** A price or amount: Shopify sends decimal strings ("1877.00"); never negative in these payloads. */
+const Money = z
+  .union([z.string(), z.number()])
+  .nullish()
+  .refine((v) => v === null || v === undefined || v === "" || !(Number(String(v).replace(/,/g, "")) < 0), "must not be negative");
 
 const Address = z.looseObject({ zip: z.unknown().optional(), city: z.unknown().optional(), province: z.unknown().optional(), phone: z.unknown().optional() }).nullish();
 
@@ -75,7 +88,7 @@ const LineItemPayload = z.looseObject({
 });
 
 const OrderPayload = z.looseObject({
-  id: Id,
+  id: OrderIdField,
   name: z.string(),
   order_number: z.number().nullish(),
   email: z.string().nullish(),
@@ -103,7 +116,7 @@ const OrderPayload = z.looseObject({
 
 const FulfillmentPayload = z.looseObject({
   id: Id,
-  order_id: Id,
+  order_id: OrderIdField,
   status: z.string().nullish(),
   shipment_status: z.string().nullish(),
   tracking_company: z.string().nullish(),
@@ -117,7 +130,7 @@ const FulfillmentPayload = z.looseObject({
 const FulfillmentEventPayload = z.looseObject({
   id: Id,
   fulfillment_id: Id,
-  order_id: Id,
+  order_id: OrderIdField,
   status: z.string(),
   message: z.string().nullish(),
   happened_at: z.string().nullish(),
@@ -154,7 +167,7 @@ const ProductPayload = z.looseObject({
 
 const RefundPayload = z.looseObject({
   id: Id,
-  order_id: Id,
+  order_id: OrderIdField,
   created_at: z.string(),
   processed_at: z.string().nullish(),
   restock: z.boolean().nullish(),
@@ -171,26 +184,70 @@ const RefundPayload = z.looseObject({
 
 const ReturnPayload = z.looseObject({
   id: Id,
-  order: z.looseObject({ id: Id }).nullish(),
-  order_id: OptId,
+  order: z.looseObject({ id: OrderIdField }).nullish(),
+  order_id: OptOrderIdField,
   status: z.string().nullish(),
   created_at: z.string().nullish(),
   updated_at: z.string().nullish(),
 });
 
 const PrivacyCustomer = z.looseObject({ id: Id, email: z.string().nullish(), phone: z.string().nullish() });
+/** A shop id as Shopify sends it: a positive integer (or its digits, when the JSON reader kept it as a string). */
+const ShopId = z.union([z.number().int().positive(), z.string().regex(/^[1-9]\d*$/)]).transform((v) => String(v));
+const ShopDomain = z.string().trim().min(1).transform((v) => v.toLowerCase());
 
-const CustomersRedactPayload = z.looseObject({
-  shop_domain: z.string(),
+/*
+ * The mandatory compliance topics, each with exactly the shape Shopify documents for it and no
+ * other key, so a signed body captured under one topic cannot be replayed under another (the HMAC
+ * covers the body, not the X-Shopify-Topic header). Shapes from "Privacy law compliance",
+ * https://shopify.dev/docs/apps/build/compliance/privacy-law-compliance (customers/data_request:
+ * shop_id, shop_domain, customer, orders_requested, data_request; customers/redact: shop_id,
+ * shop_domain, customer, orders_to_redact; shop/redact: shop_id, shop_domain), and the official
+ * samples in test/fixtures/vendor/shopify/.
+ */
+const CustomersRedactPayload = z.strictObject({
+  shop_id: ShopId,
+  shop_domain: ShopDomain,
   customer: PrivacyCustomer,
-  orders_to_redact: z.array(Id).nullish(),
+  orders_to_redact: z.array(Id),
 });
-const DataRequestPayload = z.looseObject({
-  shop_domain: z.string(),
+const DataRequestPayload = z.strictObject({
+  shop_id: ShopId,
+  shop_domain: ShopDomain,
   customer: PrivacyCustomer,
-  data_request: z.looseObject({ id: Id }).nullish(),
+  orders_requested: z.array(Id),
+  data_request: z.strictObject({ id: Id }),
 });
-const ShopRedactPayload = z.looseObject({ shop_domain: z.string() });
+const ShopRedactPayload = z.strictObject({ shop_id: ShopId, shop_domain: ShopDomain });
+/**
+ * app/uninstalled carries the Shop resource (id, name, myshopify_domain, …). Requiring its
+ * identifying fields keeps a privacy body (shop_id, shop_domain) from passing for one.
+ */
+const AppUninstalledPayload = z.looseObject({ id: ShopId, name: z.string(), myshopify_domain: ShopDomain });
+
+/**
+ * Most Shopify REST bodies name their own type in `admin_graphql_api_id` (gid://shopify/Order/…).
+ * A body whose type is not the topic's was re-sent under another topic: refused.
+ */
+const GID_TYPE_BY_TOPIC_PREFIX: Record<string, string> = {
+  orders: "Order",
+  fulfillments: "Fulfillment",
+  fulfillment_events: "FulfillmentEvent",
+  inventory_levels: "InventoryLevel",
+  products: "Product",
+  refunds: "Refund",
+  returns: "Return",
+  customers: "Customer",
+};
+
+export function bodyTypeMismatch(topic: string, payload: unknown): string | null {
+  const expected = GID_TYPE_BY_TOPIC_PREFIX[topic.split("/")[0] ?? ""];
+  if (!expected || !payload || typeof payload !== "object" || Array.isArray(payload)) return null;
+  const gid = (payload as { admin_graphql_api_id?: unknown }).admin_graphql_api_id;
+  if (typeof gid !== "string") return null;
+  const type = /^gid:\/\/shopify\/([A-Za-z]+)\//.exec(gid)?.[1] ?? null;
+  return type === expected ? null : `shopify ${topic}: body is a ${type ?? "unknown"} (admin_graphql_api_id), not a ${expected}`;
+}
 
 function parse<T extends z.ZodType>(schema: T, payload: unknown, topic: string): z.infer<T> {
   const result = schema.safeParse(payload);
@@ -205,6 +262,8 @@ function parse<T extends z.ZodType>(schema: T, payload: unknown, topic: string):
 /** Maps one Shopify webhook. `webhookId` names the delivery so every record can be traced. */
 export function mapShopifyWebhook(topic: string, payload: unknown): CanonicalBatch {
   const batch = emptyBatch();
+  const mismatch = bodyTypeMismatch(topic, payload);
+  if (mismatch) throw new UnmappableError(mismatch);
   switch (topic) {
     case "orders/create":
     case "orders/updated":
@@ -339,10 +398,12 @@ export function mapShopifyWebhook(topic: string, payload: unknown): CanonicalBat
       const p = parse(CustomersRedactPayload, payload, topic);
       batch.privacy.push({
         kind: "customer_redact",
+        shopDomain: p.shop_domain,
+        shopId: p.shop_id,
         customerId: p.customer.id,
         email: toEmail(p.customer.email),
         phone: toE164(p.customer.phone),
-        orderIds: p.orders_to_redact ?? [],
+        orderIds: p.orders_to_redact,
       });
       return batch;
     }
@@ -350,15 +411,22 @@ export function mapShopifyWebhook(topic: string, payload: unknown): CanonicalBat
       const p = parse(DataRequestPayload, payload, topic);
       batch.privacy.push({
         kind: "customer_data_request",
+        shopDomain: p.shop_domain,
+        shopId: p.shop_id,
         customerId: p.customer.id,
         email: toEmail(p.customer.email),
-        requestId: p.data_request?.id ?? null,
+        requestId: p.data_request.id,
       });
       return batch;
     }
     case "shop/redact": {
       const p = parse(ShopRedactPayload, payload, topic);
-      batch.privacy.push({ kind: "shop_redact", shopDomain: p.shop_domain });
+      batch.privacy.push({ kind: "shop_redact", shopDomain: p.shop_domain, shopId: p.shop_id });
+      return batch;
+    }
+    case "app/uninstalled": {
+      const p = parse(AppUninstalledPayload, payload, topic);
+      batch.privacy.push({ kind: "app_uninstalled", shopDomain: p.myshopify_domain, shopId: p.id });
       return batch;
     }
     default:

@@ -2,6 +2,7 @@
 import { Hono } from "hono";
 import { attemptsOf, listActions, loadAction, retryAction, type ActionRecord, type AttemptRow } from "../../db/actions";
 import { HttpError } from "../../lib/errors";
+import { limitParam } from "./limit";
 
 export const actionsApi = new Hono<{ Bindings: Env }>();
 
@@ -13,8 +14,7 @@ actionsApi.get("/", async (c) => {
   const connector = c.req.query("connector") || undefined;
   if (status && !STATUSES.includes(status)) throw new HttpError(400, `unknown status ${status}`);
   if (connector && !CONNECTORS.includes(connector)) throw new HttpError(400, `unknown connector ${connector}`);
-  const limitRaw = Number(c.req.query("limit") ?? 50);
-  const limit = Number.isInteger(limitRaw) && limitRaw > 0 ? Math.min(limitRaw, 200) : 50;
+  const limit = limitParam(c, 50, 200);
   const rows = await listActions(c.env.DB, { status, connector, decisionId: c.req.query("decision") || undefined, limit });
   const attempts = await attemptsOf(c.env.DB, rows.map((r) => r.id));
   return c.json({ actions: rows.map((r) => present(r, attempts.filter((a) => a.actionId === r.id))) });

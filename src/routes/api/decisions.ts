@@ -4,6 +4,7 @@ import { listDecisions } from "../../db/decisions";
 import { loadPolicy, savePolicy } from "../../db/policies";
 import { DECISION_TYPES } from "../../decisions/types";
 import { HttpError } from "../../lib/errors";
+import { limitParam } from "./limit";
 
 export const decisionsApi = new Hono<{ Bindings: Env }>();
 
@@ -15,8 +16,8 @@ decisionsApi.get("/decisions", async (c) => {
   const sinceRaw = c.req.query("since");
   const since = sinceRaw ? Date.parse(sinceRaw) : undefined;
   if (sinceRaw && !Number.isFinite(since)) throw new HttpError(400, "since must be an ISO-8601 time");
-  const limit = Number(c.req.query("limit") ?? 100);
-  const decisions = await listDecisions(c.env.DB, { type, subjectType, subjectId, since, limit: Number.isFinite(limit) ? limit : 100 });
+  const limit = limitParam(c, 100, 1000);
+  const decisions = await listDecisions(c.env.DB, { type, subjectType, subjectId, since, limit });
   return c.json({ decisions });
 });
 

@@ -16,9 +16,15 @@ interface Jwk extends JsonWebKey {
   kid?: string;
 }
 
-/** Certs rotate rarely; an hour's cache keeps the login path off the network. An unknown kid refetches once. */
+/** Certs rotate rarely; an hour's cache keeps the login path off the network. */
 const CERT_TTL_MS = 60 * 60_000;
+/**
+ * An unknown kid (a rotation, or a forged token naming any kid it likes) refetches the certs, but at
+ * most once a minute per team: otherwise every request bearing a made-up kid cost a fetch.
+ */
+export const CERT_REFETCH_MIN_MS = 60_000;
 const certCache = new Map<string, { keys: Jwk[]; fetchedAt: number }>();
+const lastFetchAt = new Map<string, number>();
 
 export function accessConfigFrom(env: { CF_ACCESS_AUD?: unknown; CF_ACCESS_TEAM_DOMAIN?: unknown }): AccessConfig | null {
   const aud = typeof env.CF_ACCESS_AUD === "string" ? env.CF_ACCESS_AUD.trim() : "";
@@ -62,18 +68,24 @@ export async function verifyAccessJwt(token: string, config: AccessConfig, now: 
 }
 
 async function findKey(origin: string, kid: string, now: number, fetcher: typeof fetch): Promise<Jwk | null> {
-  let cached = certCache.get(origin);
-  const fresh = cached && now - cached.fetchedAt < CERT_TTL_MS;
-  let key = fresh ? cached!.keys.find((k) => k.kid === kid) : undefined;
-  if (key) return key;
-  const res = await fetcher(`${origin}/cdn-cgi/access/certs`);
-  if (!res.ok) return null;
-  const body: unknown = await res.json();
-  const keys = isRecord(body) && Array.isArray(body.keys) ? body.keys.filter(isRsaJwk) : [];
-  cached = { keys, fetchedAt: now };
-  certCache.set(origin, cached);
-  key = keys.find((k) => k.kid === kid);
-  return key ?? null;
+  const cached = certCache.get(origin);
+  const known = cached?.keys.find((k) => k.kid === kid);
+  if (known && now - cached!.fetchedAt < CERT_TTL_MS) return known;
+  const last = lastFetchAt.get(origin);
+  // Fetched under a minute ago: answer from what we have (a stale key still verifies) rather than fetch again.
+  if (last !== undefined && now - last < CERT_REFETCH_MIN_MS) return known ?? null;
+  lastFetchAt.set(origin, now);
+  let keys: Jwk[];
+  try {
+    const res = await fetcher(`${origin}/cdn-cgi/access/certs`);
+    if (!res.ok) return known ?? null;
+    const body: unknown = await res.json();
+    keys = isRecord(body) && Array.isArray(body.keys) ? body.keys.filter(isRsaJwk) : [];
+  } catch {
+    return known ?? null;
+  }
+  certCache.set(origin, { keys, fetchedAt: now });
+  return keys.find((k) => k.kid === kid) ?? null;
 }
 
 function decodeJson(segment: string): Record<string, unknown> | null {

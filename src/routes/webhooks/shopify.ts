@@ -2,6 +2,7 @@
 import { Hono } from "hono";
 import { hmacSha256, matchesAnySecret, toBase64 } from "../../lib/crypto";
 import { HttpError } from "../../lib/errors";
+import { configuredShop, privacyRefusal, shopHeaderProblem } from "../../pipeline/privacy";
 import { acceptWebhook, readCappedBody } from "./intake";
 
 export const shopifyWebhooks = new Hono<{ Bindings: Env }>();
@@ -16,13 +17,18 @@ shopifyWebhooks.post("/", async (c) => {
   const deliveryId = c.req.header("x-shopify-event-id") ?? c.req.header("x-shopify-webhook-id");
   if (!deliveryId) throw new HttpError(400, "missing X-Shopify-Webhook-Id");
   const triggered = Date.parse(c.req.header("x-shopify-triggered-at") ?? "");
+  const shopHeader = c.req.header("x-shopify-shop-domain");
+  const now = Date.now();
   return acceptWebhook(c.env, {
     source: "shopify",
     deliveryId: `${topic}:${deliveryId}`,
     topic,
     triggeredAt: Number.isFinite(triggered) ? triggered : null,
     body,
-  });
+    // The store named by the header and, for privacy topics, by the body must be this one; a
+    // shop/redact needs a recorded app/uninstalled (src/pipeline/privacy.ts, docs/privacy.md).
+    refuse: async (batch) => shopHeaderProblem(topic, shopHeader, configuredShop(c.env)) ?? (batch.privacy.length ? await privacyRefusal(c.env, batch.privacy, now) : null),
+  }, now);
 });
 
 /** Shopify signs the raw body with the app secret: base64(HMAC-SHA256). Current and previous secret accepted. */
