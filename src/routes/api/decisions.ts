@@ -3,7 +3,9 @@ import { Hono } from "hono";
 import { listDecisions } from "../../db/decisions";
 import { loadPolicy, savePolicy } from "../../db/policies";
 import { DECISION_TYPES } from "../../decisions/types";
+import { z } from "zod";
 import { HttpError } from "../../lib/errors";
+import { jsonBody } from "../validate";
 import { limitParam } from "./limit";
 
 export const decisionsApi = new Hono<{ Bindings: Env }>();
@@ -26,14 +28,9 @@ decisionsApi.get("/policies", async (c) => {
   return c.json(stored);
 });
 
-decisionsApi.put("/policies", async (c) => {
-  let body: unknown;
-  try {
-    body = await c.req.json();
-  } catch {
-    throw new HttpError(400, "body must be JSON");
-  }
-  const result = await savePolicy(c.env.DB, body, Date.now());
+// The policy schema checks the document itself (savePolicy → parsePolicy), naming each field and its range.
+decisionsApi.put("/policies", ...jsonBody(z.unknown()), async (c) => {
+  const result = await savePolicy(c.env.DB, c.req.valid("json"), Date.now());
   if (!result.ok) return c.json({ error: "invalid policy; the previous policy is still in force", issues: result.issues }, 400);
   return c.json(result.stored);
 });

@@ -1,9 +1,9 @@
 /** GET /api/skus/:sku (inventory records, live stock, forecast) and PUT /api/skus/:sku/settings. */
-import { zValidator } from "@hono/zod-validator";
 import { Hono } from "hono";
 import { z } from "zod";
 import { loadSkuDetail, saveSkuSettings } from "../../db/sku-read";
 import { HttpError } from "../../lib/errors";
+import { jsonBody } from "../validate";
 
 export const skusApi = new Hono<{ Bindings: Env }>();
 
@@ -39,9 +39,7 @@ const Settings = z
 
 skusApi.put(
   "/:sku/settings",
-  zValidator("json", Settings, (result) => {
-    if (!result.success) throw new HttpError(400, result.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; "));
-  }),
+  ...jsonBody(Settings),
   async (c) => {
     const sku = c.req.param("sku");
     const s = c.req.valid("json");
