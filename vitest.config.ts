@@ -18,6 +18,7 @@ export const TEST_BINDINGS = {
   ZENDESK_WEBHOOK_SECRET: "test-zendesk-secret",
   WHATSAPP_APP_SECRET: "test-whatsapp-app-secret",
   WHATSAPP_VERIFY_TOKEN: "test-whatsapp-verify-token",
+  CREDENTIALS_KEY: "test-credentials-key",
 };
 
 export default defineConfig(async () => {

@@ -7,6 +7,7 @@ import { handleActionDeadLetters, handleActionsBatch, type ActionMessage } from 
 export { OrderJourney } from "./durable-objects/order-journey";
 export { SkuStock } from "./durable-objects/sku-stock";
 export { RateLimiter } from "./durable-objects/rate-limiter";
+export { Credential } from "./durable-objects/credential";
 
 export default {
   fetch: app.fetch,

@@ -8,13 +8,15 @@ export interface OutboundRequest {
   body: unknown;
 }
 
-/** What one attempt came to. `retry` is transient; `stale` is a compare-and-set the vendor refused. */
+/** What one attempt came to. `retry` is transient; `stale` is a compare-and-set the vendor refused; `blocked` waits for a credential. */
 export type Outcome =
   | { kind: "sent"; httpStatus: number | null; externalId: string | null; response: unknown }
   | { kind: "dry_run" }
   | { kind: "retry"; httpStatus: number | null; reason: string; waitSeconds: number | null; throttled: boolean; response?: unknown }
   | { kind: "failed"; httpStatus: number | null; reason: string; response?: unknown }
-  | { kind: "stale"; httpStatus: number; reason: string; response: unknown };
+  | { kind: "stale"; httpStatus: number; reason: string; response: unknown }
+  /** The connector's credential is refused or disconnected: the action waits, its attempts untouched. */
+  | { kind: "blocked"; reason: string };
 
 export type FetchFn = (input: string, init: RequestInit) => Promise<Response>;
 
