@@ -5,6 +5,7 @@ import { api } from "./routes/api";
 import { dashboard } from "./routes/dashboard";
 import { helpdeskApi } from "./routes/api/helpdesk";
 import { webhooks } from "./routes/webhooks";
+import { shopifyOAuth } from "./routes/shopify-oauth";
 import { HttpError } from "./lib/errors";
 import { logEvent } from "./lib/log";
 
@@ -12,6 +13,7 @@ export const app = new Hono<{ Bindings: Env }>();
 
 app.get("/health", (c) => c.json({ ok: true }));
 app.route("/webhooks", webhooks);
+app.route("/shopify", shopifyOAuth);
 // Before /api: the helpdesk widget's route has its own token, not the API bearer token.
 app.route("/api/helpdesk", helpdeskApi);
 app.route("/api", api);

@@ -130,14 +130,14 @@ export async function mintToken(fetchFn: FetchFn, s: CredentialSettings, held: H
 
 /** Shopify authorization code grant: the code from the callback for an expiring offline token (`expiring=1`). */
 export async function exchangeShopifyCode(fetchFn: FetchFn, s: { adminBaseUrl: string; clientId: string; clientSecret: string }, shop: string, code: string, now: number): Promise<MintResult> {
-  return tokenCall(fetchFn, `${shopifyOrigin(s.adminBaseUrl, shop)}/admin/oauth/access_token`, form({ client_id: s.clientId, client_secret: s.clientSecret, code, expiring: "1" }), now, HOUR, "Shopify");
+  return tokenCall(fetchFn, `${shopifyOrigin(s.adminBaseUrl, shop)}/admin/oauth/access_token`, form({ client_id: s.clientId, client_secret: s.clientSecret, code, expiring: "1" }), now, null, "Shopify");
 }
 
 function form(fields: Record<string, string>): { method: string; headers: Record<string, string>; body: string } {
   return { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" }, body: new URLSearchParams(fields).toString() };
 }
 
-async function tokenCall(fetchFn: FetchFn, url: string, init: { method: string; headers: Record<string, string>; body: string | null }, now: number, defaultLifetimeMs: number, vendor: string): Promise<MintResult> {
+async function tokenCall(fetchFn: FetchFn, url: string, init: { method: string; headers: Record<string, string>; body: string | null }, now: number, defaultLifetimeMs: number | null, vendor: string): Promise<MintResult> {
   let res: Response;
   try {
     res = await fetchFn(url, { method: init.method, headers: init.headers, body: init.body, signal: AbortSignal.timeout(TOKEN_TIMEOUT_MS) });
@@ -170,7 +170,8 @@ async function tokenCall(fetchFn: FetchFn, url: string, init: { method: string; 
   return {
     kind: "token",
     accessToken: token,
-    expiresAt: now + (expiresIn !== null ? expiresIn * 1000 : defaultLifetimeMs),
+    // No expires_in and no declared lifetime: a token that does not expire (a non-expiring Shopify install).
+    expiresAt: expiresIn !== null ? now + expiresIn * 1000 : defaultLifetimeMs !== null ? now + defaultLifetimeMs : null,
     refreshToken: typeof o?.refresh_token === "string" ? o.refresh_token : null,
     refreshExpiresAt: refreshIn !== null ? now + refreshIn * 1000 : null,
     apiDomain: typeof o?.api_domain === "string" ? o.api_domain : null,

@@ -67,6 +67,8 @@ interface Stored {
   lastError: string | null;
   mintedAt: number | null;
   mints: number[];
+  /** When an OAuth install stored this credential's pair (cleared by app/uninstalled). */
+  installedAt: number | null;
 }
 
 interface Plain {
@@ -79,7 +81,7 @@ const SCHEMA_VERSION = 1;
 const EMPTY: Stored = {
   access: null, accessExpiresAt: null, refresh: null, refreshExpiresAt: null, previousRefresh: null, shop: null, apiDomain: null, scope: null,
   status: "ok", statusReason: null, statusAt: null, refusedFingerprint: null, mintedFingerprint: null,
-  failures: 0, nextTryAt: null, lastError: null, mintedAt: null, mints: [],
+  failures: 0, nextTryAt: null, lastError: null, mintedAt: null, mints: [], installedAt: null,
 };
 
 const VENDOR: Record<CredentialName, string> = { shopify: "Shopify", zoho: "Zoho", shiprocket: "Shiprocket", unicommerce: "Unicommerce" };
@@ -136,7 +138,8 @@ export class Credential extends DurableObject<Env> {
     }
     if (this.s.mintedFingerprint !== fp && this.mode(settings) !== "oauth") this.dropAccess();
     const held = this.heldToken(now);
-    if (held && !this.renewDue(settings, now)) {
+    // A non-expiring install (no expiry, no refresh token) is used as it is.
+    if (held && (!this.renewDue(settings, now) || (this.mode(settings) === "oauth" && !this.plain.refresh))) {
       if (wasRefused) await this.recovered(settings.name, now);
       return held;
     }
@@ -168,6 +171,9 @@ export class Credential extends DurableObject<Env> {
     const wasBlocked = this.s.status !== "ok";
     this.reopen();
     this.s.shop = shop;
+    this.s.installedAt = now;
+    // A new install replaces whatever pair was held before.
+    this.plain = { access: null, refresh: null, previousRefresh: null };
     await this.keep(name, pair, null, now);
     if (wasBlocked) await this.recovered(name, now);
     else await setConnectorStatus(this.env.DB, name, "ok", null, now);
@@ -179,7 +185,7 @@ export class Credential extends DurableObject<Env> {
     await this.bind(name);
     const fp = settings ? await fingerprint(settings) : null;
     this.plain = { access: null, refresh: null, previousRefresh: null };
-    this.s = { ...this.s, access: null, accessExpiresAt: null, refresh: null, refreshExpiresAt: null, previousRefresh: null, status: "disconnected", statusReason: reason, statusAt: now, refusedFingerprint: fp };
+    this.s = { ...this.s, access: null, accessExpiresAt: null, refresh: null, refreshExpiresAt: null, previousRefresh: null, installedAt: null, status: "disconnected", statusReason: reason, statusAt: now, refusedFingerprint: fp };
     this.save();
     await setConnectorStatus(this.env.DB, name, "disconnected", reason, now);
     logEvent("credential_disconnected", { credential: name });
@@ -197,7 +203,7 @@ export class Credential extends DurableObject<Env> {
     const mode = settings ? this.mode(settings) : "static";
     const fp = settings ? await fingerprint(settings) : null;
     const refusedStill = this.s.status === "unauthorised" && this.s.refusedFingerprint === fp;
-    const notConnected = mode === "authorization_code" && !this.s.refresh;
+    const notConnected = mode === "authorization_code";
     const status: CredentialView["status"] =
       this.s.status === "disconnected" ? "disconnected" : refusedStill ? "unauthorised" : notConnected ? "not_connected" : "ok";
     const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -233,7 +239,7 @@ export class Credential extends DurableObject<Env> {
 
   /** OAuth install held (Shopify): the refresh-token flow wins over client credentials. */
   private mode(settings: CredentialSettings): Grant | "oauth" {
-    if (settings.name === "shopify" && settings.grant !== "static" && this.s.refresh && this.s.shop) return "oauth";
+    if (settings.name === "shopify" && settings.grant !== "static" && this.s.installedAt !== null && this.s.shop) return "oauth";
     return settings.grant;
   }
 
@@ -243,7 +249,7 @@ export class Credential extends DurableObject<Env> {
       return { ok: false, status: "disconnected", reason: this.s.statusReason ?? `${VENDOR[settings.name]} disconnected` };
     }
     if (this.s.status === "unauthorised" && this.s.refusedFingerprint === fp) return { ok: false, status: "unauthorised", reason: this.s.statusReason ?? "refused" };
-    if (this.mode(settings) === "authorization_code" && !this.plain.refresh) {
+    if (this.mode(settings) === "authorization_code") {
       return { ok: false, status: "not_connected", reason: "Shopify store not connected yet: install the app through /shopify/install?shop=<store>.myshopify.com" };
     }
     return null;

@@ -19,6 +19,7 @@ import { pullQuietParcels } from "./carrier-pull";
 import { ensureWebhookSubscriptions, reconcileShopifyOrders } from "./reconcile";
 import { decideStockForSkus } from "./stock";
 import { refreshTicketModel } from "./ticket-model";
+import { repairShopifySubscriptions, sweepCredentials } from "../jobs/credentials";
 
 const DAY = 86_400_000;
 
@@ -61,6 +62,7 @@ export async function runCron(env: Env, cron: string, now: number): Promise<void
     await requeueDueActions(env, now);
     await requeueStuckRawEvents(env, now);
     await reconcileShopifyOrders(env, now);
+    await sweepCredentials(env, now);
   } else if (cron === CRON_HOURLY) {
     await pullQuietParcels(env, now);
     await refreshRouteStats(env, stored, now);
@@ -74,6 +76,7 @@ export async function runCron(env: Env, cron: string, now: number): Promise<void
     const outreach = await decideCustomerOutreach(env, stored, now, { maxPages: INLINE_PAGES.customerOutreach });
     if (outreach.next !== null) await env.JOBS.send({ kind: "customer_outreach", after: outreach.next, now });
     await ensureWebhookSubscriptions(env, env.PUBLIC_URL);
+    await repairShopifySubscriptions(env, now);
   }
 }
 

@@ -62,3 +62,10 @@ export async function subscribeShopifyOnce(env: Env, config: ConnectorConfig, cr
 export async function forgetShopifySubscriptions(db: D1Database, shop: string): Promise<void> {
   await deleteKv(db, subscribedKey(shop));
 }
+
+/** The daily repair: re-creates any subscription Shopify removed (after failed deliveries), whatever the credential mode. */
+export async function repairShopifySubscriptions(env: Env, now: number): Promise<SubscriptionReport | null> {
+  const config = configFromEnv(env);
+  if (!config.shopify || config.shopify.credential.grant === "static") return null; // the static token's repair still runs in reconcile
+  return subscribeShopifyOnce(env, config, credentialClient(env.CREDENTIAL, { now: () => now }), (u, i) => fetch(u, i), now, env.PUBLIC_URL, true);
+}
