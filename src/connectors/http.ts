@@ -1,10 +1,10 @@
 /** Shared outbound executor: one fetch, and the vendor's answer classified into an action outcome. */
 
 export interface OutboundRequest {
-  method: "POST" | "PUT";
+  method: "GET" | "POST" | "PUT";
   url: string;
   headers: Record<string, string>;
-  /** JSON body; connectors never send anything that is not JSON. */
+  /** JSON body (none for GET); connectors never send anything that is not JSON. */
   body: unknown;
 }
 
@@ -47,7 +47,7 @@ export async function executeRequest(fetchFn: FetchFn, req: OutboundRequest, opt
   const { interpret = sentWithoutId, isRateLimited, now = Date.now() } = opts;
   let res: Response;
   try {
-    res = await fetchFn(req.url, { method: req.method, headers: req.headers, body: JSON.stringify(req.body) });
+    res = await fetchFn(req.url, { method: req.method, headers: req.headers, body: req.method === "GET" ? undefined : JSON.stringify(req.body) });
   } catch (err) {
     return { kind: "retry", httpStatus: null, reason: `network: ${err instanceof Error ? err.message : String(err)}`, waitSeconds: null, throttled: false };
   }
