@@ -20,6 +20,7 @@ import { ensureWebhookSubscriptions, reconcileShopifyOrders } from "./reconcile"
 import { decideStockForSkus } from "./stock";
 import { refreshTicketModel } from "./ticket-model";
 import { repairShopifySubscriptions, sweepCredentials } from "../jobs/credentials";
+import { pullUnicommerceStock } from "../jobs/unicommerce-pull";
 
 const DAY = 86_400_000;
 
@@ -63,6 +64,7 @@ export async function runCron(env: Env, cron: string, now: number): Promise<void
     await requeueStuckRawEvents(env, now);
     await reconcileShopifyOrders(env, now);
     await sweepCredentials(env, now);
+    await pullUnicommerceStock(env, now);
   } else if (cron === CRON_HOURLY) {
     await pullQuietParcels(env, now);
     await refreshRouteStats(env, stored, now);
