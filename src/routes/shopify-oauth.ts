@@ -1,6 +1,7 @@
 /**
  * Shopify OAuth install (authorization code grant) for an app installed into a client's store:
- * `GET /shopify/install?shop=` sends the merchant to Shopify with a signed, single-use `state`;
+ * `GET /shopify/install?shop=` (signed in to the dashboard) sends the merchant to Shopify with a
+ * signed, single-use `state`;
  * `GET /shopify/callback` accepts Shopify's redirect only when the HMAC, state, timestamp and shop
  * are right, exchanges the code for an expiring offline token, stores the pair in the Shopify
  * credential and registers the webhook subscriptions. Anything forged or replayed → 400, nothing stored.
@@ -19,8 +20,9 @@ import { setKv, takeKv } from "../db/kv";
 import { hmacSha256, safeEqual, toHex } from "../lib/crypto";
 import { HttpError } from "../lib/errors";
 import { logEvent } from "../lib/log";
+import { requireSession, type DashboardEnv } from "./dashboard/auth";
 
-export const shopifyOAuth = new Hono<{ Bindings: Env }>();
+export const shopifyOAuth = new Hono<DashboardEnv>();
 
 /** What the install asks for: the Admin API calls Switchyard makes (reads, stock sets, tags, metafields, store credit, fulfilment events). */
 export const DEFAULT_SCOPES =
@@ -63,7 +65,9 @@ export function callbackMessage(query: URLSearchParams): string {
   return new URLSearchParams(entries).toString();
 }
 
-shopifyOAuth.get("/install", async (c) => {
+// Only a signed-in operator starts an install: otherwise anyone with a store could connect theirs
+// in the brand's place. The callback needs no session: it is bound to a state only this route issues.
+shopifyOAuth.get("/install", requireSession, async (c) => {
   const shop = c.req.query("shop")?.trim().toLowerCase();
   if (!validShopHostname(shop)) throw new HttpError(400, "shop must be the store's <name>.myshopify.com hostname");
   const s = oauthSettings(c.env);

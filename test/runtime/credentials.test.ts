@@ -99,6 +99,40 @@ describe("credentials: Shopify client credentials grant", () => {
     expect(edge.unexpected).toEqual([]);
   });
 
+  it("registers the webhook topics once after the store's first token (client credentials), skipping none twice", async () => {
+    const subs: { topic: string; uri: string }[] = [];
+    const created: string[] = [];
+    const minted: string[] = [];
+    vendorEdge({
+      [`POST ${TOKEN_URL}`]: () => {
+        minted.push(`shpat_sub_${minted.length}`);
+        return json(200, { access_token: minted.at(-1), scope: "write_orders", expires_in: 86399 });
+      },
+      [`POST ${GRAPHQL}`]: (call) => {
+        if (!minted.includes(call.headers.get("x-shopify-access-token") ?? "")) return json(401, { errors: "[API] Invalid API key or access token (unrecognized login or wrong password)" });
+        const body = JSON.parse(call.body) as { query: string; variables: Record<string, any> };
+        if (body.query.includes("webhookSubscriptions(")) return json(200, { data: { webhookSubscriptions: { pageInfo: { hasNextPage: false, endCursor: null }, nodes: subs.map((x, i) => ({ id: `gid://shopify/WebhookSubscription/${i}`, ...x })) } } });
+        subs.push({ topic: body.variables.topic, uri: body.variables.sub.uri });
+        created.push(body.variables.topic);
+        return json(200, { data: { webhookSubscriptionCreate: { webhookSubscription: { id: `gid://shopify/WebhookSubscription/${subs.length}` }, userErrors: [] } } });
+      },
+    });
+    const prefix = uid("p");
+    const shopEnv = { ...env, PUBLIC_URL: "https://brand-switchyard.example" } as unknown as Env;
+    const t0 = Date.now();
+    const first = await sweepCredentials(shopEnv, t0, { config: shopifyConfig(), prefix });
+    expect(first.subscriptions!.created).toContain("APP_UNINSTALLED");
+    expect(first.subscriptions!.created).toContain("ORDERS_CREATE");
+    expect(subs.every((x) => x.uri === "https://brand-switchyard.example/webhooks/shopify")).toBe(true);
+    const n = created.length;
+    // The next sweeps find the store done and register nothing.
+    const second = await sweepCredentials(shopEnv, t0 + 300_000, { config: shopifyConfig(), prefix });
+    expect(second.subscriptions).toBeNull();
+    expect(created.length).toBe(n);
+    expect(new Set(created).size).toBe(created.length);
+    expect(minted).toHaveLength(1);
+  });
+
   it("keeps tokens sealed at rest: the object's storage holds no token in clear", async () => {
     const edge = shopify();
     const prefix = uid("p");

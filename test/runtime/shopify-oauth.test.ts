@@ -13,6 +13,7 @@ import { configFromEnv } from "../../src/connectors/config";
 import { credentialClient, credentialStub } from "../../src/connectors/credentials";
 import { subscribeShopifyOnce } from "../../src/jobs/credentials";
 import { unseal } from "../../src/lib/sealed";
+import { createSession } from "../../src/routes/dashboard/session";
 import { executeOne } from "../../src/queues/actions";
 import { form, json, vendorEdge, type EdgeCall } from "../helpers/vendor-edge";
 
@@ -98,7 +99,7 @@ function shopifyStore(opts: { existingTopics?: string[] } = {}) {
 
 /** Runs /shopify/install and builds the callback Shopify would send, signed as Shopify signs it. */
 async function startInstall(store: ReturnType<typeof shopifyStore>, over: Record<string, string> = {}) {
-  const res = await request(`/shopify/install?shop=${SHOP}`);
+  const res = await request(`/shopify/install?shop=${SHOP}`, { headers: { cookie: await signedIn() } });
   expect(res.status).toBe(302);
   const location = new URL(res.headers.get("location")!);
   const code = `code-${crypto.randomUUID()}`;
@@ -108,6 +109,8 @@ async function startInstall(store: ReturnType<typeof shopifyStore>, over: Record
   const hmac = await hexHmac(SECRET, new URLSearchParams(sorted).toString());
   return { location, params, hmac };
 }
+
+const signedIn = async () => `sy_session=${await createSession(env.SESSION_SECRET, Date.now())}`;
 
 const callback = (params: Record<string, string>, hmac: string) => request(`/shopify/callback?${new URLSearchParams({ ...params, hmac })}`);
 
@@ -127,7 +130,7 @@ async function insertTagAction(): Promise<string> {
 const status = async (id: string) => (await env.DB.prepare(`SELECT status, last_error AS lastError FROM actions WHERE id = ?`).bind(id).first<{ status: string; lastError: string | null }>())!;
 
 describe("Shopify OAuth install", () => {
-  it("/shopify/install redirects to the store's authorize page with the client id, scopes, callback and a signed state; anything but a myshopify hostname is 400", async () => {
+  it("/shopify/install (signed in) redirects to the store's authorize page with the client id, scopes, callback and a signed state; anything but a myshopify hostname is 400", async () => {
     const store = shopifyStore();
     const { location } = await startInstall(store);
     expect(`${location.origin}${location.pathname}`).toBe(`https://${SHOP}/admin/oauth/authorize`);
@@ -136,8 +139,12 @@ describe("Shopify OAuth install", () => {
     expect(location.searchParams.get("scope")).toContain("write_inventory");
     expect(location.searchParams.get("state")).toMatch(/^[0-9a-f]{32}\.[0-9a-f]{64}$/);
     for (const bad of ["evil.com", "client-store.myshopify.com.evil.com", "https://client-store.myshopify.com", ""]) {
-      expect((await request(`/shopify/install?shop=${encodeURIComponent(bad)}`)).status).toBe(400);
+      expect((await request(`/shopify/install?shop=${encodeURIComponent(bad)}`, { headers: { cookie: await signedIn() } })).status).toBe(400);
     }
+    // Without a dashboard session nobody can start an install (someone else's store in the brand's place).
+    const anonymous = await request(`/shopify/install?shop=${SHOP}`);
+    expect(anonymous.status).toBe(302);
+    expect(anonymous.headers.get("location")).toMatch(/^\/login\?next=/);
     expect(store.calls).toEqual([]);
   });
 
