@@ -266,6 +266,9 @@ describe("Shopify OAuth install", () => {
     expect(store.calls.length).toBe(calls);
     const pipeline = await (await request("/api/pipeline", { headers: { authorization: "Bearer test-api-token" } })).json<{ connectors: { connector: string; status: string }[] }>();
     expect(pipeline.connectors.find((c) => c.connector === "shopify")).toMatchObject({ status: "disconnected" });
+    const dashboard = await (await request("/", { headers: { cookie: await signedIn() } })).text();
+    expect(dashboard).toContain('id="connectors-attention"');
+    expect(dashboard).toMatch(/shopify disconnected: the app was uninstalled from client-store\.myshopify\.com/);
 
     const again = await startInstall(store);
     expect((await callback(again.params, again.hmac)).status).toBe(200);
