@@ -37,7 +37,8 @@ export function credentialClient(ns: DurableObjectNamespace<Credential>, opts: C
 
 /** A token that cannot be had, as an action outcome: refused or disconnected waits; an endpoint that is down retries. */
 export function tokenOutcome(t: Exclude<TokenResult, { ok: true }>): Outcome {
-  if (t.status === "retry") return { kind: "retry", httpStatus: null, reason: t.reason, waitSeconds: t.waitSeconds, throttled: false };
+  // A token endpoint that just failed counts as a failed attempt; waiting out the object's backoff does not.
+  if (t.status === "retry") return { kind: "retry", httpStatus: null, reason: t.reason, waitSeconds: t.waitSeconds, throttled: !t.attempted };
   return { kind: "blocked", reason: t.reason };
 }
 

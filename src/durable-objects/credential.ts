@@ -25,7 +25,8 @@ import { seal, unseal } from "../lib/sealed";
 export type TokenResult =
   | { ok: true; token: string; expiresAt: number | null; shop: string | null; apiDomain: string | null }
   | { ok: false; status: "unauthorised" | "disconnected" | "not_connected"; reason: string }
-  | { ok: false; status: "retry"; reason: string; waitSeconds: number };
+  /** `attempted`: the endpoint was called and failed now; otherwise the object is waiting out its backoff. */
+  | { ok: false; status: "retry"; reason: string; waitSeconds: number; attempted: boolean };
 
 /** What `GET /api/connectors` and `npm run doctor` show: never a token, only whether one is held. */
 export interface CredentialView {
@@ -168,15 +169,14 @@ export class Credential extends DurableObject<Env> {
   async install(name: CredentialName, shop: string, pair: Extract<MintResult, { kind: "token" }>, now = Date.now()): Promise<void> {
     await this.bind(name);
     if (!this.env.CREDENTIALS_KEY) throw new Error("CREDENTIALS_KEY is not set: refresh tokens cannot be stored");
-    const wasBlocked = this.s.status !== "ok";
     this.reopen();
     this.s.shop = shop;
     this.s.installedAt = now;
     // A new install replaces whatever pair was held before.
     this.plain = { access: null, refresh: null, previousRefresh: null };
     await this.keep(name, pair, null, now);
-    if (wasBlocked) await this.recovered(name, now);
-    else await setConnectorStatus(this.env.DB, name, "ok", null, now);
+    // Whatever waited (uninstalled, refused, or not yet connected) goes out now.
+    await this.recovered(name, now);
     logEvent("credential_installed", { credential: name, shop });
   }
 
@@ -270,7 +270,7 @@ export class Credential extends DurableObject<Env> {
     const held = this.heldToken(now);
     const waitUntil = Math.max(this.s.nextTryAt ?? 0, this.mintLimitUntil(settings.name, now));
     if (waitUntil > now) {
-      return held ?? { ok: false, status: "retry", reason: this.s.lastError ?? `${VENDOR[settings.name]} token endpoint backing off`, waitSeconds: Math.ceil((waitUntil - now) / 1000) };
+      return held ?? { ok: false, status: "retry", reason: this.s.lastError ?? `${VENDOR[settings.name]} token endpoint backing off`, waitSeconds: Math.ceil((waitUntil - now) / 1000), attempted: false };
     }
     const mintSettings: CredentialSettings =
       this.mode(settings) === "oauth" && settings.name === "shopify" && settings.grant !== "static"
@@ -294,7 +294,7 @@ export class Credential extends DurableObject<Env> {
         this.save();
         logEvent("credential_token_endpoint_retry", { credential: settings.name, failures: this.s.failures, httpStatus: result.httpStatus });
         // The token in hand is still good until it expires: keep using it.
-        return held ?? { ok: false, status: "retry", reason: result.reason, waitSeconds: Math.ceil(waitMs / 1000) };
+        return held ?? { ok: false, status: "retry", reason: result.reason, waitSeconds: Math.ceil(waitMs / 1000), attempted: true };
       }
       case "rejected":
         return this.refuse(settings, fp, result.reason, now);

@@ -133,6 +133,20 @@ describe("credentials: Shopify client credentials grant", () => {
     expect(minted).toHaveLength(1);
   });
 
+  it("an OAuth app not yet installed: actions wait as blocked (not connected), and the install releases them", async () => {
+    const edge = vendorEdge({});
+    const prefix = uid("p");
+    const config = configFromEnv({ ...env, SHOPIFY_CLIENT_ID: "cid", SHOPIFY_CLIENT_SECRET: "sec", SHOPIFY_SHOP_DOMAIN: "", SHOPIFY_ADMIN_TOKEN: "" } as unknown as Env);
+    const id = await insertTagAction();
+    const t0 = Date.now();
+    await run(id, config, prefix, t0);
+    expect(await row(id)).toMatchObject({ status: "blocked" });
+    expect((await row(id))!.lastError).toContain("/shopify/install");
+    expect(edge.calls).toEqual([]);
+    await credentialStub(env.CREDENTIAL, "shopify", prefix).install("shopify", "late.myshopify.com", { kind: "token", accessToken: "shpua_x", expiresAt: t0 + 3_600_000, refreshToken: "shprt_x", refreshExpiresAt: null, apiDomain: null, scope: null }, t0 + 1000);
+    expect(["pending", "sending", "dry_run"]).toContain((await row(id))!.status);
+  });
+
   it("keeps tokens sealed at rest: the object's storage holds no token in clear", async () => {
     const edge = shopify();
     const prefix = uid("p");
@@ -256,6 +270,12 @@ describe("credentials: Shopify client credentials grant", () => {
     expect(rb).toMatchObject({ status: "pending" });
     expect(rb!.lastError).toContain("token endpoint answered HTTP 503");
     expect(await outcomes(b)).toEqual(["error"]);
+    // While the object waits out its backoff, actions wait too without spending an attempt.
+    const calls = edge.to("POST", TOKEN_URL).length;
+    const waiting = await insertTagAction();
+    await run(waiting, config, prefix, t0 + 61 * 60_000 + 5_000);
+    expect(edge.to("POST", TOKEN_URL).length).toBe(calls);
+    expect(await outcomes(waiting)).toEqual(["throttled"]);
     down = false;
     await env.DB.prepare(`UPDATE actions SET next_attempt_at = ? WHERE id = ?`).bind(t0 + 63 * 60_000, b).run();
     await run(b, config, prefix, t0 + 63 * 60_000);

@@ -13,6 +13,6 @@ pipelineApi.get("/", async (c) => {
   const [status, connectors, blocked] = await Promise.all([pipelineStatus(c.env.DB), listConnectorStatus(c.env.DB), blockedActionCounts(c.env.DB)]);
   const waiting = connectors
     .filter((r) => r.status !== "ok" || (blocked[r.connector] ?? 0) > 0)
-    .map((r) => ({ connector: r.connector, status: r.status, reason: r.reason, since: r.statusAt === null ? null : new Date(r.statusAt).toISOString(), blocked: blocked[r.connector] ?? 0 }));
+    .map((r) => ({ connector: r.connector, status: r.status, reason: r.reason ?? (r.lastOutcome === "blocked" ? r.lastError : null), since: r.statusAt === null ? null : new Date(r.statusAt).toISOString(), blocked: blocked[r.connector] ?? 0 }));
   return c.json({ ...status, connectors: waiting });
 });
