@@ -7,8 +7,8 @@
  * https://shopify.dev/docs/api/admin-graphql/2025-10/mutations/webhooksubscriptioncreate
  */
 import { SHOPIFY_SUBSCRIPTION_TOPICS } from "../canonical/shopify-topics";
-import type { ShopifyConfig } from "./config";
-import { withCredential, type CredentialClient } from "./credentials";
+import { configFromEnv, type ShopifyConfig } from "./config";
+import { credentialClient, withCredential, type CredentialClient } from "./credentials";
 import { asRecord, executeRequest, type FetchFn, type OutboundRequest, type Outcome } from "./http";
 import { shopifyTarget } from "./index";
 import { shopifyGraphqlUrl, throttleWaitSeconds } from "./shopify";
@@ -91,4 +91,14 @@ export async function registerWebhookSubscriptions(deps: ShopifyDeps, publicUrl:
     else created.push(topic);
   }
   return { shop, present: [...present], created, failed };
+}
+
+/**
+ * The Admin API as a job sees it (reconciliation, inventory reads): null without Shopify
+ * credentials. Every call then goes through `shopifyGraphql` with the store's current token.
+ */
+export function shopifyAdminFromEnv(env: Env, now: number, fetchFn: FetchFn = (u, i) => fetch(u, i)): ShopifyDeps | null {
+  const config = configFromEnv(env).shopify;
+  if (!config) return null;
+  return { config, credentials: credentialClient(env.CREDENTIAL, { now: () => now }), fetch: fetchFn, now };
 }

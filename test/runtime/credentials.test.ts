@@ -9,6 +9,7 @@ import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { configFromEnv, type ConnectorConfig } from "../../src/connectors/config";
 import { credentialClient, credentialStub } from "../../src/connectors/credentials";
+import { shopifyGraphql } from "../../src/connectors/shopify-admin";
 import { sweepCredentials } from "../../src/jobs/credentials";
 import { executeOne } from "../../src/queues/actions";
 import { api } from "../helpers/runtime";
@@ -280,5 +281,39 @@ describe("credentials: Shopify client credentials grant", () => {
     await env.DB.prepare(`UPDATE actions SET next_attempt_at = ? WHERE id = ?`).bind(t0 + 63 * 60_000, b).run();
     await run(b, config, prefix, t0 + 63 * 60_000);
     expect(await row(b)).toMatchObject({ status: "sent" });
+  });
+});
+
+describe("credentials: the legacy static Shopify token", () => {
+  const staticConfig = (token: string) => configFromEnv({ ...env, SHOPIFY_SHOP_DOMAIN: SHOP, SHOPIFY_ADMIN_TOKEN: token, SHOPIFY_CLIENT_ID: "", SHOPIFY_CLIENT_SECRET: "" } as unknown as Env);
+
+  it("reads go through the connector with it; a 401 refuses it at once (nothing to refresh); a new token releases the waiting actions", async () => {
+    let good = "shpat_old";
+    const edge = vendorEdge({
+      [`POST ${GRAPHQL}`]: (call) => {
+        if (call.headers.get("x-shopify-access-token") !== good) return json(401, { errors: "[API] Invalid API key or access token (unrecognized login or wrong password)" });
+        const body = JSON.parse(call.body) as { query: string };
+        if (body.query.includes("inventoryItem")) return json(200, { data: { inventoryItem: { inventoryLevel: { quantities: [{ name: "available", quantity: 7 }] } } } });
+        return json(200, { data: { tagsAdd: { node: { id: "gid://shopify/Order/42" }, userErrors: [] } } });
+      },
+    });
+    const prefix = uid("p");
+    const t0 = Date.now();
+    const deps = { config: staticConfig("shpat_old").shopify!, credentials: credentialClient(env.CREDENTIAL, { now: () => t0, prefix }), fetch: (u: string, i: RequestInit) => fetch(u, i), now: t0 };
+    const read = await shopifyGraphql<{ inventoryItem: { inventoryLevel: { quantities: { quantity: number }[] } } }>(deps, `query Available($item: ID!) { inventoryItem(id: $item) { inventoryLevel(locationId: "gid://shopify/Location/1") { quantities(names: ["available"]) { name quantity } } } }`, { item: "gid://shopify/InventoryItem/1" });
+    expect(read).toMatchObject({ ok: true, data: { inventoryItem: { inventoryLevel: { quantities: [{ quantity: 7 }] } } } });
+
+    good = "shpat_rotated_by_merchant";
+    const id = await insertTagAction();
+    await run(id, staticConfig("shpat_old"), prefix, t0 + 1000);
+    expect(await row(id)).toMatchObject({ status: "blocked" });
+    expect((await row(id))!.lastError).toContain("SHOPIFY_ADMIN_TOKEN");
+    expect(edge.to("POST", GRAPHQL)).toHaveLength(2); // the read and the one refused call: no retry without a refresh
+
+    const swept = await sweepCredentials({ ...env, PUBLIC_URL: "" } as unknown as Env, t0 + 60_000, { config: staticConfig("shpat_rotated_by_merchant"), prefix });
+    expect(swept.rechecked).toEqual(["shopify"]);
+    expect(["pending", "sending", "dry_run"]).toContain((await row(id))!.status);
+    await run(id, staticConfig("shpat_rotated_by_merchant"), prefix, t0 + 61_000);
+    expect(["sent", "dry_run"]).toContain((await row(id))!.status);
   });
 });
