@@ -248,14 +248,20 @@ describe("Shopify OAuth install", () => {
     const store = shopifyStore();
     const s = await startInstall(store);
     expect((await callback(s.params, s.hmac)).status).toBe(200);
-    const body = JSON.stringify({ id: 1, name: "Client Store", domain: SHOP });
-    const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(SECRET), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-    const sig = btoa(String.fromCharCode(...new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(body)))));
-    const res = await request("/webhooks/shopify", {
-      method: "POST",
-      headers: { "content-type": "application/json", "x-shopify-topic": "app/uninstalled", "x-shopify-hmac-sha256": sig, "x-shopify-shop-domain": SHOP, "x-shopify-webhook-id": crypto.randomUUID(), "x-shopify-event-id": crypto.randomUUID() },
-      body,
-    });
+    const uninstalled = async (shop: string) => {
+      const body = JSON.stringify({ id: 1, name: "Client Store", domain: shop });
+      const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(SECRET), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+      const sig = btoa(String.fromCharCode(...new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(body)))));
+      return request("/webhooks/shopify", {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-shopify-topic": "app/uninstalled", "x-shopify-hmac-sha256": sig, "x-shopify-shop-domain": shop, "x-shopify-webhook-id": crypto.randomUUID(), "x-shopify-event-id": crypto.randomUUID() },
+        body,
+      });
+    };
+    // Another store uninstalling the same app changes nothing here.
+    expect(await (await uninstalled("another-client.myshopify.com")).json()).toEqual({ ok: true, disconnected: false });
+    expect(await describeShopify()).toMatchObject({ status: "ok", tokenHeld: true });
+    const res = await uninstalled(SHOP);
     expect(res.status).toBe(200);
     expect(await describeShopify()).toMatchObject({ status: "disconnected", tokenHeld: false });
     const calls = store.calls.length;

@@ -21,7 +21,12 @@ shopifyWebhooks.post("/", async (c) => {
     // The app's tokens die with the install: stop every outbound Shopify call until a new install.
     const shop = c.req.header("x-shopify-shop-domain") ?? "the store";
     const now = Date.now();
-    await credentialStub(c.env.CREDENTIAL, "shopify").disconnect(configFromEnv(c.env).shopify?.credential ?? null, "shopify", `the app was uninstalled from ${shop} at ${new Date(now).toISOString()}; install it again through /shopify/install`, now);
+    const settings = configFromEnv(c.env).shopify?.credential ?? null;
+    const stub = credentialStub(c.env.CREDENTIAL, "shopify");
+    // An app shared by several stores (app-level webhooks): only this deployment's store disconnects it.
+    const connected = (await stub.describe(settings)).shop;
+    if (connected && shop !== connected) return c.json({ ok: true, disconnected: false });
+    await stub.disconnect(settings, "shopify", `the app was uninstalled from ${shop} at ${new Date(now).toISOString()}; install it again through /shopify/install`, now);
     await forgetShopifySubscriptions(c.env.DB, shop);
     logEvent("shopify_app_uninstalled", { shop });
     return c.json({ ok: true, disconnected: true });
