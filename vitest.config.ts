@@ -20,6 +20,7 @@ export const TEST_BINDINGS = {
   WHATSAPP_VERIFY_TOKEN: "test-whatsapp-verify-token",
   // The store this deployment serves: privacy webhooks must name it (docs/privacy.md).
   SHOPIFY_SHOP_DOMAIN: "vanaspati.myshopify.com",
+  CREDENTIALS_KEY: "test-credentials-key",
 };
 
 export default defineConfig(async () => {

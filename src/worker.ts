@@ -10,6 +10,7 @@ import type { JobMessage } from "./jobs/run";
 export { OrderJourney } from "./durable-objects/order-journey";
 export { SkuStock } from "./durable-objects/sku-stock";
 export { RateLimiter } from "./durable-objects/rate-limiter";
+export { Credential } from "./durable-objects/credential";
 
 export default {
   fetch: app.fetch,

@@ -117,6 +117,7 @@ export async function startDirect({ dir, port, consumers, scriptPath, inspectorP
       ORDER_JOURNEY: { className: "OrderJourney", useSQLite: true },
       SKU_STOCK: { className: "SkuStock", useSQLite: true },
       RATE_LIMITER: { className: "RateLimiter", useSQLite: true },
+      CREDENTIAL: { className: "Credential", useSQLite: true },
     },
   });
   const url = String(await mf.ready).replace(/\/$/, "");

@@ -70,6 +70,7 @@ export async function startWorker(options = {}) {
       ORDER_JOURNEY: { className: "OrderJourney", useSQLite: true },
       SKU_STOCK: { className: "SkuStock", useSQLite: true },
       RATE_LIMITER: { className: "RateLimiter", useSQLite: true },
+      CREDENTIAL: { className: "Credential", useSQLite: true },
     },
     durableObjectsPersist: path.join(dir, "do"),
     queueProducers: { INGEST: { queueName: QUEUES.ingest }, ACTIONS: { queueName: QUEUES.actions }, INGEST_DLQ: { queueName: QUEUES.ingestDeadLetters }, JOBS: { queueName: QUEUES.jobs } },
@@ -84,6 +85,7 @@ export async function startWorker(options = {}) {
       API_TOKEN: "local-api-token",
       DASHBOARD_TOKEN,
       SESSION_SECRET: "local-session-secret",
+      CREDENTIALS_KEY: "local-credentials-key",
       // One client address for every request here: the login limit would only get in the way.
       LOGIN_RATE_LIMIT_PER_MINUTE: "0",
       ...options.bindings,

@@ -32,7 +32,7 @@ const GORGIAS_STATUS: Record<Status, string> = { open: "open", pending: "closed"
 const GORGIAS_PRIORITY: Record<Priority, string> = { low: "low", normal: "normal", high: "high", urgent: "critical" };
 
 function gorgias(spec: HelpdeskSpec, c: GorgiasConfig): OutboundRequest[] {
-  const base = `https://${c.domain}.gorgias.com/api/tickets/${encodeURIComponent(spec.params.ticketId)}`;
+  const base = `${helpdeskOrigin(c.domain, "gorgias.com")}/api/tickets/${encodeURIComponent(spec.params.ticketId)}`;
   const auth = basicAuth(c.username, c.apiKey);
   const message = (channel: string, text: string) => json("POST", `${base}/messages`, auth, { channel, via: "api", from_agent: true, sender: { email: c.username }, body_text: text });
   switch (spec.kind) {
@@ -78,7 +78,7 @@ export function freshdeskHtml(text: string): string {
 }
 
 function freshdesk(spec: HelpdeskSpec, c: FreshdeskConfig): OutboundRequest[] | { error: string } {
-  const base = `https://${c.domain}.freshdesk.com/api/v2/tickets/${encodeURIComponent(spec.params.ticketId)}`;
+  const base = `${helpdeskOrigin(c.domain, "freshdesk.com")}/api/v2/tickets/${encodeURIComponent(spec.params.ticketId)}`;
   const auth = basicAuth(c.apiKey, "X");
   switch (spec.kind) {
     case "helpdesk.internal_note":
@@ -103,7 +103,7 @@ function freshdesk(spec: HelpdeskSpec, c: FreshdeskConfig): OutboundRequest[] | 
 }
 
 function zendesk(spec: HelpdeskSpec, c: ZendeskConfig): OutboundRequest[] {
-  const url = `https://${c.subdomain}.zendesk.com/api/v2/tickets/${encodeURIComponent(spec.params.ticketId)}.json`;
+  const url = `${helpdeskOrigin(c.subdomain, "zendesk.com")}/api/v2/tickets/${encodeURIComponent(spec.params.ticketId)}.json`;
   const auth = basicAuth(`${c.email}/token`, c.apiToken);
   let ticket: Record<string, unknown>;
   switch (spec.kind) {
@@ -126,4 +126,12 @@ function zendesk(spec: HelpdeskSpec, c: ZendeskConfig): OutboundRequest[] {
     }
   }
   return [json("PUT", url, auth, { ticket })];
+}
+
+/**
+ * The helpdesk's host: GORGIAS_DOMAIN / FRESHDESK_DOMAIN / ZENDESK_SUBDOMAIN name the account
+ * (`acme` → https://acme.freshdesk.com); a full URL there points at another host (a sandbox, a mock).
+ */
+export function helpdeskOrigin(account: string, vendorDomain: string): string {
+  return account.includes("://") ? account.replace(/\/+$/, "") : `https://${account}.${vendorDomain}`;
 }

@@ -1,20 +1,22 @@
 /** Shared outbound executor: one fetch, and the vendor's answer classified into an action outcome. */
 
 export interface OutboundRequest {
-  method: "POST" | "PUT";
+  method: "GET" | "POST" | "PUT";
   url: string;
   headers: Record<string, string>;
-  /** JSON body; connectors never send anything that is not JSON. */
+  /** JSON body (none for GET); connectors never send anything that is not JSON. */
   body: unknown;
 }
 
-/** What one attempt came to. `retry` is transient; `stale` is a compare-and-set the vendor refused. */
+/** What one attempt came to. `retry` is transient; `stale` is a compare-and-set the vendor refused; `blocked` waits for a credential. */
 export type Outcome =
   | { kind: "sent"; httpStatus: number | null; externalId: string | null; response: unknown }
   | { kind: "dry_run" }
   | { kind: "retry"; httpStatus: number | null; reason: string; waitSeconds: number | null; throttled: boolean; response?: unknown }
   | { kind: "failed"; httpStatus: number | null; reason: string; response?: unknown }
-  | { kind: "stale"; httpStatus: number; reason: string; response: unknown };
+  | { kind: "stale"; httpStatus: number; reason: string; response: unknown }
+  /** The connector's credential is refused or disconnected: the action waits, its attempts untouched. */
+  | { kind: "blocked"; reason: string };
 
 export type FetchFn = (input: string, init: RequestInit) => Promise<Response>;
 
@@ -45,7 +47,7 @@ export async function executeRequest(fetchFn: FetchFn, req: OutboundRequest, opt
   const { interpret = sentWithoutId, isRateLimited, now = Date.now() } = opts;
   let res: Response;
   try {
-    res = await fetchFn(req.url, { method: req.method, headers: req.headers, body: JSON.stringify(req.body) });
+    res = await fetchFn(req.url, { method: req.method, headers: req.headers, body: req.method === "GET" ? undefined : JSON.stringify(req.body) });
   } catch (err) {
     return { kind: "retry", httpStatus: null, reason: `network: ${err instanceof Error ? err.message : String(err)}`, waitSeconds: null, throttled: false };
   }

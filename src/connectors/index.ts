@@ -1,14 +1,16 @@
 /** Runs one outbox action through its connector: dry-run without credentials, the vendor's request otherwise. */
 import type { ActionSpec } from "../canonical/actions";
-import type { ConnectorConfig } from "./config";
+import type { ConnectorConfig, ShopifyConfig, ZohoConfig } from "./config";
+import { shopifyOrigin } from "./credential-grants";
+import { withCredential, type CredentialClient, type TokenOk } from "./credentials";
 import { buildEmailRequest, emailFields, interpretEmail, sendThroughBinding } from "./email";
 import { buildHelpdeskRequests } from "./helpdesk";
 import { executeRequest, type FetchFn, type OutboundRequest, type Outcome } from "./http";
 import { buildKlaviyoRequest } from "./klaviyo";
 import { buildShiprocketRequest } from "./shiprocket";
-import { buildShopifyRequest, interpretShopify } from "./shopify";
+import { buildShopifyRequest, interpretShopify, type ShopifyTarget } from "./shopify";
 import { buildWhatsAppRequest, interpretWhatsApp, isWhatsAppRateLimit, serviceWindowRefusal } from "./whatsapp";
-import { buildZohoRequest, istDate, interpretZoho, zohoRateWait } from "./zoho";
+import { buildZohoRequest, istDate, interpretZoho, zohoRateWait, type ZohoTarget } from "./zoho";
 import { actionStepsDone, findFulfillmentId, recordActionStepsDone, zohoItemIds } from "../db/connector-state";
 
 export interface ActionToRun {
@@ -21,6 +23,8 @@ export interface RunDeps {
   db: D1Database;
   config: ConnectorConfig;
   fetch: FetchFn;
+  /** Tokens for the vendors whose tokens expire (Shopify, Zoho, Shiprocket, Unicommerce). */
+  credentials: CredentialClient;
   now: number;
 }
 
@@ -34,8 +38,8 @@ export interface RunResult {
 const PLACEHOLDER = {
   whatsapp: { accessToken: "", phoneNumberId: "{WHATSAPP_PHONE_NUMBER_ID}", apiVersion: "v21.0" },
   email: { apiKey: "", baseUrl: "{EMAIL_API_BASE_URL}", from: "{EMAIL_FROM}", opsTo: "{OPS_ALERT_EMAIL}" },
-  shopify: { shopDomain: "{SHOPIFY_SHOP_DOMAIN}", accessToken: "", apiVersion: "{SHOPIFY_API_VERSION}" },
-  zoho: { accessToken: "", organizationId: "{ZOHO_ORGANIZATION_ID}", baseUrl: "https://www.zohoapis.in/inventory/v1", vendorId: "{ZOHO_VENDOR_ID}", customerId: "{ZOHO_CUSTOMER_ID}", requestsPerMinute: 100 },
+  shopify: { shopDomain: "{SHOPIFY_SHOP_DOMAIN}", accessToken: "", apiVersion: "{SHOPIFY_API_VERSION}" } satisfies ShopifyTarget,
+  zoho: { accessToken: "", organizationId: "{ZOHO_ORGANIZATION_ID}", baseUrl: "https://www.zohoapis.in/inventory/v1", vendorId: "{ZOHO_VENDOR_ID}", customerId: "{ZOHO_CUSTOMER_ID}", requestsPerMinute: 100 } satisfies ZohoTarget,
   gorgias: { domain: "{GORGIAS_DOMAIN}", username: "{GORGIAS_USERNAME}", apiKey: "" },
   freshdesk: { domain: "{FRESHDESK_DOMAIN}", apiKey: "" },
   zendesk: { subdomain: "{ZENDESK_SUBDOMAIN}", email: "{ZENDESK_EMAIL}", apiToken: "" },
@@ -73,22 +77,37 @@ export async function runAction(action: ActionToRun, deps: RunDeps): Promise<Run
     }
     case "shopify": {
       const fulfillmentId = spec.kind === "shopify.fulfillment_event" ? await findFulfillmentId(db, spec.params.awb) : null;
-      const built = buildShopifyRequest(spec, config.shopify ?? PLACEHOLDER.shopify, { idempotencyKey: action.idempotencyKey, fulfillmentId });
+      const ctx = { idempotencyKey: action.idempotencyKey, fulfillmentId };
+      const built = buildShopifyRequest(spec, PLACEHOLDER.shopify, ctx);
       if ("error" in built) return failed(built.error);
-      if (!config.shopify) return dryRun([built]);
-      return { outcome: await executeRequest(deps.fetch, built, { interpret: interpretShopify, now }), requests: [built] };
+      const shopify = config.shopify;
+      if (!shopify) return dryRun([built]);
+      return withCredential(
+        deps.credentials,
+        shopify.credential,
+        (t) => buildShopifyRequest(spec, shopifyTarget(shopify, t), ctx) as OutboundRequest,
+        (req) => executeRequest(deps.fetch, req, { interpret: interpretShopify, now }),
+      );
     }
     case "zoho": {
       const skus = spec.kind === "zoho.purchase_order_draft" ? [spec.params.sku] : spec.params.lines.map((l) => l.sku);
       const itemIds = await zohoItemIds(db, skus);
       // A dry run shows the request it would send even for SKUs whose Zoho item id is not known yet.
       if (!config.zoho) for (const sku of skus) itemIds[sku] ??= `{ZOHO_ITEM_ID:${sku}}`;
-      const built = buildZohoRequest(spec, config.zoho ?? PLACEHOLDER.zoho, { itemIds, date: istDate(now) });
+      const zctx = { itemIds, date: istDate(now) };
+      const placeholder = config.zoho ? { ...PLACEHOLDER.zoho, organizationId: config.zoho.organizationId, vendorId: config.zoho.vendorId, customerId: config.zoho.customerId } : PLACEHOLDER.zoho;
+      const built = buildZohoRequest(spec, placeholder, zctx);
       if ("error" in built) return failed(built.error);
-      if (!config.zoho) return dryRun([built]);
-      const wait = await zohoRateWait(db, config.zoho.requestsPerMinute, now);
+      const zoho = config.zoho;
+      if (!zoho) return dryRun([built]);
+      const wait = await zohoRateWait(db, zoho.requestsPerMinute, now);
       if (wait !== null) return { outcome: { kind: "retry", httpStatus: null, reason: "Zoho budget of 100 requests/min spent", waitSeconds: wait, throttled: true }, requests: [] };
-      return { outcome: await executeRequest(deps.fetch, built, { interpret: interpretZoho, now }), requests: [built] };
+      return withCredential(
+        deps.credentials,
+        zoho.credential,
+        (t) => buildZohoRequest(spec, zohoTarget(zoho, t), zctx) as OutboundRequest,
+        (req) => executeRequest(deps.fetch, req, { interpret: interpretZoho, now }),
+      );
     }
     case "helpdesk": {
       const name = spec.params.helpdesk;
@@ -104,11 +123,28 @@ export async function runAction(action: ActionToRun, deps: RunDeps): Promise<Run
       return { outcome: await executeRequest(deps.fetch, req, { now }), requests: [req] };
     }
     case "shiprocket": {
-      const req = buildShiprocketRequest(spec, config.shiprocket ?? PLACEHOLDER.shiprocket);
-      if (!config.shiprocket) return dryRun([req]);
-      return { outcome: await executeRequest(deps.fetch, req, { now }), requests: [req] };
+      const shiprocket = config.shiprocket;
+      if (!shiprocket) return dryRun([buildShiprocketRequest(spec, PLACEHOLDER.shiprocket)]);
+      return withCredential(
+        deps.credentials,
+        shiprocket.credential,
+        (t) => buildShiprocketRequest(spec, { apiToken: t.token, baseUrl: shiprocket.baseUrl }),
+        (req) => executeRequest(deps.fetch, req, { now }),
+      );
     }
   }
+}
+
+/** The store comes from the credential (an OAuth install names it) or from SHOPIFY_SHOP_DOMAIN. */
+export function shopifyTarget(c: ShopifyConfig, t: TokenOk): ShopifyTarget {
+  const shop = t.shop ?? ("shop" in c.credential ? c.credential.shop : "");
+  return { shopDomain: shop, accessToken: t.token, apiVersion: c.apiVersion, origin: shopifyOrigin(c.adminBaseUrl, shop) };
+}
+
+/** ZOHO_API_BASE_URL, else the data centre the token response named (`api_domain`), else India. */
+export function zohoTarget(c: ZohoConfig, t: TokenOk): ZohoTarget {
+  const baseUrl = c.apiBaseUrl ?? `${(t.apiDomain ?? "https://www.zohoapis.in").replace(/\/+$/, "")}/inventory/v1`;
+  return { accessToken: t.token, organizationId: c.organizationId, baseUrl, vendorId: c.vendorId, customerId: c.customerId, requestsPerMinute: c.requestsPerMinute };
 }
 
 function dryRun(requests: OutboundRequest[]): RunResult {

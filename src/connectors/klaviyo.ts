@@ -17,12 +17,12 @@ export function buildKlaviyoRequest(spec: KlaviyoSpec, config: KlaviyoConfig): O
   const p = spec.params;
   const identity = { ...(p.email ? { email: p.email } : {}), ...(p.phone ? { phone_number: p.phone } : {}) };
   if (spec.kind === "klaviyo.profile_properties") {
-    return { method: "POST", url: `${BASE}/profile-import`, headers, body: { data: { type: "profile", attributes: { ...identity, properties: spec.params.properties } } } };
+    return { method: "POST", url: `${config.baseUrl ?? BASE}/profile-import`, headers, body: { data: { type: "profile", attributes: { ...identity, properties: spec.params.properties } } } };
   }
   const e = spec.params;
   return {
     method: "POST",
-    url: `${BASE}/events`,
+    url: `${config.baseUrl ?? BASE}/events`,
     headers,
     body: {
       data: {

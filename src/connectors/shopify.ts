@@ -1,9 +1,21 @@
 /** Shopify Admin GraphQL: inventory compare-and-set, tags, metafields, store credit, fulfilment events. */
 import type { ActionSpec } from "../canonical/actions";
-import type { ShopifyConfig } from "./config";
 import { asRecord, type OutboundRequest, type Outcome } from "./http";
 
 export type ShopifySpec = Extract<ActionSpec, { connector: "shopify" }>;
+
+/** Where one request goes and with which token (the token comes from the Shopify credential). */
+export interface ShopifyTarget {
+  shopDomain: string;
+  accessToken: string;
+  apiVersion: string;
+  /** SHOPIFY_ADMIN_BASE_URL with the shop filled in; https://<shop> when unset. */
+  origin?: string;
+}
+
+export function shopifyGraphqlUrl(t: Pick<ShopifyTarget, "shopDomain" | "apiVersion" | "origin">): string {
+  return `${t.origin ?? `https://${t.shopDomain}`}/admin/api/${t.apiVersion}/graphql.json`;
+}
 
 export interface ShopifyContext {
   /** Sent as `@idempotent(key:)` where the mutation takes one: a retried request adjusts stock once. */
@@ -68,7 +80,7 @@ const FULFILLMENT_EVENT = `mutation FulfillmentEventCreate($fulfillmentEvent: Fu
 }`;
 
 /** Builds the GraphQL request, or says why it cannot be built (a permanent failure). */
-export function buildShopifyRequest(spec: ShopifySpec, config: ShopifyConfig, ctx: ShopifyContext): OutboundRequest | { error: string } {
+export function buildShopifyRequest(spec: ShopifySpec, config: ShopifyTarget, ctx: ShopifyContext): OutboundRequest | { error: string } {
   let query: string;
   let variables: Record<string, unknown>;
   switch (spec.kind) {
@@ -124,7 +136,7 @@ export function buildShopifyRequest(spec: ShopifySpec, config: ShopifyConfig, ct
   }
   return {
     method: "POST",
-    url: `https://${config.shopDomain}/admin/api/${config.apiVersion}/graphql.json`,
+    url: shopifyGraphqlUrl(config),
     headers: { "x-shopify-access-token": config.accessToken, "content-type": "application/json" },
     body: { query, variables },
   };

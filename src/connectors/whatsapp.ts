@@ -17,7 +17,7 @@ export function buildWhatsAppRequest(spec: WhatsAppSpec, config: WhatsAppConfig)
       : { ...base, type: "template", template: templateOf(spec.params) };
   return {
     method: "POST",
-    url: `https://graph.facebook.com/${config.apiVersion}/${config.phoneNumberId}/messages`,
+    url: `${config.graphBaseUrl ?? "https://graph.facebook.com"}/${config.apiVersion}/${config.phoneNumberId}/messages`,
     headers: { authorization: `Bearer ${config.accessToken}`, "content-type": "application/json" },
     body,
   };

@@ -2,10 +2,12 @@
 import { countZohoRequest } from "../db/connector-state";
 import { istDate } from "../lib/time";
 import type { ActionSpec } from "../canonical/actions";
-import type { ZohoConfig } from "./config";
 import { asRecord, type OutboundRequest, type Outcome } from "./http";
 
 export type ZohoSpec = Extract<ActionSpec, { connector: "zoho" }>;
+
+/** One request's target: the token from the Zoho credential and the API base of its data centre. */
+export interface ZohoTarget { accessToken: string; organizationId: string; baseUrl: string; vendorId: string | null; customerId: string | null; requestsPerMinute: number }
 
 export interface ZohoContext {
   /** SKU → Zoho item_id, from the items the Zoho webhook reported. */
@@ -14,7 +16,7 @@ export interface ZohoContext {
   date: string;
 }
 
-export function buildZohoRequest(spec: ZohoSpec, config: ZohoConfig, ctx: ZohoContext): OutboundRequest | { error: string } {
+export function buildZohoRequest(spec: ZohoSpec, config: ZohoTarget, ctx: ZohoContext): OutboundRequest | { error: string } {
   const skus = spec.kind === "zoho.purchase_order_draft" ? [spec.params.sku] : spec.params.lines.map((l) => l.sku);
   const unknown = skus.filter((sku) => !ctx.itemIds[sku]);
   if (unknown.length) return { error: `no Zoho item_id known for SKU ${unknown.join(", ")}` };

@@ -105,7 +105,7 @@ export async function claimAction(db: D1Database, action: ActionRecord, now: num
 
 export interface AttemptRecord {
   attempt: number;
-  /** sent | dry_run | failed | stale | error (transient) | throttled | dead | delivered | read */
+  /** sent | dry_run | failed | stale | error (transient) | throttled | blocked (credential refused) | dead | delivered | read */
   outcome: string;
   httpStatus: number | null;
   error: string | null;
@@ -118,7 +118,7 @@ export function attemptStatement(db: D1Database, actionId: string, a: AttemptRec
 }
 
 export interface Settle {
-  status: "pending" | "sent" | "dry_run" | "failed" | "stale" | "dead";
+  status: "pending" | "sent" | "dry_run" | "failed" | "stale" | "dead" | "blocked";
   nextAttemptAt: number | null;
   lastError: string | null;
   request: string | null;

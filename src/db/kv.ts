@@ -27,6 +27,12 @@ export const kvKeys = {
   zohoMinute: (minute: number) => key(`zoho_rpm:${minute}`),
   /** A customer data request to answer: `privacy:data_request:<request or customer id>`. */
   dataRequest: (id: string) => key(`privacy:data_request:${id}`),
+  /** A one-time OAuth install state: `shopify_oauth_state:<nonce>` → the shop it was issued for. */
+  shopifyOAuthState: (nonce: string) => key(`shopify_oauth_state:${nonce}`),
+  /** When the store's webhook topics were last registered: `shopify_subscribed:<shop>`. */
+  shopifySubscribed: (shop: string) => key(`shopify_subscribed:${shop}`),
+  /** The last Unicommerce inventory pull of a facility (epoch ms): `unicommerce_pull:<facility>`. */
+  unicommercePull: (facility: string) => key(`unicommerce_pull:${facility}`),
 };
 
 export async function kvGet(db: D1Database, k: KvKey): Promise<string | null> {
@@ -53,4 +59,13 @@ export async function kvIncrement(db: D1Database, k: KvKey, now: number): Promis
     .bind(k, now)
     .first<{ value: string | number }>();
   return Number(row?.value ?? 0);
+}
+
+export async function kvDelete(db: D1Database, k: KvKey): Promise<void> {
+  await db.prepare(`DELETE FROM kv WHERE key = ?`).bind(k).run();
+}
+
+/** Reads and deletes in one statement: a value taken once cannot be taken again (OAuth states). */
+export function kvTake(db: D1Database, k: KvKey): Promise<{ value: string; updatedAt: number } | null> {
+  return db.prepare(`DELETE FROM kv WHERE key = ? RETURNING value, updated_at AS updatedAt`).bind(k).first<{ value: string; updatedAt: number }>();
 }

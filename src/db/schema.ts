@@ -350,7 +350,7 @@ export const actions = sqliteTable(
     connector: text("connector").notNull(),
     kind: text("kind").notNull(),
     idempotencyKey: text("idempotency_key").notNull(),
-    /** pending | sent | dry_run | failed | dead | delivered | read */
+    /** pending | sending | blocked (its connector's credential is refused) | sent | dry_run | failed | dead | delivered | read */
     status: text("status").notNull(),
     attempts: integer("attempts").notNull().default(0),
     nextAttemptAt: integer("next_attempt_at"),
@@ -370,6 +370,7 @@ export const actions = sqliteTable(
     index("actions_decision").on(t.decisionId),
     index("actions_external").on(t.externalId),
     index("actions_subject").on(t.subjectType, t.subjectId),
+    index("actions_connector_status").on(t.connector, t.status),
   ],
 );
 
@@ -460,3 +461,17 @@ export const privacyLog = sqliteTable(
   },
   (t) => [index("privacy_log_kind_shop").on(t.kind, t.shopDomain, t.receivedAt)],
 );
+
+/** Connector state without secrets: a refused or disconnected credential, and the last call and its outcome. */
+export const connectorStatus = sqliteTable("connector_status", {
+  connector: text("connector").primaryKey(),
+  /** ok | unauthorised | disconnected */
+  status: text("status").notNull(),
+  reason: text("reason"),
+  statusAt: integer("status_at"),
+  lastCallAt: integer("last_call_at"),
+  lastOutcome: text("last_outcome"),
+  lastHttpStatus: integer("last_http_status"),
+  lastError: text("last_error"),
+  updatedAt: integer("updated_at").notNull(),
+});

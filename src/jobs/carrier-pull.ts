@@ -4,7 +4,9 @@
  * can lag). Each response is stored as a raw event and ingested like a push, so nothing differs.
  */
 import { TRACK_PULL } from "../canonical/mappers";
-import { pullTracking } from "../connectors/carrier-tracking";
+import { trackParcel } from "../connectors/carriers";
+import { configFromEnv } from "../connectors/config";
+import { credentialClient } from "../connectors/credentials";
 import { quietParcels } from "../db/journeys";
 import { storeAndEnqueue } from "../db/raw-events";
 import { sha256Hex } from "../lib/crypto";
@@ -16,10 +18,11 @@ export const PULL_AFTER_HOURS = 12;
 export async function pullQuietParcels(env: Env, now: number): Promise<{ pulled: number; failed: number }> {
   let pulled = 0;
   let failed = 0;
+  const deps = { config: configFromEnv(env), credentials: credentialClient(env.CREDENTIAL, { now: () => now }), fetch: (u: string, i: RequestInit) => fetch(u, i) };
   for (const q of await quietParcels(env.DB, now - PULL_AFTER_HOURS * HOUR_MS)) {
-    const pull = await pullTracking(env, q.source, q.awb);
+    const pull = await trackParcel(deps, q.source, q.awb);
     if (!pull) continue; // no credentials for that platform: nothing to pull from
-    if ("failed" in pull) {
+    if (!pull.ok) {
       failed++;
       continue;
     }

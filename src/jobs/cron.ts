@@ -14,6 +14,8 @@ import { decideCustomerOutreach } from "./customer-outreach";
 import { refreshCustomerModels } from "./customer-models";
 import { refreshForecasts } from "./forecasts";
 import { ensureWebhookSubscriptions, reconcileShopifyOrders } from "./reconcile";
+import { pullUnicommerceStock } from "./unicommerce-pull";
+import { sweepCredentials } from "./credentials";
 import { CRON_RECOVER, CRON_RESTART, recoverPipeline } from "./recover";
 import { refreshRouteStats } from "./route-stats";
 import { INLINE_PAGES } from "./run";
@@ -32,6 +34,8 @@ export async function runCron(env: Env, cron: string, now: number): Promise<void
     await requeueDueActions(env, now);
     await requeueStuckRawEvents(env, now);
     await reconcileShopifyOrders(env, now);
+    await sweepCredentials(env, now);
+    await pullUnicommerceStock(env, now);
   } else if (cron === CRONS.hourly) {
     await pullQuietParcels(env, now);
     await refreshRouteStats(env, stored, now);
@@ -43,6 +47,6 @@ export async function runCron(env: Env, cron: string, now: number): Promise<void
     await decideStockForSkus(env, await allStockedSkus(env.DB), stored, now);
     const outreach = await decideCustomerOutreach(env, stored, now, { maxPages: INLINE_PAGES.customerOutreach });
     if (outreach.next !== null) await env.JOBS.send({ kind: "customer_outreach", after: outreach.next, now });
-    await ensureWebhookSubscriptions(env, env.PUBLIC_URL);
+    await ensureWebhookSubscriptions(env, env.PUBLIC_URL, now);
   }
 }

@@ -4,19 +4,15 @@
  * Without Admin API credentials there is nothing to pull from, and the job says so.
  */
 import { graphqlOrderToRest, ORDERS_SINCE_QUERY } from "../canonical/mappers/shopify-graphql";
-import { shopifyAdminConfigured, shopifyAdminGraphql } from "../connectors/shopify-admin";
+import { SHOPIFY_SUBSCRIPTION_TOPICS } from "../canonical/shopify-topics";
+import { registerWebhookSubscriptions, shopifyAdminConfigured, shopifyAdminFromEnv, shopifyAdminGraphql } from "../connectors/shopify-admin";
 import { kvGet, kvKeys, kvPut } from "../db/kv";
 import { storeAndEnqueue } from "../db/raw-events";
 import { orderUpdatedAt } from "../db/rule-inputs";
 import { logEvent } from "../lib/log";
 
-export const SUBSCRIBED_TOPICS = [
-  "ORDERS_CREATE", "ORDERS_UPDATED", "ORDERS_PAID", "ORDERS_CANCELLED", "FULFILLMENTS_CREATE", "FULFILLMENTS_UPDATE",
-  "FULFILLMENT_EVENTS_CREATE", "INVENTORY_LEVELS_UPDATE", "PRODUCTS_CREATE", "PRODUCTS_UPDATE", "REFUNDS_CREATE",
-  "RETURNS_REQUEST", "RETURNS_CLOSE", "CUSTOMERS_CREATE", "CUSTOMERS_UPDATE",
-  // Recorded so a later shop/redact can be honoured (docs/privacy.md).
-  "APP_UNINSTALLED",
-] as const;
+/** The topics the daily repair keeps subscribed: the same list an install registers. */
+export const SUBSCRIBED_TOPICS = SHOPIFY_SUBSCRIPTION_TOPICS;
 
 async function getWatermark(db: D1Database): Promise<string | null> {
   return kvGet(db, kvKeys.watermark("shopify", "orders"));
@@ -74,33 +70,17 @@ export async function reconcileShopifyOrders(
   return { pulled, ingested, after };
 }
 
-const SUBSCRIPTIONS_QUERY = `query Subscriptions($after: String) {
-  webhookSubscriptions(first: 100, after: $after) { pageInfo { hasNextPage endCursor } nodes { id topic uri } }
-}`;
-
-const CREATE_SUBSCRIPTION = `mutation Create($topic: WebhookSubscriptionTopic!, $sub: WebhookSubscriptionInput!) {
-  webhookSubscriptionCreate(topic: $topic, webhookSubscription: $sub) { webhookSubscription { id } userErrors { field message } }
-}`;
-
-/** Lists the shop's webhook subscriptions and re-creates any topic Shopify removed after failures. */
-export async function ensureWebhookSubscriptions(env: Env, publicUrl: string): Promise<{ missing: string[]; created: string[] } | null> {
-  if (!shopifyAdminConfigured(env) || !publicUrl) return null;
-  const uri = `${publicUrl.replace(/\/$/, "")}/webhooks/shopify`;
-  const present = new Set<string>();
-  let after: string | null = null;
-  do {
-    type Page = { webhookSubscriptions: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: { topic: string; uri: string }[] } };
-    const page: Page = await shopifyAdminGraphql<Page>(env, SUBSCRIPTIONS_QUERY, { after });
-    for (const s of page.webhookSubscriptions.nodes) if (s.uri === uri) present.add(s.topic);
-    after = page.webhookSubscriptions.pageInfo.hasNextPage ? page.webhookSubscriptions.pageInfo.endCursor : null;
-  } while (after);
-  const missing = SUBSCRIBED_TOPICS.filter((t) => !present.has(t));
-  const created: string[] = [];
-  for (const topic of missing) {
-    const r = await shopifyAdminGraphql<{ webhookSubscriptionCreate: { userErrors: { message: string }[] } }>(env, CREATE_SUBSCRIPTION, { topic, sub: { uri, format: "JSON" } });
-    if (r.webhookSubscriptionCreate.userErrors.length === 0) created.push(topic);
-    else logEvent("webhook_subscription_create_failed", { topic, error: r.webhookSubscriptionCreate.userErrors[0]?.message });
-  }
-  if (missing.length) logEvent("webhook_subscriptions_repaired", { missing: missing.length, created: created.length });
-  return { missing: [...missing], created };
+/**
+ * The daily repair: re-creates any topic Shopify removed (it drops a subscription after repeated
+ * failed deliveries), whatever the credential mode, through the same registration an install runs.
+ */
+export async function ensureWebhookSubscriptions(env: Env, publicUrl: string, now = Date.now()): Promise<{ missing: string[]; created: string[] } | null> {
+  const deps = shopifyAdminFromEnv(env, now);
+  if (!deps || !publicUrl) return null;
+  const report = await registerWebhookSubscriptions(deps, publicUrl);
+  if ("error" in report) throw new Error(`shopify webhook subscriptions: ${"reason" in report.error ? report.error.reason : report.error.kind}`);
+  const missing = SUBSCRIBED_TOPICS.filter((t) => !report.present.includes(t));
+  for (const f of report.failed) logEvent("webhook_subscription_create_failed", { topic: f.topic, error: f.error });
+  if (missing.length) logEvent("webhook_subscriptions_repaired", { missing: missing.length, created: report.created.length });
+  return { missing: [...missing], created: report.created };
 }

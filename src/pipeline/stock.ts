@@ -1,6 +1,7 @@
 /** Stock sync pushes and inventory reorder decisions for SKUs whose stock just changed. */
 import type { ActionSpec } from "../canonical/actions";
-import { readInventoryAvailable, type FetchFn } from "../connectors/shopify-admin";
+import type { FetchFn } from "../connectors/http";
+import { readInventoryAvailable } from "../connectors/shopify-admin";
 import { enqueueActions } from "../db/actions";
 import { loadSkuSupply, shopifyInventoryRef } from "../db/rule-inputs";
 import type { StoredPolicy } from "../db/policies";

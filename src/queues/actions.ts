@@ -4,6 +4,8 @@ import { ActionSpec } from "../canonical/actions";
 import { configFromEnv, type ConnectorConfig } from "../connectors/config";
 import { redactRequest, type FetchFn, type Outcome } from "../connectors/http";
 import { runAction, type RunResult } from "../connectors";
+import { credentialClient, type CredentialClient } from "../connectors/credentials";
+import { connectorCallStatement } from "../db/connectors";
 import {
   claimAction, loadAction, markActionDead, MAX_QUEUE_DELAY_SECONDS, settleAttempt, TERMINAL_STATUSES, transientFailuresInRow,
   type ActionRecord, type Settle,
@@ -18,6 +20,7 @@ export interface ActionMessage {
 export interface ActionsDeps {
   config?: ConnectorConfig;
   fetch?: FetchFn;
+  credentials?: CredentialClient;
   now?: () => number;
   random?: () => number;
 }
@@ -78,11 +81,15 @@ export async function executeOne(env: Env, actionId: string, config: ConnectorCo
   }
   let result: RunResult;
   try {
-    result = await runAction({ id: action.id, idempotencyKey: action.idempotencyKey, spec }, { db: env.DB, config, fetch: deps.fetch ?? ((u, i) => fetch(u, i)), now });
+    const credentials = deps.credentials ?? credentialClient(env.CREDENTIAL, { now: () => now });
+    result = await runAction({ id: action.id, idempotencyKey: action.idempotencyKey, spec }, { db: env.DB, config, fetch: deps.fetch ?? ((u, i) => fetch(u, i)), credentials, now });
   } catch (err) {
     result = { outcome: { kind: "retry", httpStatus: null, reason: `internal: ${err instanceof Error ? err.message : String(err)}`, waitSeconds: null, throttled: false }, requests: [] };
   }
   const verdict = await record(env.DB, action, attempt, result, config.maxAttempts, now, deps.random);
+  const o = result.outcome;
+  // What `GET /api/connectors` shows as the connector's last call and how it ended.
+  await connectorCallStatement(env.DB, action.connector, o.kind, "httpStatus" in o ? o.httpStatus : null, "reason" in o ? o.reason : null, now).run();
   if (result.outcome.kind === "stale" && spec.kind === "shopify.inventory_set") {
     // The set is settled as stale; the ledger re-reads Shopify and queues a fresh compare-and-set.
     await retryStaleInventorySet(env, { id: action.id, params: spec.params }, deps.fetch ?? ((u, i) => fetch(u, i)), now);
@@ -112,6 +119,10 @@ async function record(db: D1Database, action: ActionRecord, attempt: number, res
       return { ack: true };
     case "dry_run":
       await settleAttempt(db, action.id, { attempt, outcome: "dry_run", httpStatus: null, error: null }, { ...settled("dry_run", null), ...base }, now);
+      return { ack: true };
+    case "blocked":
+      // Waits for a working credential (a new secret or install releases it); no attempt budget spent.
+      await settleAttempt(db, action.id, { attempt, outcome: "blocked", httpStatus: null, error: o.reason }, { ...settled("blocked", o.reason), ...base }, now);
       return { ack: true };
     case "failed":
     case "stale":

@@ -7,11 +7,13 @@ import { helpdeskApi } from "./api/helpdesk";
 import { webhooks } from "./webhooks";
 import { HttpError } from "../lib/errors";
 import { logEvent } from "../lib/log";
+import { shopifyOAuth } from "./shopify-oauth";
 
 export const app = new Hono<{ Bindings: Env }>();
 
 app.get("/health", (c) => c.json({ ok: true }));
 app.route("/webhooks", webhooks);
+app.route("/shopify", shopifyOAuth);
 // Before /api: the helpdesk widget's route has its own token, not the API bearer token.
 app.route("/api/helpdesk", helpdeskApi);
 app.route("/api", api);

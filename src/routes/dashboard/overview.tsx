@@ -1,6 +1,7 @@
 /** GET /: the morning on one page — KPIs, orders and stock at risk, decisions, routes, what failed. */
 import { Hono } from "hono";
 import { listDecisionFeed, listFailedActions, listOrdersAtRisk, listRoutes, listStockAtRisk, type AtRiskOrder } from "../../db/dashboard-read";
+import { blockedActionCounts, listConnectorStatus } from "../../db/connectors";
 import { loadKpis } from "../../db/kpis";
 import { listDeadLetters } from "../../db/raw-events";
 import { DECISION_TYPES } from "../../decisions/types";
@@ -38,7 +39,7 @@ function riskReasons(o: AtRiskOrder, now: number): string[] {
 overview.get("/", async (c) => {
   const db = c.env.DB;
   const now = Date.now();
-  const [kpis, atRisk, stock, feed, routes, deadLetters, failed] = await Promise.all([
+  const [kpis, atRisk, stock, feed, routes, deadLetters, failed, connectors, blocked] = await Promise.all([
     loadKpis(db, now),
     listOrdersAtRisk(db, 50),
     listStockAtRisk(db, STOCK_RISK_DAYS, 20),
@@ -46,7 +47,11 @@ overview.get("/", async (c) => {
     listRoutes(db, 15),
     listDeadLetters(db, 20),
     listFailedActions(db, 20),
+    listConnectorStatus(db),
+    blockedActionCounts(db),
   ]);
+  // Refused or disconnected credentials hold their actions back: said first, with what to do.
+  const attention = connectors.filter((r) => r.status !== "ok");
   const session = c.get("session");
   const notice = NOTICES[c.req.query("done") ?? ""];
   const decisionsToday = Object.entries(kpis.decisionsToday).sort((a, b) => b[1] - a[1]);
@@ -60,6 +65,15 @@ overview.get("/", async (c) => {
         Today <span class="muted">· updated {formatIst(now)} IST</span>
       </h1>
       {notice ? <p class="tag ok">{notice}</p> : null}
+      {attention.length ? (
+        <section id="connectors-attention" aria-label="Connectors holding actions back">
+          {attention.map((r) => (
+            <p class="tag bad">
+              {r.connector} {r.status === "disconnected" ? "disconnected" : "credentials refused"}: {r.reason ?? "no reason given"} · {groupIndian(blocked[r.connector] ?? 0)} action(s) waiting · run npm run doctor
+            </p>
+          ))}
+        </section>
+      ) : null}
       <section class="kpis" aria-label="Key numbers">
         <Kpi id="orders-today" label="orders today" value={groupIndian(kpis.ordersToday)} />
         <Kpi id="gmv-today" label="GMV today" value={formatInr(kpis.gmvToday)} />
