@@ -189,3 +189,10 @@ function numberOr(v: unknown, fallback: number | null): number | null {
   const n = typeof v === "string" ? Number(v) : v;
   return typeof n === "number" && Number.isFinite(n) ? n : fallback;
 }
+
+/** What a credential's object answers when asked for a token. */
+export type TokenResult =
+  | { ok: true; token: string; expiresAt: number | null; shop: string | null; apiDomain: string | null }
+  | { ok: false; status: "unauthorised" | "disconnected" | "not_connected"; reason: string }
+  /** `attempted`: the endpoint was called and failed now; otherwise the object is waiting out its backoff. */
+  | { ok: false; status: "retry"; reason: string; waitSeconds: number; attempted: boolean };

@@ -5,11 +5,13 @@
  * and retries once. A second 401 refuses the credential: the action waits as `blocked` with the
  * vendor's words instead of spending its attempts.
  */
-import type { Credential, TokenResult } from "../durable-objects/credential";
-import type { CredentialName, CredentialSettings } from "./credential-grants";
+import type { CredentialName, CredentialSettings, TokenResult } from "./credential-grants";
 import type { OutboundRequest, Outcome } from "./http";
 
 export type TokenOk = Extract<TokenResult, { ok: true }>;
+
+/** The binding, typed by the generated Env (the class lives in src/durable-objects/credential.ts). */
+type CredentialNamespace = Env["CREDENTIAL"];
 
 export interface CredentialClient {
   token(settings: CredentialSettings, rejected?: { token: string; reason: string } | null): Promise<TokenResult>;
@@ -17,7 +19,7 @@ export interface CredentialClient {
 }
 
 /** One Durable Object per credential, named by it (tests add a prefix to keep theirs apart). */
-export function credentialStub(ns: DurableObjectNamespace<Credential>, name: CredentialName, prefix = ""): DurableObjectStub<Credential> {
+export function credentialStub(ns: CredentialNamespace, name: CredentialName, prefix = ""): ReturnType<CredentialNamespace["get"]> {
   return ns.get(ns.idFromName(`${prefix}${name}`));
 }
 
@@ -27,7 +29,7 @@ export interface ClientOptions {
   prefix?: string;
 }
 
-export function credentialClient(ns: DurableObjectNamespace<Credential>, opts: ClientOptions = {}): CredentialClient {
+export function credentialClient(ns: CredentialNamespace, opts: ClientOptions = {}): CredentialClient {
   const now = opts.now ?? (() => Date.now());
   return {
     token: (settings, rejected = null) => credentialStub(ns, settings.name, opts.prefix).token(settings, rejected, now()),

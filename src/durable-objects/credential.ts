@@ -15,6 +15,7 @@ import { DurableObject } from "cloudflare:workers";
 import {
   LIFETIME_MS, MINT_LIMIT, mintToken, renewMarginMs,
   type CredentialName, type CredentialSettings, type Grant, type MintResult,
+  type TokenResult,
 } from "../connectors/credential-grants";
 import { enqueueActions } from "../db/actions";
 import { releaseBlockedActions, setConnectorStatus } from "../db/connectors";
@@ -22,11 +23,7 @@ import { sha256Hex } from "../lib/crypto";
 import { logEvent } from "../lib/log";
 import { seal, unseal } from "../lib/sealed";
 
-export type TokenResult =
-  | { ok: true; token: string; expiresAt: number | null; shop: string | null; apiDomain: string | null }
-  | { ok: false; status: "unauthorised" | "disconnected" | "not_connected"; reason: string }
-  /** `attempted`: the endpoint was called and failed now; otherwise the object is waiting out its backoff. */
-  | { ok: false; status: "retry"; reason: string; waitSeconds: number; attempted: boolean };
+export type { TokenResult };
 
 /** What `GET /api/connectors` and `npm run doctor` show: never a token, only whether one is held. */
 export interface CredentialView {

@@ -118,8 +118,8 @@ describe("carrier reconciliation", () => {
       { date: istStamp(Date.now() - 5 * 3_600_000), status: "OFD", activity: "Out for Delivery", location: "Indiranagar, Bengaluru", "sr-status": "17", "sr-status-label": "OUT FOR DELIVERY" },
     ];
     const requested: string[] = [];
-    vi.spyOn(globalThis, "fetch").mockImplementation(async (input) => {
-      const req = input instanceof Request ? input : new Request(String(input));
+    vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
+      const req = input instanceof Request ? input : new Request(String(input), init);
       if (!req.url.startsWith("https://apiv2.shiprocket.in/v1/external/courier/track/awb/")) throw new Error(`unexpected request to ${req.url}`);
       expect(req.headers.get("authorization")).toBe("Bearer sr-test-token");
       requested.push(decodeURIComponent(req.url.split("/").pop()!));

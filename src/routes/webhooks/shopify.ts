@@ -29,7 +29,9 @@ shopifyWebhooks.post("/", async (c) => {
     await stub.disconnect(settings, "shopify", `the app was uninstalled from ${shop} at ${new Date(now).toISOString()}; install it again through /shopify/install`, now);
     await forgetShopifySubscriptions(c.env.DB, shop);
     logEvent("shopify_app_uninstalled", { shop });
-    return c.json({ ok: true, disconnected: true });
+    // With the store configured, the uninstall is also stored and recorded in the privacy log: the
+    // shop/redact Shopify sends 48 h later is honoured only after it (src/pipeline/privacy.ts).
+    if (!configuredShop(c.env).domain) return c.json({ ok: true, disconnected: true });
   }
   // X-Shopify-Event-Id is shared by every delivery of the same event (retries and duplicate
   // subscriptions); the webhook id is per delivery. Prefer the event id where Shopify sends it.
