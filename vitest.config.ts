@@ -63,8 +63,21 @@ export default defineConfig(async () => {
           test: {
             name: "reliability",
             include: ["test/reliability/**/*.test.ts"],
+            exclude: ["test/reliability/crash.test.ts"],
             setupFiles: ["./test/runtime/setup.ts"],
             testTimeout: 600_000,
+          },
+        },
+        {
+          // npm start, a burst, SIGKILL of its runtime, npm start again: run in Node beside the dev
+          // server, by `npm run test:reliability` (and CI), not `npm test`.
+          test: {
+            name: "crash",
+            include: ["test/reliability/crash.test.ts"],
+            environment: "node",
+            silent: "passed-only",
+            testTimeout: 240_000,
+            hookTimeout: 120_000,
           },
         },
         {

@@ -1,12 +1,40 @@
 #!/usr/bin/env node
 // `npm start`: local secrets, local D1 migrations, demo data when the database is empty, then the
-// worker under wrangler dev (D1, queues, Durable Objects and cron all local, nothing leaves the machine).
+// worker under wrangler dev (D1, queues, Durable Objects and cron all local, nothing leaves the machine),
+// with a scheduler beside it that fires the worker's cron triggers on their schedule (lib/scheduler.mjs).
 import { spawn, spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { createServer } from "node:net";
 import path from "node:path";
 import { startDevServer } from "./lib/dev-server.mjs";
+import { readCronsFrom, startScheduler } from "./lib/scheduler.mjs";
+
+const USAGE = `usage: npm start [-- options]
+  --persist-to DIR   keep local state in DIR (default .wrangler/state)
+  --no-seed          do not load the demo brand into an empty database
+  --no-cron          do not fire the cron triggers on their schedule
+  --inspect          run the plain \`wrangler dev\` command, with its devtools inspector
+  --help             this text
+environment: PORT (default 8787)`;
+const args = process.argv.slice(2);
+if (args.includes("--help") || args.includes("-h")) {
+  console.log(USAGE);
+  process.exit(0);
+}
+for (let i = 0; i < args.length; i++) {
+  const a = args[i];
+  if (a === "--persist-to") {
+    if (!args[i + 1] || args[i + 1].startsWith("--")) {
+      console.error("start: --persist-to needs a directory");
+      process.exit(2);
+    }
+    i++;
+  } else if (!["--no-seed", "--no-cron", "--inspect"].includes(a)) {
+    console.error(`start: unknown option ${a} (try --help)`);
+    process.exit(2);
+  }
+}
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 process.chdir(root);
@@ -38,6 +66,16 @@ if (existsSync(path.join(root, "scripts", "seed.mjs")) && !process.argv.includes
   if (seed.status !== 0) process.exit(seed.status ?? 1);
 }
 
+// wrangler's dev server runs a cron only when asked (/__scheduled, --test-scheduled): fire each of
+// wrangler.toml's crons on its schedule, and @restart once now so lost queue messages are re-queued.
+let scheduler = null;
+const startCrons = () => {
+  if (process.argv.includes("--no-cron")) return;
+  const crons = readCronsFrom(path.join(root, "wrangler.toml"));
+  scheduler = startScheduler({ url: `http://127.0.0.1:${port}`, crons });
+  console.log(`  Cron triggers run on their schedule (UTC): ${crons.join(", ")}`);
+};
+
 const banner = () => {
   console.log(`\n  Switchyard is running.\n  Dashboard: http://localhost:${port}/   (log in with DASHBOARD_TOKEN=${vars.DASHBOARD_TOKEN ?? "see .dev.vars"})`);
   console.log(`  API:       curl -H "Authorization: Bearer ${vars.API_TOKEN ?? "<API_TOKEN>"}" http://localhost:${port}/api/kpis`);
@@ -51,9 +89,9 @@ if (process.argv.includes("--inspect")) {
   let announced = false;
   dev.stdout.on("data", (chunk) => {
     process.stdout.write(chunk);
-    if (!announced && /Ready on/i.test(String(chunk))) (announced = true), banner();
+    if (!announced && /Ready on/i.test(String(chunk))) (announced = true), banner(), startCrons();
   });
-  for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => dev.kill(signal));
+  for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => (scheduler?.stop(), dev.kill(signal)));
   dev.on("exit", (code) => process.exit(code ?? 0));
 } else {
   if (!(await portFree(Number(port)))) {
@@ -64,7 +102,8 @@ if (process.argv.includes("--inspect")) {
   // started through its API so the inspector can be left off.
   const server = await startDevServer({ config: "wrangler.toml", port: Number(port), persist: stateDir, watch: true });
   banner();
-  for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.dispose().finally(() => process.exit(0)));
+  startCrons();
+  for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => (scheduler?.stop(), server.dispose().finally(() => process.exit(0))));
 }
 
 // The seed wrote history before the worker started; current stock goes in through the worker's

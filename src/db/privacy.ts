@@ -152,8 +152,9 @@ export async function redactShop(db: D1Database): Promise<Record<string, number>
   const statements: [string, D1PreparedStatement][] = [
     ...tables.map((t): [string, D1PreparedStatement] => [t, db.prepare(`DELETE FROM ${t}`)]),
     ["raw_events", db.prepare(`UPDATE raw_events SET body = ? WHERE body <> ?`).bind(REDACTED_BODY, REDACTED_BODY)],
-    // Data-request receipts name customers; the privacy log itself is kept (it is the audit).
-    ["kv", db.prepare(`DELETE FROM kv WHERE key LIKE 'privacy:data_request:%'`)],
+    // kv holds bookkeeping and lookups (some name customers): all of it goes with the shop. The
+    // privacy log is kept (it is the audit), and so are the policies (configuration, nothing personal).
+    ["kv", db.prepare(`DELETE FROM kv`)],
   ];
   return changesByTable(statements, await db.batch(statements.map(([, st]) => st)));
 }
