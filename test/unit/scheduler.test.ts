@@ -2,15 +2,14 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it, vi } from "vitest";
 import { cronMatches, readCrons, startScheduler } from "../../scripts/lib/scheduler.mjs";
-import { CRON_DAILY, CRON_HOURLY, CRON_SWEEP } from "../../src/engine/cron";
-import { CRON_RECOVER } from "../../src/jobs/recover";
+import { CRONS } from "../../src/bindings";
 
 const at = (iso: string) => new Date(iso);
 
 describe("local cron scheduler", () => {
   it("reads the crons from wrangler.toml itself, and they are the ones the worker handles", () => {
     const crons = readCrons(readFileSync("wrangler.toml", "utf8"));
-    expect(crons.sort()).toEqual([CRON_RECOVER, CRON_SWEEP, CRON_HOURLY, CRON_DAILY].sort());
+    expect(crons.sort()).toEqual([CRONS.recover, CRONS.sweep, CRONS.hourly, CRONS.daily].sort());
     expect(readCrons(`[vars]\nX = "1"\n[triggers]\ncrons = [\n  "0 * * * *",\n  '*/10 1-3 * * MON'\n]\n[observability]\nenabled = true\n`)).toEqual(["0 * * * *", "*/10 1-3 * * MON"]);
     expect(readCrons(`name = "x"\n`)).toEqual([]);
   });
