@@ -8,6 +8,11 @@ export interface EnqueueInput {
   subjectId: string;
   specs: readonly ActionSpec[];
   keyPrefix: string;
+  /**
+   * Each spec's position in its decision, when some were left out (the contact policy drops
+   * messages): the idempotency key keeps naming the same action whatever was dropped.
+   */
+  indices?: readonly number[];
   /** Epoch ms before which the action must not run (post-delivery steps, quiet hours). */
   notBefore?: number;
 }
@@ -18,7 +23,7 @@ export const MAX_QUEUE_DELAY_SECONDS = 43_200;
 export const SENDING_LEASE_MS = 5 * 60_000;
 
 /** Statuses after which nothing is ever sent again for an action (a manual retry reopens failed/dead). */
-export const TERMINAL_STATUSES = ["sent", "dry_run", "failed", "dead", "delivered", "read", "stale"] as const;
+export const TERMINAL_STATUSES = ["sent", "dry_run", "failed", "dead", "delivered", "read", "stale", "suppressed"] as const;
 
 export interface ActionRecord {
   id: string;
@@ -50,7 +55,7 @@ export async function enqueueActions(env: Env, input: EnqueueInput, now: number)
   const notBefore = input.notBefore ?? now;
   const delaySeconds = Math.max(0, Math.ceil((notBefore - now) / 1000));
   for (const [index, spec] of input.specs.entries()) {
-    const key = `${input.keyPrefix}:${index}:${spec.kind}`;
+    const key = `${input.keyPrefix}:${input.indices?.[index] ?? index}:${spec.kind}`;
     const row = await env.DB.prepare(
       `INSERT INTO actions (id, decision_id, connector, kind, idempotency_key, status, attempts, next_attempt_at, params, subject_type, subject_id, created_at, updated_at)
        VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
@@ -117,7 +122,7 @@ export function attemptStatement(db: D1Database, actionId: string, a: AttemptRec
 }
 
 export interface Settle {
-  status: "pending" | "sent" | "dry_run" | "failed" | "stale" | "dead";
+  status: "pending" | "sent" | "dry_run" | "failed" | "stale" | "dead" | "suppressed";
   nextAttemptAt: number | null;
   lastError: string | null;
   request: string | null;

@@ -331,6 +331,8 @@ export const decisions = sqliteTable(
     policyVersion: integer("policy_version").notNull(),
     mode: text("mode").notNull(),
     createdAt: integer("created_at").notNull(),
+    /** What the contact policy kept from the customer, each with its reason (JSON array). */
+    suppressed: text("suppressed").notNull().default("[]"),
   },
   (t) => [
     uniqueIndex("decisions_dedupe").on(t.dedupeKey),
@@ -371,6 +373,30 @@ export const actions = sqliteTable(
     index("actions_external").on(t.externalId),
     index("actions_subject").on(t.subjectType, t.subjectId),
   ],
+);
+
+/** Every customer message put in the outbox, with the journey moment it is about: the contact policy's memory. */
+export const customerContacts = sqliteTable(
+  "customer_contacts",
+  {
+    actionId: text("action_id").primaryKey(),
+    /** customer:<id>, or the recipient's phone/email when the customer is not known. */
+    customerKey: text("customer_key").notNull(),
+    orderId: text("order_id"),
+    decisionId: text("decision_id"),
+    decisionKey: text("decision_key").notNull(),
+    momentKey: text("moment_key").notNull(),
+    /** The Moment (JSON) the send-time check re-reads. */
+    moment: text("moment").notNull(),
+    label: text("label").notNull(),
+    priority: integer("priority").notNull(),
+    urgent: integer("urgent").notNull(),
+    channel: text("channel").notNull(),
+    /** When it goes out (the end of quiet hours for a held message). */
+    at: integer("at").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [index("customer_contacts_customer_at").on(t.customerKey, t.at), index("customer_contacts_order_moment").on(t.orderId, t.momentKey)],
 );
 
 export const actionAttempts = sqliteTable(

@@ -52,6 +52,11 @@ export const Policy = z.strictObject({
   /** WhatsApp is not sent inside these local hours; drafts get `notBefore` = the end of the window. */
   quietHours: z.strictObject({ start: Hhmm, end: Hhmm, utcOffsetMinutes: z.number().int().min(-720).max(840) }),
   customerTiers: z.strictObject({ highLtvPaise: Paise, midLtvPaise: Paise }),
+  /** The contact policy (decisions/contact-policy.ts) between the rules and the outbox for customer messages. */
+  contact: z.strictObject({
+    /** Messages within 24 h at or above which a non-urgent (care, marketing) message is not sent. */
+    dailyCap: z.number().int().nonnegative(),
+  }),
   delay_alert: z.strictObject({
     ...switches,
     stallHours: PositiveHours,
@@ -166,6 +171,7 @@ export const DEFAULT_POLICY: Policy = {
   currency: "INR",
   quietHours: { start: "21:00", end: "08:00", utcOffsetMinutes: 330 },
   customerTiers: { highLtvPaise: 1_500_000, midLtvPaise: 500_000 },
+  contact: { dailyCap: 2 },
   delay_alert: {
     ...live,
     stallHours: 36,

@@ -9,6 +9,8 @@ import {
   type ActionRecord, type Settle,
 } from "../db/actions";
 import { logEvent } from "../lib/log";
+import { isCustomerMessage } from "../decisions/contact-policy";
+import { messageNoLongerCurrent, recordSendTimeSuppression } from "../pipeline/contact-policy";
 
 export interface ActionMessage {
   actionId: string;
@@ -75,6 +77,19 @@ export async function executeOne(env: Env, actionId: string, config: ConnectorCo
   if (!spec) {
     await settleAttempt(env.DB, action.id, { attempt, outcome: "failed", httpStatus: null, error: "params do not match the action kind" }, settled("failed", "params do not match the action kind"), now);
     return { ack: true };
+  }
+  if (isCustomerMessage(spec.kind)) {
+    // The journey may have moved on while the message waited (quiet hours, backoff): nothing about a past moment goes out.
+    const passed = await messageNoLongerCurrent(env.DB, action.id);
+    if (passed) {
+      await settleAttempt(env.DB, action.id, { attempt, outcome: "suppressed", httpStatus: null, error: passed.reason }, settled("suppressed", passed.reason), now);
+      if (passed.decisionId) {
+        const template = "template" in spec.params && typeof spec.params.template === "string" ? spec.params.template : null;
+        await recordSendTimeSuppression(env.DB, passed.decisionId, { kind: spec.kind, template, reason: passed.reason, at: now });
+      }
+      logEvent("action_suppressed", { actionId: action.id, kind: action.kind });
+      return { ack: true };
+    }
   }
   let result: RunResult;
   try {

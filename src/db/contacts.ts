@@ -1,0 +1,110 @@
+/** SQL of the contact policy: who a decision's messages go to, what they already got, and the suppression record. */
+import type { JourneyState } from "../durable-objects/journey-machine";
+import type { Moment, RecentContact, Suppression } from "../decisions/contact-policy";
+
+/** Whose messages these are and where their order's journey stands. */
+export interface ContactSubject {
+  customerId: string | null;
+  orderId: string | null;
+  journey: { state: JourneyState | null; lastScanAt: number | null; failedAttempts: number } | null;
+}
+
+type JourneyRow = { customerId: string | null; orderId: string | null; state: JourneyState | null; lastScanAt: number | null; failedAttempts: number | null };
+
+const ORDER_SUBJECT = `SELECT o.customer_id AS customerId, o.id AS orderId, j.state, j.last_scan_at AS lastScanAt, j.failed_attempts AS failedAttempts
+  FROM orders o LEFT JOIN journeys j ON j.order_id = o.id WHERE o.id = ?`;
+const TICKET_SUBJECT = `SELECT t.customer_id AS customerId, t.order_id AS orderId, j.state, j.last_scan_at AS lastScanAt, j.failed_attempts AS failedAttempts
+  FROM tickets t LEFT JOIN journeys j ON j.order_id = t.order_id WHERE t.id = ?`;
+
+export async function loadContactSubject(db: D1Database, subjectType: string, subjectId: string): Promise<ContactSubject> {
+  if (subjectType === "customer") return { customerId: subjectId, orderId: null, journey: null };
+  const sql = subjectType === "order" ? ORDER_SUBJECT : subjectType === "ticket" ? TICKET_SUBJECT : null;
+  const row = sql ? await db.prepare(sql).bind(subjectId).first<JourneyRow>() : null;
+  if (!row) return { customerId: null, orderId: subjectType === "order" ? subjectId : null, journey: null };
+  return {
+    customerId: row.customerId,
+    orderId: row.orderId,
+    journey: row.state === null ? null : { state: row.state, lastScanAt: row.lastScanAt, failedAttempts: row.failedAttempts ?? 0 },
+  };
+}
+
+type ContactRow = Omit<RecentContact, "state" | "urgent"> & { urgent: number; status: string };
+
+/** Statuses of an action that never reached the customer: they cover no moment and count toward no cap. */
+const NOT_DELIVERED = `('suppressed', 'failed', 'dead', 'stale')`;
+
+/**
+ * The customer's messages that matter to a new one: everything within 24 h either side of
+ * `around` (for the cap) and everything ever about the same order (for one message per moment).
+ */
+export async function recentContacts(db: D1Database, customerKey: string, orderId: string | null, around: number): Promise<RecentContact[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT c.action_id AS actionId, c.decision_key AS decisionKey, c.moment_key AS momentKey, c.label, c.priority, c.urgent, c.at, a.status
+       FROM customer_contacts c JOIN actions a ON a.id = c.action_id
+       WHERE a.status NOT IN ${NOT_DELIVERED}
+         AND ((c.customer_key = ?1 AND c.at > ?2 AND c.at < ?3) OR (?4 IS NOT NULL AND c.order_id = ?4))`,
+    )
+    .bind(customerKey, around - 86_400_000, around + 86_400_000, orderId)
+    .all<ContactRow>();
+  return results.map(({ status, urgent, ...r }) => ({ ...r, urgent: urgent === 1, state: status === "pending" ? "pending" : "sent" }));
+}
+
+export interface NewContact {
+  idempotencyKey: string;
+  customerKey: string;
+  orderId: string | null;
+  decisionId: string;
+  decisionKey: string;
+  moment: Moment;
+  channel: string;
+  at: number;
+}
+
+/** Enters messages just put in the outbox (found by their idempotency key); a repeat changes nothing. */
+export async function recordContacts(db: D1Database, rows: readonly NewContact[], now: number): Promise<void> {
+  if (!rows.length) return;
+  await db.batch(
+    rows.map((r) =>
+      db
+        .prepare(
+          `INSERT INTO customer_contacts (action_id, customer_key, order_id, decision_id, decision_key, moment_key, moment, label, priority, urgent, channel, at, created_at)
+           SELECT id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM actions WHERE idempotency_key = ? ON CONFLICT (action_id) DO NOTHING`,
+        )
+        .bind(r.customerKey, r.orderId, r.decisionId, r.decisionKey, r.moment.key, JSON.stringify(r.moment), r.moment.label, r.moment.priority, r.moment.urgent ? 1 : 0, r.channel, r.at, now, r.idempotencyKey),
+    ),
+  );
+}
+
+/** Adds suppressions to a decision's record, so the order page shows what the customer was spared and why. */
+export function appendSuppressionsStatement(db: D1Database, decisionId: string, items: readonly Suppression[]): D1PreparedStatement {
+  return db
+    .prepare(`UPDATE decisions SET suppressed = (SELECT json_group_array(json(value)) FROM (SELECT value FROM json_each(decisions.suppressed) UNION ALL SELECT value FROM json_each(?))) WHERE id = ?`)
+    .bind(JSON.stringify(items), decisionId);
+}
+
+/**
+ * Withdraws an outbox message that has not been claimed for sending; false when it already went
+ * (or is going) out. The decision that made it records why.
+ */
+export async function withdrawPendingMessage(db: D1Database, actionId: string, reason: string, now: number): Promise<boolean> {
+  const row = await db
+    .prepare(`UPDATE actions SET status = 'suppressed', last_error = ?, next_attempt_at = NULL, updated_at = ? WHERE id = ? AND status = 'pending' RETURNING decision_id AS decisionId, kind, params`)
+    .bind(reason, now, actionId)
+    .first<{ decisionId: string | null; kind: string; params: string }>();
+  if (!row) return false;
+  if (row.decisionId) {
+    const template = (JSON.parse(row.params) as { template?: unknown }).template;
+    await appendSuppressionsStatement(db, row.decisionId, [{ index: -1, kind: row.kind, template: typeof template === "string" ? template : null, reason, at: now }]).run();
+  }
+  return true;
+}
+
+/** The moment an outbox message is about and whose order it concerns, for the check just before sending. */
+export async function contactOfAction(db: D1Database, actionId: string): Promise<{ moment: Moment; orderId: string | null; customerKey: string; decisionId: string | null } | null> {
+  const row = await db
+    .prepare(`SELECT moment, order_id AS orderId, customer_key AS customerKey, decision_id AS decisionId FROM customer_contacts WHERE action_id = ?`)
+    .bind(actionId)
+    .first<{ moment: string; orderId: string | null; customerKey: string; decisionId: string | null }>();
+  return row ? { moment: JSON.parse(row.moment) as Moment, orderId: row.orderId, customerKey: row.customerKey, decisionId: row.decisionId } : null;
+}

@@ -1,0 +1,125 @@
+/** What customers receive, end to end in the runtime: the contact policy between the decisions and the outbox. */
+import { runDurableObjectAlarm, SELF } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { configFromEnv } from "../../src/connectors/config";
+import { executeOne } from "../../src/queues/actions";
+import { api, count, waitProcessed } from "../helpers/runtime";
+import { indianOrder, shopifyRequest, uniqueId } from "../helpers/shopify";
+import { postShiprocket, shiprocketTracking } from "../helpers/vendors";
+
+const H = 3_600_000;
+const dry = configFromEnv({ ...env, WHATSAPP_ACCESS_TOKEN: "", EMAIL_API_KEY: "" } as Env);
+
+afterEach(() => vi.restoreAllMocks());
+
+async function postOrder(payload: Record<string, unknown>) {
+  const { id } = await (await SELF.fetch(await shopifyRequest({ topic: "orders/create", payload }))).json<{ id: string }>();
+  await waitProcessed(id);
+}
+
+async function putPolicy(patch: unknown) {
+  const res = await api("/api/policies", { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify(patch) });
+  expect(res.status).toBe(200);
+}
+
+/** Messages to the customer about an order, whatever became of them. */
+async function customerMessages(orderId: string) {
+  const { results } = await env.DB.prepare(
+    `SELECT a.id, a.kind, a.status, a.last_error AS lastError, json_extract(a.params, '$.template') AS template, d.type
+     FROM actions a JOIN decisions d ON d.id = a.decision_id
+     WHERE d.subject_id = ? AND a.kind IN ('whatsapp.template', 'whatsapp.text', 'email.send', 'sms.send') ORDER BY a.created_at`,
+  )
+    .bind(orderId)
+    .all<{ id: string; kind: string; status: string; lastError: string | null; template: string; type: string }>();
+  return results;
+}
+
+async function suppressedOf(type: string, orderId: string) {
+  const row = await env.DB.prepare(`SELECT suppressed FROM decisions WHERE type = ? AND subject_id = ?`).bind(type, orderId).first<{ suppressed: string }>();
+  return row ? (JSON.parse(row.suppressed) as { template: string | null; reason: string }[]) : null;
+}
+
+async function dashboardCookie(): Promise<string> {
+  const res = await SELF.fetch("https://switchyard.test/login", { method: "POST", body: new URLSearchParams({ token: "test-dashboard-token" }), redirect: "manual" });
+  return res.headers.get("set-cookie")!.split(";")[0]!;
+}
+
+/** Quiet hours around this minute (IST), so WhatsApp decided now is held for two hours. */
+function quietNow() {
+  const hhmm = (ms: number) => new Date(ms + 330 * 60_000).toISOString().slice(11, 16);
+  return { start: hhmm(Date.now() - 5 * 60_000), end: hhmm(Date.now() + 2 * H), utcOffsetMinutes: 330 };
+}
+
+describe("one message per journey moment", () => {
+  it("a stalled shipment sends the customer exactly one message: the delay alert; the delayed notification is recorded as covered", async () => {
+    const id = uniqueId();
+    const orderId = String(id);
+    const placed = new Date(Date.now() - 50 * H).toISOString();
+    await postOrder(indianOrder({ id, customerId: uniqueId(), cod: false, phone: "+919845012345", createdAt: placed, updatedAt: placed }));
+    await postShiprocket(shiprocketTracking(`SRS${id}`, orderId, [["picked_up", Date.now() - 45 * H, "Bhiwandi_Hub (Maharashtra)"], ["in_transit", Date.now() - 40 * H, "Nagpur_Hub"]]));
+
+    const stub = env.ORDER_JOURNEY.get(env.ORDER_JOURNEY.idFromName(orderId));
+    await runDurableObjectAlarm(stub);
+    await vi.waitFor(async () => expect(await count(`SELECT count(*) AS n FROM decisions WHERE subject_id = ? AND type IN ('delay_alert', 'status_notification')`, orderId)).toBe(2));
+    await runDurableObjectAlarm(stub); // a second run changes nothing
+
+    const messages = await customerMessages(orderId);
+    expect(messages.map((m) => [m.type, m.template])).toEqual([["delay_alert", "delay_alert"]]);
+    const covered = await suppressedOf("status_notification", orderId);
+    expect(covered).toHaveLength(1);
+    expect(covered![0]!.template).toBe("order_delayed");
+    expect(covered![0]!.reason).toMatch(/^covered by delay alert (queued|sent) /);
+
+    const page = await SELF.fetch(`https://switchyard.test/orders/${orderId}`, { headers: { cookie: await dashboardCookie() } });
+    const html = await page.text();
+    expect(html).toContain("not sent");
+    expect(html).toContain("order_delayed: covered by delay alert");
+  });
+});
+
+describe("nothing about a moment already past", () => {
+  it("an NDR question waiting out quiet hours is not sent once RTO has begun: suppressed, with the reason on the decision", async () => {
+    await putPolicy({ quietHours: quietNow() });
+    try {
+      const id = uniqueId();
+      const orderId = String(id);
+      const placed = new Date(Date.now() - 30 * H).toISOString();
+      await postOrder(indianOrder({ id, customerId: uniqueId(), cod: false, phone: "+919845012346", createdAt: placed, updatedAt: placed }));
+      const awb = `SRN${id}`;
+      const scans: Parameters<typeof shiprocketTracking>[2] = [
+        ["picked_up", Date.now() - 20 * H, "Bhiwandi_Hub (Maharashtra)"],
+        ["failed_attempt", Date.now() - 30 * 60_000, "Pune_DC"],
+      ];
+      await postShiprocket(shiprocketTracking(awb, orderId, scans));
+      const [ndr] = await customerMessages(orderId);
+      expect(ndr).toMatchObject({ type: "ndr_followup", status: "pending" });
+
+      // The carrier starts the return before the morning.
+      await postShiprocket(shiprocketTracking(awb, orderId, [...scans, ["rto_initiated", Date.now() - 5 * 60_000, "Pune_DC"]]));
+      expect((await env.DB.prepare(`SELECT state FROM journeys WHERE order_id = ?`).bind(orderId).first<{ state: string }>())?.state).toBe("rto_initiated");
+
+      // The morning: the outbox gets to the held message.
+      await executeOne(env, ndr!.id, dry, { now: () => Date.now() + 3 * H, fetch: async (url) => { throw new Error(`no request expected, got ${url}`); } });
+      const after = await customerMessages(orderId);
+      expect(after.map((m) => [m.type, m.status])).toEqual([["ndr_followup", "suppressed"]]);
+      expect(after[0]!.lastError).toBe("at send time: failed-delivery question not sent: the journey has moved on to rto initiated");
+      expect((await suppressedOf("ndr_followup", orderId))!.map((s) => s.reason)).toEqual([after[0]!.lastError]);
+      // Attempt 2's question was never decided: the journey was already past it.
+      expect(await count(`SELECT count(*) AS n FROM decisions WHERE type = 'ndr_followup' AND subject_id = ?`, orderId)).toBe(1);
+    } finally {
+      await putPolicy({ quietHours: { start: "21:00", end: "08:00", utcOffsetMinutes: 330 } });
+    }
+  });
+
+  it("an NDR reported after RTO began is no news: no question is decided or sent", async () => {
+    const id = uniqueId();
+    const orderId = String(id);
+    const placed = new Date(Date.now() - 30 * H).toISOString();
+    await postOrder(indianOrder({ id, customerId: uniqueId(), cod: false, phone: "+919845012347", createdAt: placed, updatedAt: placed }));
+    const awb = `SRR${id}`;
+    await postShiprocket(shiprocketTracking(awb, orderId, [["picked_up", Date.now() - 20 * H, "Bhiwandi_Hub (Maharashtra)"], ["rto_initiated", Date.now() - 2 * H, "Pune_DC"]]));
+    await postShiprocket(shiprocketTracking(awb, orderId, [["failed_attempt", Date.now() - 30 * 60_000, "Pune_DC"]]));
+    expect(await customerMessages(orderId)).toEqual([]);
+  });
+});
