@@ -28,7 +28,8 @@ export const ActionSpec = z.discriminatedUnion("kind", [
   z.object({
     kind: z.literal("email.send"),
     connector: z.literal("email"),
-    params: z.object({ to: z.string().email(), subject: z.string(), text: z.string(), html: z.string().optional() }),
+    /** `template` names the rendered email (src/messages/email) the text and html came from. */
+    params: z.object({ to: z.string().email(), subject: z.string(), text: z.string(), html: z.string().optional(), template: z.string().optional() }),
   }),
   z.object({
     kind: z.literal("email.ops_alert"),

@@ -1,5 +1,6 @@
 /** The decision policy: every threshold, template and mode as validated configuration, with DESIGN.md defaults. */
 import { z } from "zod";
+import { EMAIL_TEMPLATES, isEmailTemplate } from "../messages/email/templates";
 import type { DecisionType } from "./types";
 
 /**
@@ -34,7 +35,8 @@ const NotifiedStatus = z.enum(["confirmed", "shipped", "out_for_delivery", "deli
 
 const StatusToggle = z.strictObject({ enabled: z.boolean(), template: Template });
 
-const PostDeliveryStep = z.strictObject({
+const PostDeliveryStep = z
+  .strictObject({
   name: z.string().regex(/^[a-z0-9_]+$/),
   delayHours: z.number().nonnegative(),
   channel: z.enum(["whatsapp", "email"]),
@@ -43,6 +45,21 @@ const PostDeliveryStep = z.strictObject({
   marketing: z.boolean(),
   /** Email subject, when channel is email. */
   subject: z.string().nullable(),
+})
+  // An email step names one of the rendered emails (src/messages/email/templates.ts).
+  .refine((s) => s.channel !== "email" || isEmailTemplate(s.template), { message: `an email step's template is one of ${EMAIL_TEMPLATES.join(", ")}`, path: ["template"] });
+
+const HttpsUrl = z.string().regex(/^https:\/\/[^\s"'<>]+$/, "an https:// URL");
+
+/** How customer email presents the brand (src/messages/email/brand.ts). */
+const Brand = z.strictObject({
+  name: z.string().min(1),
+  logoUrl: HttpsUrl.nullable(),
+  colour: z.string().regex(/^#[0-9a-fA-F]{6}$/, "#rrggbb"),
+  supportEmail: z.string().email().nullable(),
+  supportPhone: z.string().min(1).nullable(),
+  postalAddress: z.string(),
+  storeUrl: HttpsUrl.nullable(),
 });
 
 const TierOffer = z.strictObject({ template: Template, discountCode: z.string().min(1), percentOff: z.number().min(0).max(100) });
@@ -52,6 +69,7 @@ export const Policy = z.strictObject({
   /** WhatsApp is not sent inside these local hours; drafts get `notBefore` = the end of the window. */
   quietHours: z.strictObject({ start: Hhmm, end: Hhmm, utcOffsetMinutes: z.number().int().min(-720).max(840) }),
   customerTiers: z.strictObject({ highLtvPaise: Paise, midLtvPaise: Paise }),
+  brand: Brand,
   /** The contact policy (decisions/contact-policy.ts) between the rules and the outbox for customer messages. */
   contact: z.strictObject({
     /** Messages within 24 h at or above which a non-urgent (care, marketing) message is not sent. */
@@ -171,6 +189,7 @@ export const DEFAULT_POLICY: Policy = {
   currency: "INR",
   quietHours: { start: "21:00", end: "08:00", utcOffsetMinutes: 330 },
   customerTiers: { highLtvPaise: 1_500_000, midLtvPaise: 500_000 },
+  brand: { name: "Our store", logoUrl: null, colour: "#1f6f4a", supportEmail: null, supportPhone: null, postalAddress: "", storeUrl: null },
   contact: { dailyCap: 2 },
   delay_alert: {
     ...live,

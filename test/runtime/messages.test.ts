@@ -123,3 +123,35 @@ describe("nothing about a moment already past", () => {
     expect(await customerMessages(orderId)).toEqual([]);
   });
 });
+
+describe("email previews on the dashboard", () => {
+  it("needs a session, renders each email with the policy's brand under a no-script CSP, and 404s an unknown one", async () => {
+    const anon = await SELF.fetch("https://switchyard.test/previews/email/delay_alert", { redirect: "manual" });
+    expect(anon.status).toBe(302);
+    expect(anon.headers.get("location")).toBe("/login?next=%2Fpreviews%2Femail%2Fdelay_alert");
+
+    await putPolicy({ brand: { name: "Vanaspati <Naturals>", colour: "#2f6b3a", postalAddress: "Indiranagar, Bengaluru 560038" } });
+    try {
+      const cookie = await dashboardCookie();
+      const res = await SELF.fetch("https://switchyard.test/previews/email/delay_alert", { headers: { cookie } });
+      expect(res.status).toBe(200);
+      expect(res.headers.get("content-type")).toContain("text/html");
+      expect(res.headers.get("content-security-policy")).toContain("default-src 'none'");
+      expect(res.headers.get("content-security-policy")).not.toContain("script-src");
+      const html = await res.text();
+      expect(html).toContain("Vanaspati &lt;Naturals&gt;");
+      expect(html).toContain("background:#2f6b3a");
+      expect(html).toContain("Indiranagar, Bengaluru 560038");
+
+      const text = await SELF.fetch("https://switchyard.test/previews/email/delay_alert?format=text", { headers: { cookie } });
+      expect(text.headers.get("content-type")).toContain("text/plain");
+      expect(await text.text()).toMatch(/^Subject: Your order #1042 is running late\n\nHi Asha,/);
+
+      const list = await (await SELF.fetch("https://switchyard.test/previews", { headers: { cookie } })).text();
+      for (const t of ["review_request", "care_tips", "cross_sell", "winback", "return_update", "delay_alert"]) expect(list).toContain(`href="/previews/email/${t}"`);
+      expect((await SELF.fetch("https://switchyard.test/previews/email/nope", { headers: { cookie } })).status).toBe(404);
+    } finally {
+      await putPolicy({ brand: { name: "Our store", colour: "#1f6f4a", postalAddress: "" } });
+    }
+  });
+});

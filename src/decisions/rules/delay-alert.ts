@@ -5,7 +5,7 @@ import { HOUR_MS, hours, localDate, rupees } from "../format";
 import { delayElevation } from "../models/routes";
 import type { Policy } from "../policy";
 import type { DecisionDraft } from "../types";
-import { draft, firstName, whatsappTemplate } from "./build";
+import { customerEmail, draft, emailItems, firstName, whatsappTemplate } from "./build";
 
 const IN_TRANSIT: ReadonlySet<JourneyState> = new Set(["shipped", "in_transit", "out_for_delivery"]);
 
@@ -39,10 +39,15 @@ export function decideDelayAlert(ctx: DelayAlertContext, policy: Policy, now: nu
   const credit = highLtv && order.customerId !== null && p.storeCreditPaise > 0 ? p.storeCreditPaise : 0;
   const actions: ActionSpec[] = [];
   const phone = order.phone ?? customer?.phone ?? null;
+  const email = order.email ?? customer?.email ?? null;
+  const creditLine = credit ? `We've added ${rupees(credit)} store credit to your account for the wait.` : "We're following up with the courier.";
+  const name = firstName(order.customerFirstName ?? customer?.firstName ?? null);
   if (phone) {
-    const creditLine = credit ? `We've added ${rupees(credit)} store credit to your account for the wait.` : "We're following up with the courier.";
+    actions.push(whatsappTemplate(phone, p.template, [name, order.name, localDate(revisedEta, offset), creditLine]));
+  } else if (email) {
+    // No number to reach on WhatsApp: the same news by email.
     actions.push(
-      whatsappTemplate(phone, p.template, [firstName(order.customerFirstName ?? customer?.firstName ?? null), order.name, localDate(revisedEta, offset), creditLine]),
+      customerEmail(email, "delay_alert", { firstName: name, orderName: order.name, items: emailItems(order.lineItems), revisedEta: localDate(revisedEta, offset), creditLine, trackingUrl: journey.trackingUrl }, policy),
     );
   }
   if (credit) {

@@ -9,15 +9,17 @@ import { securityHeaders } from "./headers";
 import { orderPages } from "./order";
 import { overview } from "./overview";
 import { policyPages } from "./policies";
+import { previewPages } from "./previews";
 import { retryRoutes } from "./retry";
 import { skuPages } from "./sku";
 
 export const dashboard = new Hono<DashboardEnv>();
 
-for (const path of ["/", "/login", "/logout", "/orders", "/orders/*", "/skus/*", "/policies", "/actions/*", "/dead-letters/*", "/assets/*"]) {
+// /previews/email/* sets its own headers: the email's inline styles under a CSP that allows no script.
+for (const path of ["/", "/login", "/logout", "/orders", "/orders/*", "/skus/*", "/policies", "/previews", "/actions/*", "/dead-letters/*", "/assets/*"]) {
   dashboard.use(path, securityHeaders);
 }
-for (const path of ["/", "/orders", "/orders/*", "/skus/*", "/policies", "/actions/*", "/dead-letters/*"]) {
+for (const path of ["/", "/orders", "/orders/*", "/skus/*", "/policies", "/previews", "/previews/*", "/actions/*", "/dead-letters/*"]) {
   dashboard.use(path, requireSession);
 }
 
@@ -27,4 +29,5 @@ dashboard.route("/", overview);
 dashboard.route("/", orderPages);
 dashboard.route("/", skuPages);
 dashboard.route("/", policyPages);
+dashboard.route("/", previewPages);
 dashboard.route("/", retryRoutes);
