@@ -1,5 +1,6 @@
 -- Issue 16: the contact policy. Every customer message that reaches the outbox is entered in
 -- customer_contacts with the journey moment it is about; decisions carry what the policy suppressed.
+ALTER TABLE `orders` ADD `customer_locale` text;--> statement-breakpoint
 ALTER TABLE `decisions` ADD `suppressed` text DEFAULT '[]' NOT NULL;--> statement-breakpoint
 CREATE TABLE `customer_contacts` (
 	`action_id` text PRIMARY KEY NOT NULL,

@@ -108,3 +108,18 @@ export async function contactOfAction(db: D1Database, actionId: string): Promise
     .first<{ moment: string; orderId: string | null; customerKey: string; decisionId: string | null }>();
   return row ? { moment: JSON.parse(row.moment) as Moment, orderId: row.orderId, customerKey: row.customerKey, decisionId: row.decisionId } : null;
 }
+
+/** What says which language a customer reads: the locale of their latest order and their latest WhatsApp messages. */
+export async function languageSignals(db: D1Database, customerId: string | null, orderId: string | null, phone: string | null): Promise<{ locale: string | null; inboundTexts: string[] }> {
+  const bare = phone ? phone.replace(/^\+/, "") : null;
+  const row = await db
+    .prepare(
+      `SELECT (SELECT customer_locale FROM orders WHERE customer_locale IS NOT NULL AND ((?1 IS NOT NULL AND id = ?1) OR (?2 IS NOT NULL AND customer_id = ?2))
+                 ORDER BY created_at DESC LIMIT 1) AS locale,
+              (SELECT json_group_array(text) FROM (SELECT text FROM messages WHERE ?3 IS NOT NULL AND channel = 'whatsapp' AND direction = 'inbound'
+                 AND text IS NOT NULL AND phone IN (?3, ?4) ORDER BY occurred_at DESC LIMIT 5)) AS texts`,
+    )
+    .bind(orderId, customerId, bare ? `+${bare}` : null, bare)
+    .first<{ locale: string | null; texts: string | null }>();
+  return { locale: row?.locale ?? null, inboundTexts: row?.texts ? (JSON.parse(row.texts) as string[]) : [] };
+}

@@ -59,6 +59,8 @@ export const orders = sqliteTable(
     shippingPincode: text("shipping_pincode"),
     shippingCity: text("shipping_city"),
     shippingState: text("shipping_state"),
+    /** Shopify customer_locale (which template language the customer gets). */
+    customerLocale: text("customer_locale"),
     lineItems: text("line_items").notNull(),
     tags: text("tags").notNull(),
     note: text("note"),

@@ -237,3 +237,31 @@ export function candidatesOf(d: DecisionDraft, journey: JourneyNow | null): Cand
   });
   return out;
 }
+
+/** Romanised Hindi words common in customer messages ("order kab aayega", "mera parcel nahi aaya"). */
+const HINGLISH = new Set([
+  "kya", "hai", "hain", "nahi", "nahin", "mera", "meri", "mere", "mujhe", "kab", "kahan", "kaha", "aayega", "ayega", "aaya", "aya", "abhi",
+  "bhai", "kripya", "krpya", "haan", "karo", "kijiye", "diya", "hua", "hoga", "hogi", "paisa", "paise", "wapas", "vapas", "bhejo", "chahiye",
+  "kyun", "kyu", "tak", "accha", "acha", "theek", "thik", "jaldi", "kal", "aaj", "batao", "bataye", "milega", "mila", "nhi",
+]);
+
+/** Whether a message is written in Hindi: Devanagari, or two or more Hinglish words making up a quarter of it. */
+export function writtenInHindi(text: string): "devanagari" | "hinglish" | null {
+  if (/[\u0900-\u097F]/.test(text)) return "devanagari";
+  const words = text.toLowerCase().match(/[a-z]+/g) ?? [];
+  const hits = new Set(words.filter((w) => HINGLISH.has(w)));
+  return hits.size >= 2 && hits.size / Math.max(1, words.length) >= 0.25 ? "hinglish" : null;
+}
+
+/**
+ * The template language for a customer: what they write to us in says most (their latest
+ * messages first), then the storefront language they bought in (Shopify customer_locale).
+ */
+export function customerLanguage(input: { locale: string | null; inboundTexts: readonly string[] }): { language: "en" | "hi"; reason: string } {
+  for (const t of input.inboundTexts) {
+    const hindi = writtenInHindi(t);
+    if (hindi) return { language: "hi", reason: `the customer wrote in ${hindi === "devanagari" ? "Hindi" : "Hinglish"}` };
+  }
+  if (input.locale && /^hi\b/i.test(input.locale)) return { language: "hi", reason: `Shopify customer locale ${input.locale}` };
+  return { language: "en", reason: input.locale ? `Shopify customer locale ${input.locale}` : "no language known: English" };
+}

@@ -5,12 +5,13 @@
  */
 import type { ActionSpec } from "../actions/specs";
 import {
-  applyContactPolicy, candidatesOf, isCustomerMessage, passedReason, type Candidate, type JourneyNow, type RecentContact, type Suppression,
+  applyContactPolicy, candidatesOf, customerLanguage, isCustomerMessage, passedReason, type Candidate, type JourneyNow, type RecentContact, type Suppression,
 } from "../decisions/contact-policy";
 import type { Policy } from "../decisions/policy";
 import type { DecisionDraft } from "../decisions/types";
+import { catalogueTemplate, type TemplateLanguage } from "../canonical/whatsapp-templates";
 import {
-  appendSuppressionsStatement, contactOfAction, loadContactSubject, recentContacts, withdrawPendingMessage, type NewContact,
+  appendSuppressionsStatement, contactOfAction, languageSignals, loadContactSubject, recentContacts, withdrawPendingMessage, type NewContact,
 } from "../db/contacts";
 import { hasOpenReturn, hasOpenTicket } from "../engine/load";
 
@@ -86,7 +87,17 @@ export async function policeCustomerMessages(db: D1Database, draft: DecisionDraf
       at: sendAt,
     });
   }
-  return { draft: { ...draft, actions: indices.map((i) => draft.actions[i]!) }, indices, suppressed: verdict.suppress, contacts };
+  let actions = indices.map((i) => draft.actions[i]!);
+  let inputs = draft.inputs;
+  const whatsapp = actions.find((a) => a.kind === "whatsapp.template");
+  if (whatsapp) {
+    // The customer's language, for templates the catalogue has in it (a brand's own templates stay as named).
+    const signals = await languageSignals(db, subject.customerId, subject.orderId, recipientOf(whatsapp));
+    const chosen = customerLanguage(signals);
+    actions = actions.map((a) => (a.kind === "whatsapp.template" && catalogueTemplate(a.params.template) ? { ...a, params: { ...a.params, language: chosen.language satisfies TemplateLanguage } } : a));
+    inputs = { ...inputs, language: chosen };
+  }
+  return { draft: { ...draft, inputs, actions }, indices, suppressed: verdict.suppress, contacts };
 }
 
 /**

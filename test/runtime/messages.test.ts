@@ -6,7 +6,7 @@ import { configFromEnv } from "../../src/connectors/config";
 import { executeOne } from "../../src/queues/actions";
 import { api, count, waitProcessed } from "../helpers/runtime";
 import { indianOrder, shopifyRequest, uniqueId } from "../helpers/shopify";
-import { postShiprocket, shiprocketTracking } from "../helpers/vendors";
+import { postShiprocket, postWhatsapp, shiprocketTracking } from "../helpers/vendors";
 
 const H = 3_600_000;
 const dry = configFromEnv({ ...env, WHATSAPP_ACCESS_TOKEN: "", EMAIL_API_KEY: "" } as Env);
@@ -149,9 +149,47 @@ describe("email previews on the dashboard", () => {
 
       const list = await (await SELF.fetch("https://switchyard.test/previews", { headers: { cookie } })).text();
       for (const t of ["review_request", "care_tips", "cross_sell", "winback", "return_update", "delay_alert"]) expect(list).toContain(`href="/previews/email/${t}"`);
+      // The WhatsApp catalogue, with both languages.
+      expect(list).toContain("<code>ndr_followup</code>");
+      expect(list).toContain("Hi {{1}}, the courier could not deliver your order {{2}}.");
+      expect(list).toContain("नमस्ते {{1}}");
       expect((await SELF.fetch("https://switchyard.test/previews/email/nope", { headers: { cookie } })).status).toBe(404);
     } finally {
       await putPolicy({ brand: { name: "Our store", colour: "#1f6f4a", postalAddress: "" } });
     }
+  });
+});
+
+describe("the customer's language", () => {
+  async function codTemplateLanguage(orderId: string) {
+    const row = await env.DB.prepare(`SELECT json_extract(a.params, '$.language') AS language FROM actions a JOIN decisions d ON d.id = a.decision_id WHERE d.type = 'cod_confirmation' AND d.subject_id = ?`)
+      .bind(orderId)
+      .first<{ language: string }>();
+    return row?.language ?? null;
+  }
+
+  it("a Shopify customer locale hi gets the Hindi template", async () => {
+    const id = uniqueId();
+    const now = new Date(Date.now() - 60_000).toISOString();
+    await postOrder({ ...indianOrder({ id, customerId: uniqueId(), totalPrice: "2499.00", phone: "+919845012350", createdAt: now, updatedAt: now }), customer_locale: "hi-IN" });
+    expect(await codTemplateLanguage(String(id))).toBe("hi");
+  });
+
+  it("a customer who wrote to us in Hinglish gets Hindi, though the store is in English", async () => {
+    const { default: inbound } = await import("../fixtures/vendor/whatsapp/inbound-text.json");
+    const msg = structuredClone(inbound) as typeof inbound;
+    const value = msg.entry[0]!.changes[0]!.value;
+    value.contacts[0]!.wa_id = value.messages[0]!.from = "919845012351";
+    value.messages[0]!.id = `wamid.hinglish${uniqueId()}`;
+    value.messages[0]!.timestamp = String(Math.floor(Date.now() / 1000) - 3600);
+    value.messages[0]!.text.body = "bhai mera pichla order kab aayega?";
+    await postWhatsapp(msg);
+
+    const id = uniqueId();
+    const now = new Date(Date.now() - 60_000).toISOString();
+    await postOrder({ ...indianOrder({ id, customerId: uniqueId(), totalPrice: "2499.00", phone: "+919845012351", createdAt: now, updatedAt: now }), customer_locale: "en" });
+    expect(await codTemplateLanguage(String(id))).toBe("hi");
+    const d = await env.DB.prepare(`SELECT json_extract(inputs, '$.language.reason') AS reason FROM decisions WHERE type = 'cod_confirmation' AND subject_id = ?`).bind(String(id)).first<{ reason: string }>();
+    expect(d?.reason).toBe("the customer wrote in Hinglish");
   });
 });

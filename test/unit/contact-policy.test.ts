@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import type { ActionSpec } from "../../src/actions/specs";
 import {
-  applyContactPolicy, candidatesOf, momentOf, passedReason, type JourneyNow, type RecentContact,
+  applyContactPolicy, candidatesOf, customerLanguage, momentOf, passedReason, writtenInHindi, type JourneyNow, type RecentContact,
 } from "../../src/decisions/contact-policy";
 import type { DecisionDraft } from "../../src/decisions/types";
 
@@ -154,5 +154,19 @@ describe("daily cap for non-urgent messages", () => {
   it("the cap is policy: 0 stops every non-urgent message", () => {
     const v = applyContactPolicy({ candidates: candidatesOf(reorder, null), decisionKey: reorder.dedupeKey, recent: [], journey: null, sendAt: NOW, now: NOW }, { dailyCap: 0 });
     expect(v.keep).toEqual([]);
+  });
+});
+
+describe("the customer's language", () => {
+  it("Hindi for a customer who wrote in Devanagari or Hinglish, whatever the storefront locale", () => {
+    expect(customerLanguage({ locale: "en", inboundTexts: ["मेरा ऑर्डर कब आएगा?"] })).toEqual({ language: "hi", reason: "the customer wrote in Hindi" });
+    expect(customerLanguage({ locale: "en-IN", inboundTexts: ["bhai mera order kab aayega"] })).toEqual({ language: "hi", reason: "the customer wrote in Hinglish" });
+  });
+
+  it("English messages, even with a stray Hindi word, leave the locale to decide", () => {
+    expect(writtenInHindi("Where is my order? It was supposed to come yesterday, kal.")).toBeNull();
+    expect(customerLanguage({ locale: "hi-IN", inboundTexts: ["Where is my order?"] })).toEqual({ language: "hi", reason: "Shopify customer locale hi-IN" });
+    expect(customerLanguage({ locale: "en", inboundTexts: ["Where is my order?"] }).language).toBe("en");
+    expect(customerLanguage({ locale: null, inboundTexts: [] })).toEqual({ language: "en", reason: "no language known: English" });
   });
 });

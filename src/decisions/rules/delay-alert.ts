@@ -43,7 +43,8 @@ export function decideDelayAlert(ctx: DelayAlertContext, policy: Policy, now: nu
   const creditLine = credit ? `We've added ${rupees(credit)} store credit to your account for the wait.` : "We're following up with the courier.";
   const name = firstName(order.customerFirstName ?? customer?.firstName ?? null);
   if (phone) {
-    actions.push(whatsappTemplate(phone, p.template, [name, order.name, localDate(revisedEta, offset), creditLine]));
+    const awb = journey.awb ?? order.name.replace(/^#/, "");
+    actions.push(whatsappTemplate(phone, p.template, [name, order.name, localDate(revisedEta, offset), creditLine], [{ type: "url", param: awb }]));
   } else if (email) {
     // No number to reach on WhatsApp: the same news by email.
     actions.push(

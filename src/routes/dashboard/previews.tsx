@@ -3,6 +3,7 @@
  * renders one email with sample data and the brand from the current policy (`?format=text` for its plain text).
  */
 import { Hono } from "hono";
+import { WHATSAPP_TEMPLATES } from "../../canonical/whatsapp-templates";
 import { loadPolicy } from "../../db/policies";
 import { renderEmail } from "../../messages/email/render";
 import { SAMPLE_DATA } from "../../messages/email/samples";
@@ -35,6 +36,41 @@ previewPages.get("/previews", (c) =>
                   <td>
                     <a href={`/previews/email/${t}`}>HTML</a> · <a href={`/previews/email/${t}?format=text`}>plain text</a>
                   </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+      <section>
+        <h2>WhatsApp templates</h2>
+        <p class="muted">
+          What Meta must approve before these go out: <code>npm run templates:export</code> writes each one, per language, as the body of
+          <code>POST /&lt;WABA_ID&gt;/message_templates</code>.
+        </p>
+        <div class="card">
+          <table>
+            <thead>
+              <tr>
+                <th>name</th>
+                <th>category</th>
+                <th>for</th>
+                <th>English</th>
+                <th>Hindi</th>
+                <th>buttons</th>
+              </tr>
+            </thead>
+            <tbody>
+              {WHATSAPP_TEMPLATES.map((t) => (
+                <tr>
+                  <td>
+                    <code>{t.name}</code>
+                  </td>
+                  <td>{t.category.toLowerCase()}</td>
+                  <td>{t.purpose}</td>
+                  <td>{t.body.en}</td>
+                  <td lang="hi">{t.body.hi}</td>
+                  <td>{t.buttons.map((b) => (b.type === "url" ? `link: ${b.text.en}` : `reply: ${b.text.en}`)).join(" · ")}</td>
                 </tr>
               ))}
             </tbody>
