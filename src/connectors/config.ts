@@ -9,6 +9,7 @@ export interface FreshdeskConfig { domain: string; apiKey: string }
 export interface ZendeskConfig { subdomain: string; email: string; apiToken: string }
 export interface KlaviyoConfig { apiKey: string; revision: string }
 export interface ShiprocketConfig { apiToken: string }
+export interface SmsConfig { authKey: string; baseUrl: string }
 
 export interface ConnectorConfig {
   whatsapp: WhatsAppConfig | null;
@@ -20,6 +21,8 @@ export interface ConnectorConfig {
   zendesk: ZendeskConfig | null;
   klaviyo: KlaviyoConfig | null;
   shiprocket: ShiprocketConfig | null;
+  /** MSG91 (SMS fallback): MSG91_AUTH_KEY. */
+  sms: SmsConfig | null;
   /** Cloudflare's send_email binding for ops alerts, when the deployment has one. */
   sendEmail: SendEmail | null;
   /** Transient failures (5xx, network) in a row before an action is dead. */
@@ -37,6 +40,8 @@ interface OptionalSettings {
   KLAVIYO_REVISION?: string;
   WHATSAPP_API_VERSION?: string;
   ACTION_MAX_ATTEMPTS?: string;
+  MSG91_AUTH_KEY?: string;
+  MSG91_API_BASE_URL?: string;
 }
 
 export const DEFAULT_MAX_ATTEMPTS = 6;
@@ -54,7 +59,7 @@ export function configFromEnv(env: Env): ConnectorConfig {
   const gDomain = s(e.GORGIAS_DOMAIN), gUser = s(e.GORGIAS_USERNAME), gKey = s(e.GORGIAS_API_KEY);
   const fDomain = s(e.FRESHDESK_DOMAIN), fKey = s(e.FRESHDESK_API_KEY);
   const zSub = s(e.ZENDESK_SUBDOMAIN), zEmail = s(e.ZENDESK_EMAIL), zToken = s(e.ZENDESK_API_TOKEN);
-  const kKey = s(e.KLAVIYO_API_KEY), srToken = s(e.SHIPROCKET_API_TOKEN);
+  const kKey = s(e.KLAVIYO_API_KEY), srToken = s(e.SHIPROCKET_API_TOKEN), msg91 = s(e.MSG91_AUTH_KEY);
   const maxAttempts = Number(e.ACTION_MAX_ATTEMPTS);
   return {
     whatsapp: all([waToken, waPhone], () => ({ accessToken: waToken!, phoneNumberId: waPhone!, apiVersion: s(e.WHATSAPP_API_VERSION) ?? WHATSAPP_API_VERSION })),
@@ -73,6 +78,7 @@ export function configFromEnv(env: Env): ConnectorConfig {
     zendesk: all([zSub, zEmail, zToken], () => ({ subdomain: zSub!, email: zEmail!, apiToken: zToken! })),
     klaviyo: all([kKey], () => ({ apiKey: kKey!, revision: s(e.KLAVIYO_REVISION) ?? KLAVIYO_REVISION })),
     shiprocket: all([srToken], () => ({ apiToken: srToken! })),
+    sms: all([msg91], () => ({ authKey: msg91!, baseUrl: (s(e.MSG91_API_BASE_URL) ?? "https://control.msg91.com/api/v5").replace(/\/+$/, "") })),
     sendEmail: e.SEND_EMAIL ?? null,
     maxAttempts: Number.isInteger(maxAttempts) && maxAttempts > 0 ? maxAttempts : DEFAULT_MAX_ATTEMPTS,
   };

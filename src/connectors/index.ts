@@ -7,7 +7,8 @@ import { executeRequest, type FetchFn, type OutboundRequest, type Outcome } from
 import { buildKlaviyoRequest } from "./klaviyo";
 import { buildShiprocketRequest } from "./shiprocket";
 import { buildShopifyRequest, findFulfillmentId, interpretShopify } from "./shopify";
-import { buildWhatsAppRequest, interpretWhatsApp, isWhatsAppRateLimit, serviceWindowRefusal } from "./whatsapp";
+import { buildSmsRequest, interpretMsg91, MSG91_BASE_URL } from "./sms";
+import { buildWhatsAppRequest, interpretWhatsApp, isWhatsAppRateLimit, serviceWindowRefusal, whatsAppError } from "./whatsapp";
 import { buildZohoRequest, istDate, interpretZoho, zohoItemIds, zohoRateWait } from "./zoho";
 
 export interface ActionToRun {
@@ -40,6 +41,7 @@ const PLACEHOLDER = {
   zendesk: { subdomain: "{ZENDESK_SUBDOMAIN}", email: "{ZENDESK_EMAIL}", apiToken: "" },
   klaviyo: { apiKey: "", revision: "2025-10-15" },
   shiprocket: { apiToken: "" },
+  sms: { authKey: "", baseUrl: MSG91_BASE_URL },
 };
 
 const failed = (reason: string, requests: OutboundRequest[] = []): RunResult => ({ outcome: { kind: "failed", httpStatus: null, reason }, requests });
@@ -55,7 +57,12 @@ export async function runAction(action: ActionToRun, deps: RunDeps): Promise<Run
       }
       const req = buildWhatsAppRequest(spec, config.whatsapp ?? PLACEHOLDER.whatsapp);
       if (!config.whatsapp) return dryRun([req]);
-      return { outcome: await executeRequest(deps.fetch, req, { interpret: interpretWhatsApp, isRateLimited: isWhatsAppRateLimit, now }), requests: [req] };
+      return { outcome: withWhatsAppCode(await executeRequest(deps.fetch, req, { interpret: interpretWhatsApp, isRateLimited: isWhatsAppRateLimit, now })), requests: [req] };
+    }
+    case "sms": {
+      const req = buildSmsRequest(spec, config.sms ?? PLACEHOLDER.sms);
+      if (!config.sms) return dryRun([req]);
+      return { outcome: await executeRequest(deps.fetch, req, { interpret: interpretMsg91, now }), requests: [req] };
     }
     case "email": {
       if (spec.kind === "email.ops_alert" && config.sendEmail) {
@@ -108,6 +115,13 @@ export async function runAction(action: ActionToRun, deps: RunDeps): Promise<Run
       return { outcome: await executeRequest(deps.fetch, req, { now }), requests: [req] };
     }
   }
+}
+
+/** A refused WhatsApp send keeps Meta's error code and message on the action ("WhatsApp 131026: …"). */
+function withWhatsAppCode(o: Outcome): Outcome {
+  if (o.kind !== "failed") return o;
+  const e = whatsAppError(o.response);
+  return e ? { ...o, reason: `WhatsApp ${e.code}: ${e.message}` } : o;
 }
 
 function dryRun(requests: OutboundRequest[]): RunResult {

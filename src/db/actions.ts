@@ -88,6 +88,10 @@ export async function requeueDueActions(env: Env, now: number): Promise<number> 
   return results.length;
 }
 
+export async function loadActionByKey(db: D1Database, idempotencyKey: string): Promise<ActionRecord | null> {
+  return db.prepare(`SELECT ${COLUMNS} FROM actions WHERE idempotency_key = ?`).bind(idempotencyKey).first<ActionRecord>();
+}
+
 export async function loadAction(db: D1Database, id: string): Promise<ActionRecord | null> {
   return db.prepare(`SELECT ${COLUMNS} FROM actions WHERE id = ?`).bind(id).first<ActionRecord>();
 }

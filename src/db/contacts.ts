@@ -123,3 +123,41 @@ export async function languageSignals(db: D1Database, customerId: string | null,
     .first<{ locale: string | null; texts: string | null }>();
   return { locale: row?.locale ?? null, inboundTexts: row?.texts ? (JSON.parse(row.texts) as string[]) : [] };
 }
+
+/** Where a fallback can go: the customer's email and the order's items (for the email's item list). */
+export async function fallbackRecipient(db: D1Database, subjectType: string | null, subjectId: string | null): Promise<{ email: string | null; items: { title: string; quantity: number }[] }> {
+  if (!subjectId) return { email: null, items: [] };
+  const row =
+    subjectType === "order"
+      ? await db
+          .prepare(`SELECT coalesce(o.email, c.email) AS email, o.line_items AS lineItems FROM orders o LEFT JOIN customers c ON c.id = o.customer_id WHERE o.id = ?`)
+          .bind(subjectId)
+          .first<{ email: string | null; lineItems: string | null }>()
+      : subjectType === "customer"
+        ? await db.prepare(`SELECT email, NULL AS lineItems FROM customers WHERE id = ?`).bind(subjectId).first<{ email: string | null; lineItems: string | null }>()
+        : null;
+  const lines = row?.lineItems ? (JSON.parse(row.lineItems) as { title?: string; quantity?: number }[]) : [];
+  return { email: row?.email ?? null, items: lines.map((l) => ({ title: String(l.title ?? ""), quantity: Number(l.quantity ?? 1) })) };
+}
+
+/** The fallback message covers the same moment as the one it replaces (and is checked the same way before sending). */
+export async function copyContact(db: D1Database, fromActionId: string, toIdempotencyKey: string, now: number): Promise<void> {
+  await db
+    .prepare(
+      `INSERT INTO customer_contacts (action_id, customer_key, order_id, decision_id, decision_key, moment_key, moment, label, priority, urgent, channel, at, created_at)
+       SELECT a.id, c.customer_key, c.order_id, c.decision_id, c.decision_key, c.moment_key, c.moment, c.label, c.priority, c.urgent, a.connector, ?, ?
+       FROM customer_contacts c, actions a WHERE c.action_id = ? AND a.idempotency_key = ? ON CONFLICT (action_id) DO NOTHING`,
+    )
+    .bind(now, now, fromActionId, toIdempotencyKey)
+    .run();
+}
+
+/** Says on the failed action what happened next, after the vendor's own words. */
+export async function noteOnAction(db: D1Database, actionId: string, note: string, now: number): Promise<void> {
+  await db.prepare(`UPDATE actions SET last_error = coalesce(last_error || ' → ', '') || ?, updated_at = ? WHERE id = ?`).bind(note, now, actionId).run();
+}
+
+/** The action that sent a WhatsApp message, by its wamid. */
+export async function actionIdByMessageId(db: D1Database, wamid: string): Promise<string | null> {
+  return (await db.prepare(`SELECT id FROM actions WHERE external_id = ? AND connector = 'whatsapp'`).bind(wamid).first<{ id: string }>())?.id ?? null;
+}

@@ -70,6 +70,16 @@ export const Policy = z.strictObject({
   quietHours: z.strictObject({ start: Hhmm, end: Hhmm, utcOffsetMinutes: z.number().int().min(-720).max(840) }),
   customerTiers: z.strictObject({ highLtvPaise: Paise, midLtvPaise: Paise }),
   brand: Brand,
+  /** Channel fallback when WhatsApp cannot reach a customer (decisions/channel-fallback.ts). */
+  fallback: z.strictObject({
+    /** The tracking page prefix the AWB is appended to, for SMS and email links. */
+    trackingUrlBase: HttpsUrl,
+    /** SMS through MSG91: per WhatsApp template, the MSG91 template id, DLT template id and DLT sender id. */
+    sms: z.record(
+      z.string(),
+      z.strictObject({ templateId: z.string().min(1), dltTemplateId: z.string().regex(/^\d{19}$/, "a 19-digit DLT template id"), senderId: z.string().regex(/^[A-Z]{6}$/, "a 6-letter DLT header") }),
+    ),
+  }),
   /** The contact policy (decisions/contact-policy.ts) between the rules and the outbox for customer messages. */
   contact: z.strictObject({
     /** Messages within 24 h at or above which a non-urgent (care, marketing) message is not sent. */
@@ -191,6 +201,7 @@ export const DEFAULT_POLICY: Policy = {
   customerTiers: { highLtvPaise: 1_500_000, midLtvPaise: 500_000 },
   brand: { name: "Our store", logoUrl: null, colour: "#1f6f4a", supportEmail: null, supportPhone: null, postalAddress: "", storeUrl: null },
   contact: { dailyCap: 2 },
+  fallback: { trackingUrlBase: "https://shiprocket.co/tracking/", sms: {} },
   delay_alert: {
     ...live,
     stallHours: 36,

@@ -11,6 +11,7 @@ import {
 import { logEvent } from "../lib/log";
 import { isCustomerMessage } from "../decisions/contact-policy";
 import { messageNoLongerCurrent, recordSendTimeSuppression } from "../pipeline/contact-policy";
+import { fallBack, shouldFallBack } from "../pipeline/message-fallback";
 
 export interface ActionMessage {
   actionId: string;
@@ -98,6 +99,10 @@ export async function executeOne(env: Env, actionId: string, config: ConnectorCo
     result = { outcome: { kind: "retry", httpStatus: null, reason: `internal: ${err instanceof Error ? err.message : String(err)}`, waitSeconds: null, throttled: false }, requests: [] };
   }
   const verdict = await record(env.DB, action, attempt, result, config.maxAttempts, now, deps.random);
+  if (result.outcome.kind === "failed" && shouldFallBack(spec.kind, result.outcome.response)) {
+    // Not on WhatsApp, template not approved or paused, or the SMS failed: the next channel gets the message.
+    await fallBack(env, action.id, now);
+  }
   if (result.outcome.kind === "stale" && spec.kind === "shopify.inventory_set") {
     // The set is settled as stale; the ledger re-reads Shopify and queues a fresh compare-and-set.
     await retryStaleInventorySet(env, { id: action.id, params: spec.params }, deps.fetch ?? ((u, i) => fetch(u, i)), now);

@@ -193,3 +193,121 @@ describe("the customer's language", () => {
     expect(d?.reason).toBe("the customer wrote in Hinglish");
   });
 });
+
+describe("a customer WhatsApp cannot reach still hears about a delay", () => {
+  const live = configFromEnv({ ...env, WHATSAPP_ACCESS_TOKEN: "wa-secret", WHATSAPP_PHONE_NUMBER_ID: "1098765", MSG91_AUTH_KEY: "msg91-secret" } as Env);
+  const SMS_IDS = { templateId: "65f0c1d2e3a4b5c6d7e8f901", dltTemplateId: "1707172345678901234", senderId: "VNSPTI" };
+
+  /** Meta's answer to a send to a number that is not on WhatsApp (WhatsApp error codes, 131026). */
+  const undeliverable = () =>
+    new Response(JSON.stringify({ error: { message: "(#131026) Message Undeliverable.", type: "OAuthException", code: 131026, error_data: { messaging_product: "whatsapp", details: "Message Undeliverable." }, fbtrace_id: "AZ1x2y3z" } }), {
+      status: 400,
+      headers: { "content-type": "application/json" },
+    });
+  const msg91Ok = () => new Response(JSON.stringify({ message: "3563706b6c31323835343532", type: "success" }), { status: 200, headers: { "content-type": "application/json" } });
+
+  /** The vendor edge: answers only what the test expects, records everything. */
+  function edge(routes: Record<string, () => Response>) {
+    const calls: { key: string; headers: Headers; body: any }[] = [];
+    const fetch = async (url: string, init: RequestInit) => {
+      const key = `${init.method} ${url}`;
+      calls.push({ key, headers: new Headers(init.headers), body: init.body ? JSON.parse(String(init.body)) : null });
+      const route = routes[key];
+      if (!route) throw new Error(`unexpected request ${key}`);
+      return route();
+    };
+    return { fetch, calls };
+  }
+
+  /** A stalled order whose delay alert is held by quiet hours, so the test decides when it is sent. */
+  async function heldDelayAlert(phone: string) {
+    const id = uniqueId();
+    const orderId = String(id);
+    const placed = new Date(Date.now() - 50 * H).toISOString();
+    await postOrder(indianOrder({ id, customerId: uniqueId(), cod: false, phone, email: `c${id}@example.in`, createdAt: placed, updatedAt: placed }));
+    await postShiprocket(shiprocketTracking(`SRF${id}`, orderId, [["picked_up", Date.now() - 45 * H, "Bhiwandi_Hub (Maharashtra)"], ["in_transit", Date.now() - 40 * H, "Nagpur_Hub"]]));
+    await runDurableObjectAlarm(env.ORDER_JOURNEY.get(env.ORDER_JOURNEY.idFromName(orderId)));
+    await vi.waitFor(async () => expect(await customerMessages(orderId)).toHaveLength(1));
+    const [wa] = await customerMessages(orderId);
+    expect(wa).toMatchObject({ kind: "whatsapp.template", template: "delay_alert", status: "pending" });
+    return { orderId, waId: wa!.id };
+  }
+
+  it("131026 on the send: the WhatsApp action fails with Meta's code and message, an SMS goes through MSG91, one action each, both on the order page", async () => {
+    await putPolicy({ quietHours: quietNow(), fallback: { sms: { delay_alert: SMS_IDS } } });
+    try {
+      const { orderId, waId } = await heldDelayAlert("+919845012360");
+      const net = edge({ "POST https://graph.facebook.com/v21.0/1098765/messages": undeliverable, "POST https://control.msg91.com/api/v5/flow/": msg91Ok });
+      const later = Date.now() + 3 * H;
+      await executeOne(env, waId, live, { now: () => later, fetch: net.fetch });
+
+      const afterWa = await customerMessages(orderId);
+      expect(afterWa.map((m) => [m.kind, m.status])).toEqual([["whatsapp.template", "failed"], ["sms.send", "pending"]]);
+      expect(afterWa[0]!.lastError).toBe("WhatsApp 131026: (#131026) Message Undeliverable. — Message Undeliverable. → WhatsApp could not reach the customer: sent by SMS instead");
+
+      await executeOne(env, afterWa[1]!.id, live, { now: () => later + 1000, fetch: net.fetch });
+      expect(net.calls.map((c) => c.key)).toEqual(["POST https://graph.facebook.com/v21.0/1098765/messages", "POST https://control.msg91.com/api/v5/flow/"]);
+      const sms = net.calls[1]!;
+      expect(sms.headers.get("authkey")).toBe("msg91-secret");
+      expect(sms.body).toEqual({
+        template_id: SMS_IDS.templateId,
+        sender: "VNSPTI",
+        short_url: "0",
+        recipients: [{ mobiles: "919845012360", name: expect.any(String), order: expect.stringMatching(/^#\d+$/), eta: expect.stringMatching(/^\d{1,2} [A-Z][a-z]{2}$/), link: expect.stringMatching(/^https:\/\/shiprocket\.co\/tracking\/SRF\d+$/) }],
+      });
+
+      const rows = await env.DB.prepare(`SELECT kind, status, external_id AS externalId, request FROM actions a JOIN decisions d ON d.id = a.decision_id WHERE d.subject_id = ? AND d.type = 'delay_alert' AND a.kind IN ('whatsapp.template', 'sms.send') ORDER BY a.created_at`)
+        .bind(orderId)
+        .all<{ kind: string; status: string; externalId: string | null; request: string }>();
+      expect(rows.results.map((r) => [r.kind, r.status, r.externalId])).toEqual([["whatsapp.template", "failed", null], ["sms.send", "sent", "3563706b6c31323835343532"]]);
+      expect(JSON.parse(rows.results[1]!.request).headers.authkey).toBe("[redacted]");
+
+      const html = await (await SELF.fetch(`https://switchyard.test/orders/${orderId}`, { headers: { cookie: await dashboardCookie() } })).text();
+      expect(html).toContain("whatsapp/whatsapp.template");
+      expect(html).toContain("sms/sms.send");
+      expect(html).toContain("WhatsApp 131026: (#131026) Message Undeliverable.");
+    } finally {
+      await putPolicy({ quietHours: { start: "21:00", end: "08:00", utcOffsetMinutes: 330 } });
+    }
+  });
+
+  it("a `failed` status after sending falls back to SMS, and an SMS MSG91 refuses falls back to email", async () => {
+    await putPolicy({ quietHours: quietNow(), fallback: { sms: { delay_alert: SMS_IDS } } });
+    try {
+      const { orderId, waId } = await heldDelayAlert("+919845012361");
+      const wamid = `wamid.HBgM${uniqueId()}`;
+      const net = edge({
+        "POST https://graph.facebook.com/v21.0/1098765/messages": () => new Response(JSON.stringify({ messaging_product: "whatsapp", contacts: [{ input: "+919845012361", wa_id: "919845012361" }], messages: [{ id: wamid }] }), { status: 200 }),
+        // MSG91 refuses with its own words (a template whose DLT mapping is missing).
+        "POST https://control.msg91.com/api/v5/flow/": () => new Response(JSON.stringify({ message: "Template ID Missing or Invalid Template", type: "error" }), { status: 200 }),
+      });
+      const later = Date.now() + 3 * H;
+      await executeOne(env, waId, live, { now: () => later, fetch: net.fetch });
+      expect((await customerMessages(orderId)).map((m) => m.status)).toEqual(["sent"]);
+
+      const { default: failed } = await import("../fixtures/vendor/whatsapp/status-failed.json");
+      const status = structuredClone(failed) as any;
+      const st = status.entry[0].changes[0].value.statuses[0];
+      Object.assign(st, { id: wamid, recipient_id: "919845012361", timestamp: String(Math.floor(Date.now() / 1000)) });
+      st.errors = [{ code: 131026, title: "Message undeliverable", message: "Message undeliverable", error_data: { details: "Unable to deliver message." } }];
+      await postWhatsapp(status);
+
+      const afterStatus = await customerMessages(orderId);
+      expect(afterStatus.map((m) => [m.kind, m.status])).toEqual([["whatsapp.template", "failed"], ["sms.send", "pending"]]);
+      expect(afterStatus[0]!.lastError).toBe("131026: Message undeliverable: Unable to deliver message. → WhatsApp could not reach the customer: sent by SMS instead");
+
+      await executeOne(env, afterStatus[1]!.id, live, { now: () => later + 1000, fetch: net.fetch });
+      const afterSms = await customerMessages(orderId);
+      expect(afterSms.map((m) => [m.kind, m.status])).toEqual([["whatsapp.template", "failed"], ["sms.send", "failed"], ["email.send", "pending"]]);
+      expect(afterSms[1]!.lastError).toBe("MSG91: Template ID Missing or Invalid Template → SMS failed: sent by email instead");
+      const email = await env.DB.prepare(`SELECT params FROM actions WHERE id = ?`).bind(afterSms[2]!.id).first<{ params: string }>();
+      const p = JSON.parse(email!.params);
+      expect(p.to).toMatch(/^c\d+@example\.in$/);
+      expect(p.template).toBe("delay_alert");
+      expect(p.subject).toMatch(/^Your order #\d+ is running late$/);
+      expect(p.html).toContain("Track your parcel");
+    } finally {
+      await putPolicy({ quietHours: { start: "21:00", end: "08:00", utcOffsetMinutes: 330 } });
+    }
+  });
+});
