@@ -1,6 +1,11 @@
 -- Issue 16: the contact policy. Every customer message that reaches the outbox is entered in
 -- customer_contacts with the journey moment it is about; decisions carry what the policy suppressed.
+-- Orders keep Shopify's customer_locale (template language); route stats keep the p90 transit time,
+-- how many deliveries the transit figures rest on, and the carrier's median lateness (revised ETAs).
 ALTER TABLE `orders` ADD `customer_locale` text;--> statement-breakpoint
+ALTER TABLE `route_stats` ADD `p90_transit_hours` integer;--> statement-breakpoint
+ALTER TABLE `route_stats` ADD `transit_samples` integer DEFAULT 0 NOT NULL;--> statement-breakpoint
+ALTER TABLE `route_stats` ADD `carrier_lateness_hours` integer;--> statement-breakpoint
 ALTER TABLE `decisions` ADD `suppressed` text DEFAULT '[]' NOT NULL;--> statement-breakpoint
 CREATE TABLE `customer_contacts` (
 	`action_id` text PRIMARY KEY NOT NULL,

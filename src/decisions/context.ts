@@ -64,6 +64,8 @@ export interface JourneySnapshot {
   trackingUrl: string | null;
   /** When the carrier confirmed delivery (a scan, never a timer). */
   deliveredAt: number | null;
+  /** The carrier's first scan (pickup), for transit-time estimates; absent when not loaded. */
+  pickedUpAt?: number | null;
 }
 
 export interface ScanRecord {

@@ -96,7 +96,7 @@ export const Policy = z.strictObject({
     storeCreditPaise: Paise,
     /** With neither high LTV nor an elevated route: still send the alert (without credit), or send nothing. */
     alertWithoutCredit: z.boolean(),
-    /** Revised ETA = max(carrier ETA, now + this). */
+    /** Revised ETA without route or carrier-lateness figures = max(carrier ETA, now + this) (models/routes.ts revisedEta). */
     revisedEtaMinHours: PositiveHours,
     template: Template,
   }),

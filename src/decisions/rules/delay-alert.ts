@@ -2,7 +2,7 @@
 import type { ActionSpec } from "../../actions/specs";
 import type { DelayAlertContext, JourneyState } from "../context";
 import { HOUR_MS, hours, localDate, rupees } from "../format";
-import { delayElevation } from "../models/routes";
+import { delayElevation, revisedEta as computeRevisedEta } from "../models/routes";
 import type { Policy } from "../policy";
 import type { DecisionDraft } from "../types";
 import { customerEmail, draft, emailItems, firstName, whatsappTemplate } from "./build";
@@ -31,10 +31,17 @@ export function decideDelayAlert(ctx: DelayAlertContext, policy: Policy, now: nu
   }
 
   const offset = policy.quietHours.utcOffsetMinutes;
-  const revisedEta = Math.max(journey.eta ?? 0, now + p.revisedEtaMinHours * HOUR_MS);
-  reasons.push(
-    `revised ETA ${localDate(revisedEta, offset)} (carrier ETA ${journey.eta ? localDate(journey.eta, offset) : "none"}, at least ${p.revisedEtaMinHours} h from now)`,
-  );
+  const eta = computeRevisedEta({
+    now,
+    pickedUpAt: journey.pickedUpAt ?? null,
+    carrierEta: journey.eta,
+    route,
+    minDeliveries: p.routeMinShipments,
+    minHoursAhead: p.revisedEtaMinHours,
+    utcOffsetMinutes: offset,
+  });
+  const revisedEta = eta.at;
+  reasons.push(eta.reason);
 
   const credit = highLtv && order.customerId !== null && p.storeCreditPaise > 0 ? p.storeCreditPaise : 0;
   const actions: ActionSpec[] = [];
@@ -76,6 +83,7 @@ export function decideDelayAlert(ctx: DelayAlertContext, policy: Policy, now: nu
         route: route ? { carrier: route.carrier, origin: route.origin, destination: route.destination, delayRate: route.delayRate, baselineDelayRate: route.baselineDelayRate, shipments: route.shipments } : null,
         carrierEta: journey.eta,
         revisedEta,
+        revisedEtaMethod: eta.method,
         storeCredit: credit,
       },
       actions,
