@@ -117,11 +117,11 @@ export async function runAction(action: ActionToRun, deps: RunDeps): Promise<Run
   }
 }
 
-/** A refused WhatsApp send keeps Meta's error code and message on the action ("WhatsApp 131026: …"). */
+/** A refused WhatsApp send keeps Meta's error code with its message on the action, when the message does not already carry it. */
 function withWhatsAppCode(o: Outcome): Outcome {
   if (o.kind !== "failed") return o;
   const e = whatsAppError(o.response);
-  return e ? { ...o, reason: `WhatsApp ${e.code}: ${e.message}` } : o;
+  return e && !o.reason.includes(`#${e.code}`) ? { ...o, reason: `${o.reason} (WhatsApp error ${e.code})` } : o;
 }
 
 function dryRun(requests: OutboundRequest[]): RunResult {

@@ -26,7 +26,7 @@ function specOf(a: ActionRecord): ActionSpec | null {
   return parsed.success ? parsed.data : null;
 }
 
-/** Queues the next channel for a failed customer message; returns the new action's id, or null with the reason noted on the action. */
+/** Queues the next channel for a failed customer message and notes it after the vendor's error; returns the new action's id, or null. */
 export async function fallBack(env: Env, actionId: string, now: number): Promise<string | null> {
   const action = await loadAction(env.DB, actionId);
   const spec = action ? specOf(action) : null;
@@ -44,7 +44,8 @@ export async function fallBack(env: Env, actionId: string, now: number): Promise
   }
   const plan = planFallback({ failed, email: recipient.email, items: recipient.items }, policy);
   if (!plan.spec) {
-    await noteOnAction(env.DB, action.id, `no fallback: ${plan.reason}`, now);
+    // The failure stays as the vendor put it; why nothing else was tried goes to the log.
+    logEvent("message_fallback", { actionId: action.id, to: null, reason: plan.reason });
     return null;
   }
   const keyPrefix = `${action.idempotencyKey}:fallback`;

@@ -243,7 +243,7 @@ describe("a customer WhatsApp cannot reach still hears about a delay", () => {
 
       const afterWa = await customerMessages(orderId);
       expect(afterWa.map((m) => [m.kind, m.status])).toEqual([["whatsapp.template", "failed"], ["sms.send", "pending"]]);
-      expect(afterWa[0]!.lastError).toBe("WhatsApp 131026: (#131026) Message Undeliverable. — Message Undeliverable. → WhatsApp could not reach the customer: sent by SMS instead");
+      expect(afterWa[0]!.lastError).toBe("HTTP 400: (#131026) Message Undeliverable. → WhatsApp could not reach the customer: sent by SMS instead");
 
       await executeOne(env, afterWa[1]!.id, live, { now: () => later + 1000, fetch: net.fetch });
       expect(net.calls.map((c) => c.key)).toEqual(["POST https://graph.facebook.com/v21.0/1098765/messages", "POST https://control.msg91.com/api/v5/flow/"]);
@@ -265,7 +265,22 @@ describe("a customer WhatsApp cannot reach still hears about a delay", () => {
       const html = await (await SELF.fetch(`https://switchyard.test/orders/${orderId}`, { headers: { cookie: await dashboardCookie() } })).text();
       expect(html).toContain("whatsapp/whatsapp.template");
       expect(html).toContain("sms/sms.send");
-      expect(html).toContain("WhatsApp 131026: (#131026) Message Undeliverable.");
+      expect(html).toContain("HTTP 400: (#131026) Message Undeliverable.");
+    } finally {
+      await putPolicy({ quietHours: { start: "21:00", end: "08:00", utcOffsetMinutes: 330 } });
+    }
+  });
+
+  it("a paused template (132015) falls back too, and the code is kept when Meta's message leaves it out", async () => {
+    await putPolicy({ quietHours: quietNow(), fallback: { sms: { delay_alert: SMS_IDS } } });
+    try {
+      const { orderId, waId } = await heldDelayAlert("+919845012362");
+      const paused = () => new Response(JSON.stringify({ error: { message: "Template is Paused", type: "OAuthException", code: 132015, fbtrace_id: "AZ9" } }), { status: 400, headers: { "content-type": "application/json" } });
+      const net = edge({ "POST https://graph.facebook.com/v21.0/1098765/messages": paused });
+      await executeOne(env, waId, live, { now: () => Date.now() + 3 * H, fetch: net.fetch });
+      const after = await customerMessages(orderId);
+      expect(after.map((m) => [m.kind, m.status])).toEqual([["whatsapp.template", "failed"], ["sms.send", "pending"]]);
+      expect(after[0]!.lastError).toBe("HTTP 400: Template is Paused (WhatsApp error 132015) → WhatsApp could not reach the customer: sent by SMS instead");
     } finally {
       await putPolicy({ quietHours: { start: "21:00", end: "08:00", utcOffsetMinutes: 330 } });
     }
