@@ -161,3 +161,25 @@ export async function noteOnAction(db: D1Database, actionId: string, note: strin
 export async function actionIdByMessageId(db: D1Database, wamid: string): Promise<string | null> {
   return (await db.prepare(`SELECT id FROM actions WHERE external_id = ? AND connector = 'whatsapp'`).bind(wamid).first<{ id: string }>())?.id ?? null;
 }
+
+export interface ContactHealth {
+  /** Customer messages that went (or are going) out. */
+  sent: number;
+  /** Journey moments with more than one of those for the same customer: should stay 0. */
+  repeatedMoments: number;
+  /** Messages the contact policy withdrew or dropped at send time. */
+  suppressedAtSend: number;
+}
+
+/** The contact policy's own check, for /api/pipeline and the demo week: no customer hears twice about one moment. */
+export async function contactHealth(db: D1Database): Promise<ContactHealth> {
+  const row = await db
+    .prepare(
+      `WITH live AS (SELECT c.customer_key, c.moment_key FROM customer_contacts c JOIN actions a ON a.id = c.action_id WHERE a.status NOT IN ${NOT_DELIVERED})
+       SELECT (SELECT count(*) FROM live) AS sent,
+              (SELECT count(*) FROM (SELECT 1 FROM live GROUP BY customer_key, moment_key HAVING count(*) > 1)) AS repeatedMoments,
+              (SELECT count(*) FROM customer_contacts c JOIN actions a ON a.id = c.action_id WHERE a.status = 'suppressed') AS suppressedAtSend`,
+    )
+    .first<ContactHealth>();
+  return row ?? { sent: 0, repeatedMoments: 0, suppressedAtSend: 0 };
+}

@@ -75,6 +75,11 @@ describe("one message per journey moment", () => {
     const html = await page.text();
     expect(html).toContain("not sent");
     expect(html).toContain("order_delayed: covered by delay alert");
+
+    // The check the demo week runs: the pipeline reports no moment a customer heard about twice.
+    const pipeline = await (await api("/api/pipeline")).json<{ customerMessages: { sent: number; repeatedMoments: number } }>();
+    expect(pipeline.customerMessages.sent).toBeGreaterThan(0);
+    expect(pipeline.customerMessages.repeatedMoments).toBe(0);
   });
 });
 
@@ -323,6 +328,34 @@ describe("a customer WhatsApp cannot reach still hears about a delay", () => {
       expect(p.html).toContain("Track your parcel");
     } finally {
       await putPolicy({ quietHours: { start: "21:00", end: "08:00", utcOffsetMinutes: 330 } });
+    }
+  });
+});
+
+describe("the pipeline's contact check", () => {
+  it("counts a moment two live messages cover (and not one whose first attempt failed)", async () => {
+    const key = `customer:health-${uniqueId()}`;
+    const ids = [`act_h1_${uniqueId()}`, `act_h2_${uniqueId()}`, `act_h3_${uniqueId()}`];
+    const now = Date.now();
+    const before = (await (await api("/api/pipeline")).json<{ customerMessages: { repeatedMoments: number } }>()).customerMessages.repeatedMoments;
+    try {
+      for (const [i, id] of ids.entries()) {
+        await env.DB.prepare(
+          `INSERT INTO actions (id, decision_id, connector, kind, idempotency_key, status, attempts, params, subject_type, subject_id, created_at, updated_at)
+           VALUES (?, NULL, 'whatsapp', 'whatsapp.template', ?, ?, 0, '{}', 'order', 'o-health', ?, ?)`,
+        ).bind(id, `health:${id}`, i === 2 ? "failed" : "pending", now, now).run();
+        await env.DB.prepare(
+          `INSERT INTO customer_contacts (action_id, customer_key, order_id, decision_id, decision_key, moment_key, moment, label, priority, urgent, channel, at, created_at)
+           VALUES (?, ?, 'o-health', NULL, ?, 'order:o-health:delayed:1', '{}', 'delay alert', 2, 1, 'whatsapp', ?, ?)`,
+        ).bind(id, key, `k${i}`, now, now).run();
+      }
+      const after = (await (await api("/api/pipeline")).json<{ customerMessages: { repeatedMoments: number } }>()).customerMessages.repeatedMoments;
+      expect(after - before).toBe(1);
+    } finally {
+      for (const id of ids) {
+        await env.DB.prepare(`DELETE FROM customer_contacts WHERE action_id = ?`).bind(id).run();
+        await env.DB.prepare(`DELETE FROM actions WHERE id = ?`).bind(id).run();
+      }
     }
   });
 });
