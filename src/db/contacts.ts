@@ -33,21 +33,64 @@ type ContactRow = Omit<RecentContact, "state" | "urgent"> & { urgent: number; st
 /** Statuses of an action that never reached the customer: they cover no moment and count toward no cap. */
 const NOT_DELIVERED = `('suppressed', 'failed', 'dead', 'stale')`;
 
+/** Who a decision's subject is (customer and order ids), per subject type, as SQL over the bound subject id ?1. */
+const SUBJECT_IDS: Record<string, { customer: string; order: string }> = {
+  order: { customer: `(SELECT customer_id FROM orders WHERE id = ?1)`, order: `?1` },
+  ticket: { customer: `(SELECT customer_id FROM tickets WHERE id = ?1)`, order: `(SELECT order_id FROM tickets WHERE id = ?1)` },
+  customer: { customer: `?1`, order: `NULL` },
+};
+
+/** Everything the contact policy reads before deciding, in one round trip. */
+export interface ContactContext extends ContactSubject {
+  customerKey: string;
+  recent: RecentContact[];
+  /** Language signals: the locale of the customer's latest order, their latest WhatsApp messages. */
+  locale: string | null;
+  inboundTexts: string[];
+}
+
 /**
- * The customer's messages that matter to a new one: everything within 24 h either side of
- * `around` (for the cap) and everything ever about the same order (for one message per moment).
+ * The subject (customer, order, journey), the customer's messages that matter to a new one
+ * (everything within 24 h either side of `around`, for the cap, and everything about the same
+ * order, for one message per moment) and what says which language they read.
+ * `recipient` names the customer when no customer id is known.
  */
-export async function recentContacts(db: D1Database, customerKey: string, orderId: string | null, around: number): Promise<RecentContact[]> {
-  const { results } = await db
-    .prepare(
-      `SELECT c.action_id AS actionId, c.decision_key AS decisionKey, c.moment_key AS momentKey, c.label, c.priority, c.urgent, c.at, a.status
-       FROM customer_contacts c JOIN actions a ON a.id = c.action_id
-       WHERE a.status NOT IN ${NOT_DELIVERED}
-         AND ((c.customer_key = ?1 AND c.at > ?2 AND c.at < ?3) OR (?4 IS NOT NULL AND c.order_id = ?4))`,
-    )
-    .bind(customerKey, around - 86_400_000, around + 86_400_000, orderId)
-    .all<ContactRow>();
-  return results.map(({ status, urgent, ...r }) => ({ ...r, urgent: urgent === 1, state: status === "pending" ? "pending" : "sent" }));
+export async function loadContactContext(db: D1Database, subjectType: string, subjectId: string, recipient: string | null, around: number): Promise<ContactContext> {
+  const ids = SUBJECT_IDS[subjectType] ?? { customer: "NULL", order: "NULL" };
+  const bare = recipient && recipient.startsWith("+") ? recipient.slice(1) : recipient;
+  const fallbackKey = `to:${recipient ?? subjectId}`;
+  const key = `coalesce('customer:' || ${ids.customer}, ?2)`;
+  const [subject, recent] = (await db.batch([
+    db
+      .prepare(
+        `SELECT ${ids.customer} AS customerId, ${ids.order} AS orderId, j.state, j.last_scan_at AS lastScanAt, j.failed_attempts AS failedAttempts,
+                (SELECT customer_locale FROM orders x WHERE x.customer_locale IS NOT NULL
+                   AND (x.id = ${ids.order} OR (${ids.customer} IS NOT NULL AND x.customer_id = ${ids.customer})) ORDER BY x.created_at DESC LIMIT 1) AS locale,
+                (SELECT json_group_array(text) FROM (SELECT text FROM messages WHERE ?3 IS NOT NULL AND channel = 'whatsapp' AND direction = 'inbound'
+                   AND text IS NOT NULL AND phone IN (?3, ?4) ORDER BY occurred_at DESC LIMIT 5)) AS texts
+         FROM (SELECT 1) LEFT JOIN journeys j ON j.order_id = ${ids.order}`,
+      )
+      .bind(subjectId, fallbackKey, bare ? `+${bare}` : null, bare),
+    db
+      .prepare(
+        `SELECT c.action_id AS actionId, c.decision_key AS decisionKey, c.moment_key AS momentKey, c.label, c.priority, c.urgent, c.at, a.status
+         FROM customer_contacts c JOIN actions a ON a.id = c.action_id
+         WHERE a.status NOT IN ${NOT_DELIVERED}
+           AND ((c.customer_key = ${key} AND c.at > ?3 AND c.at < ?4) OR (${ids.order} IS NOT NULL AND c.order_id = ${ids.order}))`,
+      )
+      .bind(subjectId, fallbackKey, around - 86_400_000, around + 86_400_000),
+  ])) as [D1Result<JourneyRow & { locale: string | null; texts: string | null }>, D1Result<ContactRow>];
+  const row = subject.results[0];
+  const customerId = row?.customerId ?? null;
+  return {
+    customerId,
+    orderId: row?.orderId ?? null,
+    journey: row && row.state !== null ? { state: row.state, lastScanAt: row.lastScanAt, failedAttempts: row.failedAttempts ?? 0 } : null,
+    customerKey: customerId ? `customer:${customerId}` : fallbackKey,
+    recent: recent.results.map(({ status, urgent, ...r }) => ({ ...r, urgent: urgent === 1, state: status === "pending" ? "pending" : "sent" })),
+    locale: row?.locale ?? null,
+    inboundTexts: row?.texts ? (JSON.parse(row.texts) as (string | null)[]).filter((t): t is string => typeof t === "string") : [],
+  };
 }
 
 export interface NewContact {
@@ -109,20 +152,6 @@ export async function contactOfAction(db: D1Database, actionId: string): Promise
   return row ? { moment: JSON.parse(row.moment) as Moment, orderId: row.orderId, customerKey: row.customerKey, decisionId: row.decisionId } : null;
 }
 
-/** What says which language a customer reads: the locale of their latest order and their latest WhatsApp messages. */
-export async function languageSignals(db: D1Database, customerId: string | null, orderId: string | null, phone: string | null): Promise<{ locale: string | null; inboundTexts: string[] }> {
-  const bare = phone ? phone.replace(/^\+/, "") : null;
-  const row = await db
-    .prepare(
-      `SELECT (SELECT customer_locale FROM orders WHERE customer_locale IS NOT NULL AND ((?1 IS NOT NULL AND id = ?1) OR (?2 IS NOT NULL AND customer_id = ?2))
-                 ORDER BY created_at DESC LIMIT 1) AS locale,
-              (SELECT json_group_array(text) FROM (SELECT text FROM messages WHERE ?3 IS NOT NULL AND channel = 'whatsapp' AND direction = 'inbound'
-                 AND text IS NOT NULL AND phone IN (?3, ?4) ORDER BY occurred_at DESC LIMIT 5)) AS texts`,
-    )
-    .bind(orderId, customerId, bare ? `+${bare}` : null, bare)
-    .first<{ locale: string | null; texts: string | null }>();
-  return { locale: row?.locale ?? null, inboundTexts: row?.texts ? (JSON.parse(row.texts) as string[]) : [] };
-}
 
 /** Where a fallback can go: the customer's email and the order's items (for the email's item list). */
 export async function fallbackRecipient(db: D1Database, subjectType: string | null, subjectId: string | null): Promise<{ email: string | null; items: { title: string; quantity: number }[] }> {

@@ -11,7 +11,7 @@ import type { Policy } from "../decisions/policy";
 import type { DecisionDraft } from "../decisions/types";
 import { catalogueTemplate, type TemplateLanguage } from "../canonical/whatsapp-templates";
 import {
-  appendSuppressionsStatement, contactOfAction, languageSignals, loadContactSubject, recentContacts, withdrawPendingMessage, type NewContact,
+  appendSuppressionsStatement, contactOfAction, loadContactContext, loadContactSubject, withdrawPendingMessage, type NewContact,
 } from "../db/contacts";
 import { hasOpenReturn, hasOpenTicket } from "../engine/load";
 
@@ -39,7 +39,10 @@ export async function policeCustomerMessages(db: D1Database, draft: DecisionDraf
   const unchanged: PolicedDraft = { draft, indices: all, suppressed: [], contacts: [] };
   if (!draft.actions.some((a) => isCustomerMessage(a.kind))) return unchanged;
 
-  const subject = await loadContactSubject(db, draft.subjectType, draft.subjectId);
+  const firstMessage = draft.actions.find((a) => isCustomerMessage(a.kind))!;
+  const sendAt = Math.max(now, draft.notBefore ?? now);
+  // One round trip: subject, journey, the customer's recent messages, language signals.
+  const subject = await loadContactContext(db, draft.subjectType, draft.subjectId, recipientOf(firstMessage), sendAt);
   let journey: JourneyNow | null = null;
   if (subject.orderId) {
     // Open cases matter to care and offers; the customer rules (reorder, churn) checked them when deciding.
@@ -52,11 +55,8 @@ export async function policeCustomerMessages(db: D1Database, draft: DecisionDraf
       : { state: null, lastScanAt: null, failedAttempts: 0, openTicket, openReturn };
   }
   const candidates = candidatesOf(draft, journey);
-  const firstRecipient = recipientOf(draft.actions[candidates[0]!.index]!);
-  const customerKey = subject.customerId ? `customer:${subject.customerId}` : `to:${firstRecipient ?? draft.subjectId}`;
-  const sendAt = Math.max(now, draft.notBefore ?? now);
-
-  let recent: RecentContact[] = await recentContacts(db, customerKey, subject.orderId, sendAt);
+  const customerKey = subject.customerKey;
+  let recent: RecentContact[] = subject.recent;
   let verdict = applyContactPolicy({ candidates, decisionKey: draft.dedupeKey, recent, journey, sendAt, now }, policy.contact);
   if (live) {
     // Withdraw what the kept messages replace; one that went out meanwhile covers the moment instead.
@@ -92,8 +92,7 @@ export async function policeCustomerMessages(db: D1Database, draft: DecisionDraf
   const whatsapp = actions.find((a) => a.kind === "whatsapp.template");
   if (whatsapp) {
     // The customer's language, for templates the catalogue has in it (a brand's own templates stay as named).
-    const signals = await languageSignals(db, subject.customerId, subject.orderId, recipientOf(whatsapp));
-    const chosen = customerLanguage(signals);
+    const chosen = customerLanguage({ locale: subject.locale, inboundTexts: subject.inboundTexts });
     actions = actions.map((a) => (a.kind === "whatsapp.template" && catalogueTemplate(a.params.template) ? { ...a, params: { ...a.params, language: chosen.language satisfies TemplateLanguage } } : a));
     inputs = { ...inputs, language: chosen };
   }
