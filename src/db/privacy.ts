@@ -36,6 +36,8 @@ export async function redactCustomer(
        WHERE customer_id = ? OR order_id IN (${inList(orderIds)}) OR phone IN (${inList(phones)})`,
     ).bind(req.customerId, ...orderIds, ...phones),
     db.prepare(`DELETE FROM customer_models WHERE customer_id = ?`).bind(req.customerId),
+    // The contact ledger names customers without an id by their number or address.
+    db.prepare(`UPDATE customer_contacts SET customer_key = 'redacted' WHERE customer_key IN (${inList([...phones, ...emails])})`).bind(...[...phones, ...emails].map((v) => `to:${v}`)),
   ];
   // Raw bodies and dead letters keep payloads verbatim; any that name this customer are blanked.
   const needles = [req.customerId, ...orderIds, ...emails, ...phones.flatMap((p) => [p, p.slice(-10)])];
@@ -44,6 +46,8 @@ export async function redactCustomer(
       db.prepare(`UPDATE raw_events SET body = ? WHERE instr(body, ?) > 0`).bind(REDACTED_BODY, needle),
       db.prepare(`UPDATE dead_letters SET body = NULL WHERE instr(body, ?) > 0`).bind(needle),
       db.prepare(`UPDATE actions SET params = '{}', request = NULL, response = NULL WHERE instr(params, ?) > 0 OR instr(coalesce(request, ''), ?) > 0`).bind(needle, needle),
+      // A decision records the actions it chose, rendered email included.
+      db.prepare(`UPDATE decisions SET actions = '[]' WHERE instr(actions, ?) > 0`).bind(needle),
     );
   }
   await db.batch(statements);
@@ -54,7 +58,7 @@ export async function redactShop(db: D1Database): Promise<void> {
   const tables = [
     "orders", "customers", "products", "inventory_records", "purchase_orders", "shipment_events", "order_links", "tickets",
     "messages", "order_returns", "journeys", "sku_stock", "decisions", "actions", "action_attempts", "sku_forecasts",
-    "customer_models", "route_stats", "dead_letters", "sku_settings",
+    "customer_models", "route_stats", "dead_letters", "sku_settings", "customer_contacts",
   ];
   await db.batch([
     ...tables.map((t) => db.prepare(`DELETE FROM ${t}`)),
