@@ -14,7 +14,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { BRAND_SEED, CATALOG, CARRIERS, DAY, DESTINATIONS, HOUR, SKUS, WAREHOUSES, basketTotal, buildBrand, shippingFor } from "./lib/brand.mjs";
+import { BRAND_SEED, CATALOG, CARRIERS, DAY, DESTINATIONS, HOUR, SHOP_DOMAIN, SKUS, WAREHOUSES, basketTotal, buildBrand, shippingFor } from "./lib/brand.mjs";
 import { shopifyProduct, zohoItem } from "./lib/payloads.mjs";
 import { createRng } from "./lib/rng.mjs";
 import { awbFor, pickCarrier, planShipment } from "./lib/shipping.mjs";
@@ -222,7 +222,17 @@ async function seedLive(url) {
   }
   // The demo brand's escalation agents, as each helpdesk names them (Freshdesk wants a numeric agent id).
   const agents = { gorgias: "leads@vanaspati.in", freshdesk: "43000012345", zendesk: "leads@vanaspati.in" };
-  const policy = await api(url, vars, "/api/policies", { method: "PUT", body: JSON.stringify({ support_escalation: { assignee: agents }, wismo_autoreply: { escalationAssignee: agents } }) });
+  // How its customer email looks (the previews at /previews show it).
+  const brand = {
+    name: "Vanaspati Naturals",
+    logoUrl: "https://cdn.shopify.com/s/files/1/vanaspati/logo.png",
+    colour: "#2f6b3a",
+    supportEmail: "care@vanaspati.in",
+    supportPhone: "+91 80 4567 1234",
+    postalAddress: "No. 14, 2nd Cross, Indiranagar, Bengaluru 560038, Karnataka, India",
+    storeUrl: `https://${SHOP_DOMAIN}`,
+  };
+  const policy = await api(url, vars, "/api/policies", { method: "PUT", body: JSON.stringify({ brand, support_escalation: { assignee: agents }, wismo_autoreply: { escalationAssignee: agents } }) });
   if (policy.status !== 200) throw new Error(`PUT /api/policies answered ${policy.status}: ${policy.text.slice(0, 200)}`);
   await waitForStock(url, vars);
   // Models first (routes, customers), then the daily job (forecasts, stock decisions, reorder prompts, churn).

@@ -27,9 +27,27 @@ export const ActionSpec = z.discriminatedUnion("kind", [
     params: z.object({ to: Phone, text: z.string().min(1) }),
   }),
   z.object({
+    kind: z.literal("sms.send"),
+    connector: z.literal("sms"),
+    params: z.object({
+      to: Phone,
+      /** The WhatsApp template this SMS stands in for (canonical/sms-templates.ts). */
+      template: z.string().min(1),
+      /** MSG91's template id (mapped in MSG91 to the DLT template), the DLT template id and the DLT sender id. */
+      templateId: z.string().min(1),
+      dltTemplateId: z.string().min(1),
+      senderId: z.string().min(1),
+      /** Values for the template's ##var## placeholders, by name. */
+      variables: z.record(z.string(), z.string()),
+      /** 1 when the values are not plain ASCII (Hindi). */
+      unicode: z.boolean().default(false),
+    }),
+  }),
+  z.object({
     kind: z.literal("email.send"),
     connector: z.literal("email"),
-    params: z.object({ to: z.string().email(), subject: z.string(), text: z.string(), html: z.string().optional() }),
+    /** `template` names the rendered email (src/messages/email) the text and html came from. */
+    params: z.object({ to: z.string().email(), subject: z.string(), text: z.string(), html: z.string().optional(), template: z.string().optional() }),
   }),
   z.object({
     kind: z.literal("email.ops_alert"),

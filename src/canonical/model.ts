@@ -63,6 +63,8 @@ export const Order = z.object({
   shippingPincode: z.string().nullable(),
   shippingCity: z.string().nullable(),
   shippingState: z.string().nullable(),
+  /** Shopify's customer_locale on the order; absent from sources that do not know it. */
+  customerLocale: z.string().nullable().optional(),
   lineItems: z.array(LineItem),
   tags: z.array(z.string()),
   note: z.string().nullable(),

@@ -29,6 +29,7 @@ export interface KlaviyoConfig { apiKey: string; revision: string; baseUrl?: str
 export interface ShiprocketConfig { baseUrl: string; credential: Extract<CredentialSettings, { name: "shiprocket" }> }
 export interface UnicommerceConfig { baseUrl: string; facilities: string[]; credential: Extract<CredentialSettings, { name: "unicommerce" }> }
 export interface DelhiveryConfig { apiToken: string; baseUrl: string }
+export interface SmsConfig { authKey: string; baseUrl: string }
 
 export interface ConnectorConfig {
   whatsapp: WhatsAppConfig | null;
@@ -42,6 +43,8 @@ export interface ConnectorConfig {
   shiprocket: ShiprocketConfig | null;
   unicommerce: UnicommerceConfig | null;
   delhivery: DelhiveryConfig | null;
+  /** MSG91 (SMS fallback): MSG91_AUTH_KEY. */
+  sms: SmsConfig | null;
   /** Cloudflare's send_email binding for ops alerts, when the deployment has one. */
   sendEmail: SendEmail | null;
   /** Transient failures (5xx, network) in a row before an action is dead. */
@@ -78,6 +81,8 @@ export interface OptionalSettings {
   WHATSAPP_API_VERSION?: string;
   ACTION_MAX_ATTEMPTS?: string;
   CREDENTIALS_KEY?: string;
+  MSG91_AUTH_KEY?: string;
+  MSG91_API_BASE_URL?: string;
 }
 
 export const DEFAULT_MAX_ATTEMPTS = 6;
@@ -110,6 +115,7 @@ export function configFromEnv(env: Env): ConnectorConfig {
   const zSub = s(e.ZENDESK_SUBDOMAIN), zEmail = s(e.ZENDESK_EMAIL), zToken = s(e.ZENDESK_API_TOKEN);
   const kKey = s(e.KLAVIYO_API_KEY);
   const dlToken = s(e.DELHIVERY_API_TOKEN);
+  const msg91 = s(e.MSG91_AUTH_KEY);
   const maxAttempts = Number(e.ACTION_MAX_ATTEMPTS);
   return {
     whatsapp: all([waToken, waPhone], () => ({ accessToken: waToken!, phoneNumberId: waPhone!, apiVersion: s(e.WHATSAPP_API_VERSION) ?? WHATSAPP_API_VERSION, graphBaseUrl: base("WHATSAPP_GRAPH_BASE_URL") })),
@@ -123,6 +129,7 @@ export function configFromEnv(env: Env): ConnectorConfig {
     shiprocket: shiprocketConfig(e, s, base("SHIPROCKET_API_BASE_URL")),
     unicommerce: unicommerceConfig(e, s),
     delhivery: dlToken ? { apiToken: dlToken, baseUrl: base("DELHIVERY_API_BASE_URL") } : null,
+    sms: all([msg91], () => ({ authKey: msg91!, baseUrl: (s(e.MSG91_API_BASE_URL) ?? "https://control.msg91.com/api/v5").replace(/\/+$/, "") })),
     sendEmail: e.SEND_EMAIL ?? null,
     maxAttempts: Number.isInteger(maxAttempts) && maxAttempts > 0 ? maxAttempts : DEFAULT_MAX_ATTEMPTS,
   };

@@ -23,7 +23,7 @@ export type FetchFn = (input: string, init: RequestInit) => Promise<Response>;
 /** Reads a 2xx body into an outcome: vendors such as Shopify report errors inside a 200. */
 export type Interpret = (status: number, body: unknown) => Outcome;
 
-const SECRET_HEADERS = /^(authorization|x-shopify-access-token|api-key|x-api-key)$/i;
+const SECRET_HEADERS = /^(authorization|x-shopify-access-token|api-key|x-api-key|authkey)$/i;
 
 /** The request as stored and shown: credentials replaced, everything else exactly as sent. */
 export function redactRequest(req: OutboundRequest): OutboundRequest {

@@ -9,7 +9,8 @@ import { executeRequest, type FetchFn, type OutboundRequest, type Outcome } from
 import { buildKlaviyoRequest } from "./klaviyo";
 import { buildShiprocketRequest } from "./shiprocket";
 import { buildShopifyRequest, interpretShopify, type ShopifyTarget } from "./shopify";
-import { buildWhatsAppRequest, interpretWhatsApp, isWhatsAppRateLimit, serviceWindowRefusal } from "./whatsapp";
+import { buildSmsRequest, interpretMsg91, MSG91_BASE_URL } from "./sms";
+import { buildWhatsAppRequest, interpretWhatsApp, isWhatsAppRateLimit, serviceWindowRefusal, whatsAppError } from "./whatsapp";
 import { buildZohoRequest, istDate, interpretZoho, zohoRateWait, type ZohoTarget } from "./zoho";
 import { actionStepsDone, findFulfillmentId, recordActionStepsDone, zohoItemIds } from "../db/connector-state";
 
@@ -45,6 +46,7 @@ const PLACEHOLDER = {
   zendesk: { subdomain: "{ZENDESK_SUBDOMAIN}", email: "{ZENDESK_EMAIL}", apiToken: "" },
   klaviyo: { apiKey: "", revision: "2025-10-15" },
   shiprocket: { apiToken: "" },
+  sms: { authKey: "", baseUrl: MSG91_BASE_URL },
 };
 
 const failed = (reason: string, requests: OutboundRequest[] = []): RunResult => ({ outcome: { kind: "failed", httpStatus: null, reason }, requests });
@@ -60,7 +62,12 @@ export async function runAction(action: ActionToRun, deps: RunDeps): Promise<Run
       }
       const req = buildWhatsAppRequest(spec, config.whatsapp ?? PLACEHOLDER.whatsapp);
       if (!config.whatsapp) return dryRun([req]);
-      return { outcome: await executeRequest(deps.fetch, req, { interpret: interpretWhatsApp, isRateLimited: isWhatsAppRateLimit, now }), requests: [req] };
+      return { outcome: withWhatsAppCode(await executeRequest(deps.fetch, req, { interpret: interpretWhatsApp, isRateLimited: isWhatsAppRateLimit, now })), requests: [req] };
+    }
+    case "sms": {
+      const req = buildSmsRequest(spec, config.sms ?? PLACEHOLDER.sms);
+      if (!config.sms) return dryRun([req]);
+      return { outcome: await executeRequest(deps.fetch, req, { interpret: interpretMsg91, now }), requests: [req] };
     }
     case "email": {
       if (spec.kind === "email.ops_alert" && config.sendEmail) {
@@ -145,6 +152,13 @@ export function shopifyTarget(c: ShopifyConfig, t: TokenOk): ShopifyTarget {
 export function zohoTarget(c: ZohoConfig, t: TokenOk): ZohoTarget {
   const baseUrl = c.apiBaseUrl ?? `${(t.apiDomain ?? "https://www.zohoapis.in").replace(/\/+$/, "")}/inventory/v1`;
   return { accessToken: t.token, organizationId: c.organizationId, baseUrl, vendorId: c.vendorId, customerId: c.customerId, requestsPerMinute: c.requestsPerMinute };
+}
+
+/** A refused WhatsApp send keeps Meta's error code with its message on the action, when the message does not already carry it. */
+function withWhatsAppCode(o: Outcome): Outcome {
+  if (o.kind !== "failed") return o;
+  const e = whatsAppError(o.response);
+  return e && !o.reason.includes(`#${e.code}`) ? { ...o, reason: `${o.reason} (WhatsApp error ${e.code})` } : o;
 }
 
 function dryRun(requests: OutboundRequest[]): RunResult {

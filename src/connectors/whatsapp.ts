@@ -63,3 +63,15 @@ export async function serviceWindowRefusal(db: D1Database, phone: string, now: n
     ? "outside the 24-hour customer-service window: the customer has never messaged us; use an approved template"
     : `outside the 24-hour customer-service window: last inbound message ${Math.floor((now - at) / 3_600_000)} h ago; use an approved template`;
 }
+
+/**
+ * Meta's error on a refused send: `{ error: { message, type, code, error_data: { details } } }`
+ * (https://developers.facebook.com/documentation/business-messaging/whatsapp/support/error-codes).
+ */
+export function whatsAppError(body: unknown): { code: number; message: string } | null {
+  const e = asRecord(asRecord(body)?.error);
+  if (!e || typeof e.code !== "number") return null;
+  const details = asRecord(e.error_data)?.details;
+  const message = [typeof e.message === "string" ? e.message : null, typeof details === "string" ? details : null].filter(Boolean).join(" — ");
+  return { code: e.code, message: message || "no message" };
+}

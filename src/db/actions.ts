@@ -9,6 +9,11 @@ export interface EnqueueInput {
   subjectId: string;
   specs: readonly ActionSpec[];
   keyPrefix: string;
+  /**
+   * Each spec's position in its decision, when some were left out (the contact policy drops
+   * messages): the idempotency key keeps naming the same action whatever was dropped.
+   */
+  indices?: readonly number[];
   /** Epoch ms before which the action must not run (post-delivery steps, quiet hours). */
   notBefore?: number;
 }
@@ -19,7 +24,7 @@ export const MAX_QUEUE_DELAY_SECONDS = 43_200;
 export const SENDING_LEASE_MS = 5 * 60_000;
 
 /** Statuses after which nothing is ever sent again for an action (a manual retry reopens failed/dead). */
-export const TERMINAL_STATUSES = ["sent", "dry_run", "failed", "dead", "delivered", "read", "stale"] as const;
+export const TERMINAL_STATUSES = ["sent", "dry_run", "failed", "dead", "delivered", "read", "stale", "suppressed"] as const;
 
 export interface ActionRecord {
   id: string;
@@ -51,7 +56,7 @@ export async function enqueueActions(env: Env, input: EnqueueInput, now: number)
   const notBefore = input.notBefore ?? now;
   const delaySeconds = Math.max(0, Math.ceil((notBefore - now) / 1000));
   for (const [index, spec] of input.specs.entries()) {
-    const key = actionKey(input.keyPrefix, index, spec.kind);
+    const key = actionKey(input.keyPrefix, input.indices?.[index] ?? index, spec.kind);
     const row = await env.DB.prepare(
       `INSERT INTO actions (id, decision_id, connector, kind, idempotency_key, status, attempts, next_attempt_at, params, subject_type, subject_id, created_at, updated_at)
        VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
@@ -82,6 +87,10 @@ export async function requeueDueActions(env: Env, now: number): Promise<number> 
     .all<{ id: string }>();
   for (const r of results) await env.ACTIONS.send({ actionId: r.id });
   return results.length;
+}
+
+export async function loadActionByKey(db: D1Database, idempotencyKey: string): Promise<ActionRecord | null> {
+  return db.prepare(`SELECT ${COLUMNS} FROM actions WHERE idempotency_key = ?`).bind(idempotencyKey).first<ActionRecord>();
 }
 
 export async function loadAction(db: D1Database, id: string): Promise<ActionRecord | null> {
@@ -118,7 +127,7 @@ export function attemptStatement(db: D1Database, actionId: string, a: AttemptRec
 }
 
 export interface Settle {
-  status: "pending" | "sent" | "dry_run" | "failed" | "stale" | "dead" | "blocked";
+  status: "pending" | "sent" | "dry_run" | "failed" | "stale" | "dead" | "blocked" | "suppressed";
   nextAttemptAt: number | null;
   lastError: string | null;
   request: string | null;

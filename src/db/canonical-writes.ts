@@ -29,8 +29,8 @@ function upsertOrder(db: D1Database, o: Order): D1PreparedStatement {
     .prepare(
       `INSERT INTO orders (id, name, number, customer_id, email, phone, currency, total_price, subtotal_price,
          payment_method, financial_status, fulfillment_status, cancelled_at, shipping_pincode, shipping_city,
-         shipping_state, line_items, tags, note, created_at, updated_at, source, source_id)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         shipping_state, line_items, tags, note, created_at, updated_at, source, source_id, customer_locale)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET name = excluded.name, number = excluded.number, customer_id = excluded.customer_id,
          email = excluded.email, phone = excluded.phone, currency = excluded.currency, total_price = excluded.total_price,
          subtotal_price = excluded.subtotal_price, payment_method = excluded.payment_method,
@@ -38,14 +38,14 @@ function upsertOrder(db: D1Database, o: Order): D1PreparedStatement {
          cancelled_at = excluded.cancelled_at, shipping_pincode = excluded.shipping_pincode,
          shipping_city = excluded.shipping_city, shipping_state = excluded.shipping_state, line_items = excluded.line_items,
          tags = excluded.tags, note = excluded.note, created_at = excluded.created_at, updated_at = excluded.updated_at,
-         source = excluded.source, source_id = excluded.source_id
+         source = excluded.source, source_id = excluded.source_id, customer_locale = coalesce(excluded.customer_locale, orders.customer_locale)
        WHERE excluded.updated_at >= orders.updated_at`,
     )
     .bind(
       o.id, o.name, o.number, o.customerId, o.email, o.phone, o.currency, o.totalPrice, o.subtotalPrice,
       o.paymentMethod, o.financialStatus, o.fulfillmentStatus, ms(o.cancelledAt), o.shippingPincode, o.shippingCity,
       o.shippingState, JSON.stringify(o.lineItems), JSON.stringify(o.tags), o.note, ms(o.createdAt), ms(o.updatedAt),
-      o.source, o.sourceId,
+      o.source, o.sourceId, o.customerLocale ?? null,
     );
 }
 

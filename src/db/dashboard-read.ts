@@ -92,20 +92,30 @@ export interface FeedDecision {
   policyVersion: number;
   createdAt: number;
   outcomes: ActionOutcome[];
+  /** Customer messages the contact policy held back, with why. */
+  suppressed: SuppressedMessage[];
 }
 
-interface RawFeedDecision extends Omit<FeedDecision, "reasons" | "outcomes"> {
+export interface SuppressedMessage {
+  kind: string;
+  template: string | null;
+  reason: string;
+  at: number;
+}
+
+interface RawFeedDecision extends Omit<FeedDecision, "reasons" | "outcomes" | "suppressed"> {
   reasons: string;
   outcomes: string;
+  suppressed: string;
 }
 
 const FEED_COLUMNS = `d.id, d.type, d.subject_type AS subjectType, d.subject_id AS subjectId, d.reasons, d.mode, d.policy_version AS policyVersion,
-  d.created_at AS createdAt,
+  d.created_at AS createdAt, d.suppressed,
   (SELECT json_group_array(json_object('id', a.id, 'connector', a.connector, 'kind', a.kind, 'status', a.status, 'lastError', a.last_error))
      FROM actions a WHERE a.decision_id = d.id) AS outcomes`;
 
 function toFeedDecision(r: RawFeedDecision): FeedDecision {
-  return { ...r, reasons: parseArray<string>(r.reasons), outcomes: parseArray<ActionOutcome>(r.outcomes) };
+  return { ...r, reasons: parseArray<string>(r.reasons), outcomes: parseArray<ActionOutcome>(r.outcomes), suppressed: parseArray<SuppressedMessage>(r.suppressed) };
 }
 
 /** The latest decisions with the outcome of each of their actions (one query, index on created_at and decision_id). */

@@ -1,4 +1,5 @@
 /** The decision log: one row per decision, deduplicated on its key so nothing fires twice. */
+import type { Suppression } from "../decisions/contact-policy";
 import type { DecisionDraft } from "../decisions/types";
 
 export interface DecisionRow {
@@ -13,35 +14,44 @@ export interface DecisionRow {
   policyVersion: number;
   mode: "live" | "shadow";
   createdAt: string;
+  /** Customer messages the contact policy did not send, each with its reason. */
+  suppressed: Suppression[];
 }
 
 /** Inserts the decision unless its dedupe key exists; returns its id and whether this call created it. */
 export async function recordDecision(
   db: D1Database,
   draft: DecisionDraft,
-  meta: { policyVersion: number; mode: "live" | "shadow" },
+  meta: { policyVersion: number; mode: "live" | "shadow"; suppressed?: readonly Suppression[] },
   now: number,
 ): Promise<{ id: string; inserted: boolean; mode: "live" | "shadow" }> {
   const id = `dec_${crypto.randomUUID()}`;
   const row = await db
     .prepare(
-      `INSERT INTO decisions (id, type, subject_type, subject_id, dedupe_key, reasons, inputs, actions, policy_version, mode, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,
+      `INSERT INTO decisions (id, type, subject_type, subject_id, dedupe_key, reasons, inputs, actions, policy_version, mode, created_at, suppressed)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,
     )
-    .bind(id, draft.type, draft.subjectType, draft.subjectId, draft.dedupeKey, JSON.stringify(draft.reasons), JSON.stringify(draft.inputs), JSON.stringify(draft.actions), meta.policyVersion, meta.mode, now)
+    .bind(id, draft.type, draft.subjectType, draft.subjectId, draft.dedupeKey, JSON.stringify(draft.reasons), JSON.stringify(draft.inputs), JSON.stringify(draft.actions), meta.policyVersion, meta.mode, now, JSON.stringify(meta.suppressed ?? []))
     .first<{ id: string }>();
   if (row) return { id: row.id, inserted: true, mode: meta.mode };
   const existing = await db.prepare(`SELECT id, mode FROM decisions WHERE dedupe_key = ?`).bind(draft.dedupeKey).first<{ id: string; mode: "live" | "shadow" }>();
   return { id: existing?.id ?? id, inserted: false, mode: existing?.mode ?? meta.mode };
 }
 
-type RawDecision = Omit<DecisionRow, "reasons" | "inputs" | "actions" | "createdAt"> & { reasons: string; inputs: string; actions: string; createdAt: number };
+type RawDecision = Omit<DecisionRow, "reasons" | "inputs" | "actions" | "createdAt" | "suppressed"> & { reasons: string; inputs: string; actions: string; createdAt: number; suppressed: string };
 
 const COLUMNS = `id, type, subject_type AS subjectType, subject_id AS subjectId, dedupe_key AS dedupeKey, reasons, inputs, actions,
-  policy_version AS policyVersion, mode, created_at AS createdAt`;
+  policy_version AS policyVersion, mode, created_at AS createdAt, suppressed`;
 
 function toRow(r: RawDecision): DecisionRow {
-  return { ...r, reasons: JSON.parse(r.reasons), inputs: JSON.parse(r.inputs), actions: JSON.parse(r.actions), createdAt: new Date(r.createdAt).toISOString() };
+  return {
+    ...r,
+    reasons: JSON.parse(r.reasons),
+    inputs: JSON.parse(r.inputs),
+    actions: JSON.parse(r.actions),
+    createdAt: new Date(r.createdAt).toISOString(),
+    suppressed: JSON.parse(r.suppressed),
+  };
 }
 
 export async function listDecisions(

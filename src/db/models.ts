@@ -88,13 +88,22 @@ export function upsertRouteStat(db: D1Database, r: RouteStat, now: number): D1Pr
   return db
     .prepare(
       `INSERT INTO route_stats (carrier, origin, destination, shipments, delay_rate_milli, rto_rate_milli, baseline_delay_rate_milli,
-         baseline_rto_rate_milli, median_transit_hours, trend, computed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         baseline_rto_rate_milli, median_transit_hours, trend, computed_at, p90_transit_hours, transit_samples, carrier_lateness_hours)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (carrier, origin, destination) DO UPDATE SET shipments = excluded.shipments, delay_rate_milli = excluded.delay_rate_milli,
          rto_rate_milli = excluded.rto_rate_milli, baseline_delay_rate_milli = excluded.baseline_delay_rate_milli,
          baseline_rto_rate_milli = excluded.baseline_rto_rate_milli, median_transit_hours = excluded.median_transit_hours,
-         trend = excluded.trend, computed_at = excluded.computed_at`,
+         trend = excluded.trend, computed_at = excluded.computed_at, p90_transit_hours = excluded.p90_transit_hours,
+         transit_samples = excluded.transit_samples, carrier_lateness_hours = excluded.carrier_lateness_hours`,
     )
-    .bind(r.carrier, r.origin, r.destination, r.shipments, m(r.delayRate), m(r.rtoRate), m(r.baselineDelayRate), m(r.baselineRtoRate), r.medianTransitHours === null ? null : Math.round(r.medianTransitHours), JSON.stringify(r.trend), now);
+    .bind(
+      r.carrier, r.origin, r.destination, r.shipments, m(r.delayRate), m(r.rtoRate), m(r.baselineDelayRate), m(r.baselineRtoRate), hoursOrNull(r.medianTransitHours), JSON.stringify(r.trend), now,
+      hoursOrNull(r.p90TransitHours), r.transitSamples ?? 0, hoursOrNull(r.carrierLatenessHours),
+    );
+}
+
+function hoursOrNull(h: number | null | undefined): number | null {
+  return h === null || h === undefined ? null : Math.round(h);
 }
 
 /** Every carrier route, worst delay against baseline first (for /api/routes). */

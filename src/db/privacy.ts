@@ -95,6 +95,10 @@ export async function redactCustomer(
   // Rows owned by the customer or their orders, by key.
   statements.push(["customers", db.prepare(`UPDATE customers SET email = NULL, phone = NULL, first_name = NULL, last_name = NULL, redacted_at = coalesce(redacted_at, ?) WHERE id = ?`).bind(now, n.customerId)]);
   statements.push(["customer_models", db.prepare(`DELETE FROM customer_models WHERE customer_id = ?`).bind(n.customerId)]);
+  // The contact ledger names customers without an id by their number or address (`to:<phone|email>`).
+  for (const needle of [...n.phones, ...n.emails]) {
+    statements.push(["customer_contacts", db.prepare(`UPDATE customer_contacts SET customer_key = 'redacted' WHERE customer_key LIKE 'to:%' AND instr(lower(customer_key), ?) > 0`).bind(needle)]);
+  }
   for (const slice of orderSlices) {
     statements.push(
       ["orders", db.prepare(`UPDATE orders SET email = NULL, phone = NULL, note = NULL, shipping_city = NULL, shipping_state = NULL, shipping_pincode = NULL WHERE customer_id = ? OR id IN (${inList(slice)})`).bind(n.customerId, ...slice)],
@@ -147,7 +151,7 @@ export async function redactShop(db: D1Database): Promise<Record<string, number>
   const tables = [
     "orders", "customers", "products", "inventory_records", "purchase_orders", "shipment_events", "order_links", "tickets",
     "messages", "order_returns", "journeys", "sku_stock", "decisions", "actions", "action_attempts", "sku_forecasts",
-    "customer_models", "route_stats", "dead_letters", "sku_settings",
+    "customer_models", "route_stats", "dead_letters", "sku_settings", "customer_contacts",
   ];
   const statements: [string, D1PreparedStatement][] = [
     ...tables.map((t): [string, D1PreparedStatement] => [t, db.prepare(`DELETE FROM ${t}`)]),

@@ -26,7 +26,8 @@ const ORDER_CATEGORIES_SQL = `SELECT p.sku, p.category FROM products p
 const JOURNEY_SQL = `SELECT j.state, j.state_at AS stateAt, j.last_scan_at AS lastScanAt, j.last_scan_location AS lastScanLocation, j.awb, j.carrier, j.eta,
               j.failed_attempts AS failedAttempts,
               (SELECT location FROM shipment_events WHERE order_id = j.order_id AND is_return = 0 AND location IS NOT NULL ORDER BY occurred_at ASC LIMIT 1) AS firstLocation,
-              (SELECT min(occurred_at) FROM shipment_events WHERE order_id = j.order_id AND status = 'delivered' AND is_return = 0) AS deliveredAt
+              (SELECT min(occurred_at) FROM shipment_events WHERE order_id = j.order_id AND status = 'delivered' AND is_return = 0) AS deliveredAt,
+              (SELECT min(occurred_at) FROM shipment_events WHERE order_id = j.order_id AND is_return = 0 AND status NOT IN ('created', 'cancelled')) AS pickedUpAt
        FROM journeys j WHERE j.order_id = ?`;
 
 export async function loadOrderSummary(db: D1Database, orderId: string): Promise<OrderSummary | null> {
@@ -119,6 +120,7 @@ function journeyFrom(j: Row | null): JourneySnapshot | null {
     failedAttempts: Number(j.failedAttempts ?? 0),
     trackingUrl: trackingUrl(carrier, awb),
     deliveredAt: (j.deliveredAt as number | null) ?? null,
+    pickedUpAt: (j.pickedUpAt as number | null) ?? null,
   };
 }
 
@@ -280,12 +282,19 @@ export async function loadRoute(db: D1Database, carrier: string | null, origin: 
   const r = await db
     .prepare(
       `SELECT carrier, origin, destination, shipments, delay_rate_milli AS d, rto_rate_milli AS r, baseline_delay_rate_milli AS bd,
-              baseline_rto_rate_milli AS br, median_transit_hours AS mt, trend FROM route_stats
+              baseline_rto_rate_milli AS br, median_transit_hours AS mt, p90_transit_hours AS p90, transit_samples AS ts,
+              carrier_lateness_hours AS cl, trend FROM route_stats
        WHERE carrier = ? AND destination = ? AND (? IS NULL OR origin = ?) ORDER BY shipments DESC LIMIT 1`,
     )
     .bind(carrier, destinationPrefix(pincode), origin, origin)
     .first<Row>();
-  return r ? routeFromRow(r) : null;
+  if (r) return routeFromRow(r);
+  // No row for the route: the carrier's lateness still helps a revised ETA (as a route with no deliveries measured).
+  const c = await db.prepare(`SELECT carrier_lateness_hours AS cl FROM route_stats WHERE carrier = ? AND carrier_lateness_hours IS NOT NULL LIMIT 1`).bind(carrier).first<{ cl: number }>();
+  return c
+    ? { carrier, origin: origin ?? "UNKNOWN", destination: destinationPrefix(pincode), shipments: 0, resolved: 0, delayRate: 0, rtoRate: 0, rawDelayRate: null, baselineShipments: 0,
+        baselineDelayRate: 0, baselineRtoRate: 0, medianTransitHours: null, p90TransitHours: null, transitSamples: 0, carrierLatenessHours: c.cl, trend: [] }
+    : null;
 }
 
 export function routeFromRow(r: Row): RouteStat {
@@ -302,6 +311,9 @@ export function routeFromRow(r: Row): RouteStat {
     baselineDelayRate: Number(r.bd) / 1000,
     baselineRtoRate: Number(r.br) / 1000,
     medianTransitHours: (r.mt as number | null) ?? null,
+    p90TransitHours: (r.p90 as number | null | undefined) ?? null,
+    transitSamples: Number(r.ts ?? 0),
+    carrierLatenessHours: (r.cl as number | null | undefined) ?? null,
     trend: JSON.parse(String(r.trend ?? "[]")),
   };
 }

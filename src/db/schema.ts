@@ -59,6 +59,8 @@ export const orders = sqliteTable(
     shippingPincode: text("shipping_pincode"),
     shippingCity: text("shipping_city"),
     shippingState: text("shipping_state"),
+    /** Shopify customer_locale (which template language the customer gets). */
+    customerLocale: text("customer_locale"),
     lineItems: text("line_items").notNull(),
     tags: text("tags").notNull(),
     note: text("note"),
@@ -331,6 +333,8 @@ export const decisions = sqliteTable(
     policyVersion: integer("policy_version").notNull(),
     mode: text("mode").notNull(),
     createdAt: integer("created_at").notNull(),
+    /** What the contact policy kept from the customer, each with its reason (JSON array). */
+    suppressed: text("suppressed").notNull().default("[]"),
   },
   (t) => [
     uniqueIndex("decisions_dedupe").on(t.dedupeKey),
@@ -372,6 +376,30 @@ export const actions = sqliteTable(
     index("actions_subject").on(t.subjectType, t.subjectId),
     index("actions_connector_status").on(t.connector, t.status),
   ],
+);
+
+/** Every customer message put in the outbox, with the journey moment it is about: the contact policy's memory. */
+export const customerContacts = sqliteTable(
+  "customer_contacts",
+  {
+    actionId: text("action_id").primaryKey(),
+    /** customer:<id>, or the recipient's phone/email when the customer is not known. */
+    customerKey: text("customer_key").notNull(),
+    orderId: text("order_id"),
+    decisionId: text("decision_id"),
+    decisionKey: text("decision_key").notNull(),
+    momentKey: text("moment_key").notNull(),
+    /** The Moment (JSON) the send-time check re-reads. */
+    moment: text("moment").notNull(),
+    label: text("label").notNull(),
+    priority: integer("priority").notNull(),
+    urgent: integer("urgent").notNull(),
+    channel: text("channel").notNull(),
+    /** When it goes out (the end of quiet hours for a held message). */
+    at: integer("at").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [index("customer_contacts_customer_at").on(t.customerKey, t.at), index("customer_contacts_order_moment").on(t.orderId, t.momentKey)],
 );
 
 export const actionAttempts = sqliteTable(
@@ -428,6 +456,9 @@ export const routeStats = sqliteTable(
     baselineDelayRate: integer("baseline_delay_rate_milli").notNull(),
     baselineRtoRate: integer("baseline_rto_rate_milli").notNull(),
     medianTransitHours: integer("median_transit_hours"),
+    p90TransitHours: integer("p90_transit_hours"),
+    transitSamples: integer("transit_samples").notNull().default(0),
+    carrierLatenessHours: integer("carrier_lateness_hours"),
     trend: text("trend").notNull(),
     computedAt: integer("computed_at").notNull(),
   },

@@ -42,6 +42,8 @@ export type JourneySnapshot = Pick<JourneyFold, "state" | "stateAt" | "lastScanA
   /** Pickup city/hub code used as the route origin (e.g. BLR). */
   origin: string | null;
   trackingUrl: string | null;
+  /** The carrier's first scan (pickup), for transit-time estimates; absent when not loaded. */
+  pickedUpAt?: number | null;
 };
 
 export interface ScanRecord {

@@ -2,6 +2,7 @@
 import { HELPDESKS, type HelpdeskName } from "../canonical/vocabulary";
 import { IST_OFFSET_MINUTES } from "../lib/time";
 import { z } from "zod";
+import { EMAIL_TEMPLATES, isEmailTemplate } from "../messages/email/templates";
 import type { DecisionType } from "./types";
 
 /**
@@ -59,7 +60,8 @@ const NotifiedStatus = z.enum(["confirmed", "shipped", "out_for_delivery", "deli
 
 const StatusToggle = z.strictObject({ enabled: z.boolean(), template: Template });
 
-const PostDeliveryStep = z.strictObject({
+const PostDeliveryStep = z
+  .strictObject({
   name: z.string().regex(/^[a-z0-9_]+$/),
   /** Up to 90 days after delivery. */
   delayHours: bounded(0, 2160, "hours"),
@@ -69,6 +71,21 @@ const PostDeliveryStep = z.strictObject({
   marketing: z.boolean(),
   /** Email subject, when channel is email. */
   subject: z.string().nullable(),
+})
+  // An email step names one of the rendered emails (src/messages/email/templates.ts).
+  .refine((s) => s.channel !== "email" || isEmailTemplate(s.template), { message: `an email step's template is one of ${EMAIL_TEMPLATES.join(", ")}`, path: ["template"] });
+
+const HttpsUrl = z.string().regex(/^https:\/\/[^\s"'<>]+$/, "an https:// URL");
+
+/** How customer email presents the brand (src/messages/email/brand.ts). */
+const Brand = z.strictObject({
+  name: z.string().min(1),
+  logoUrl: HttpsUrl.nullable(),
+  colour: z.string().regex(/^#[0-9a-fA-F]{6}$/, "#rrggbb"),
+  supportEmail: z.string().email().nullable(),
+  supportPhone: z.string().min(1).nullable(),
+  postalAddress: z.string(),
+  storeUrl: HttpsUrl.nullable(),
 });
 
 const TierOffer = z.strictObject({ template: Template, discountCode: z.string().min(1).max(100), percentOff: bounded(0, 100, "percent") });
@@ -78,6 +95,23 @@ export const Policy = z.strictObject({
   /** WhatsApp is not sent inside these local hours; drafts get `notBefore` = the end of the window. */
   quietHours: z.strictObject({ start: Hhmm, end: Hhmm, utcOffsetMinutes: bounded(-720, 840, "minutes", { int: true }) }),
   customerTiers: z.strictObject({ highLtvPaise: Paise, midLtvPaise: Paise }),
+  brand: Brand,
+  /** Channel fallback when WhatsApp cannot reach a customer (decisions/channel-fallback.ts). */
+  fallback: z.strictObject({
+    /** The tracking page prefix the AWB is appended to, for SMS and email links. */
+    trackingUrlBase: HttpsUrl,
+    /** SMS through MSG91: per WhatsApp template, the MSG91 template id, DLT template id and DLT sender id. */
+    sms: z.record(
+      z.string(),
+      z.strictObject({ templateId: z.string().min(1), dltTemplateId: z.string().regex(/^\d{19}$/, "a 19-digit DLT template id"), senderId: z.string().regex(/^[A-Z]{6}$/, "a 6-letter DLT header") }),
+    ),
+  }),
+  /** The contact policy (decisions/contact-policy.ts) between the rules and the outbox for customer messages. */
+  contact: z.strictObject({
+    /** Messages within 24 h at or above which a non-urgent (care, marketing) message is not sent. */
+    /** Non-urgent messages a customer gets in a day: 0 (none) to 10. */
+    dailyCap: bounded(0, 10, "messages a day", { int: true }),
+  }),
   delay_alert: z.strictObject({
     ...switches,
     stallHours: Hours,
@@ -89,7 +123,7 @@ export const Policy = z.strictObject({
     storeCreditPaise: CreditPaise,
     /** With neither high LTV nor an elevated route: still send the alert (without credit), or send nothing. */
     alertWithoutCredit: z.boolean(),
-    /** Revised ETA = max(carrier ETA, now + this). */
+    /** Revised ETA without route or carrier-lateness figures = max(carrier ETA, now + this) (models/routes.ts revisedEta). */
     revisedEtaMinHours: Hours,
     template: Template,
   }),
@@ -192,6 +226,9 @@ export const DEFAULT_POLICY: Policy = {
   currency: "INR",
   quietHours: { start: "21:00", end: "08:00", utcOffsetMinutes: IST_OFFSET_MINUTES },
   customerTiers: { highLtvPaise: 1_500_000, midLtvPaise: 500_000 },
+  brand: { name: "Our store", logoUrl: null, colour: "#1f6f4a", supportEmail: null, supportPhone: null, postalAddress: "", storeUrl: null },
+  contact: { dailyCap: 2 },
+  fallback: { trackingUrlBase: "https://shiprocket.co/tracking/", sms: {} },
   delay_alert: {
     ...live,
     stallHours: 36,

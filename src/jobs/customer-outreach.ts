@@ -69,8 +69,8 @@ export async function decideCustomerOutreach(
         );
       }
       await commitDrafts(env, drafts, stored, now);
-      // Each decision: its record (up to 2 queries) and its actions (up to 2).
-      queries += 4 * drafts.filter(Boolean).length;
+      // Each decision: its record (up to 2 queries), its actions (up to 2), the contact policy (2 reads in one round trip, 1 write).
+      queries += 7 * drafts.filter(Boolean).length;
       const isLast = i + k === results.length - 1 && !more;
       if (queries >= (from.queryBudget ?? OUTREACH_QUERY_BUDGET) && !isLast) return { next: r.id };
     }

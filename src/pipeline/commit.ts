@@ -5,6 +5,8 @@ import type { StoredPolicy } from "../db/policies";
 import { isEnabled, modeFor } from "../decisions/policy";
 import type { DecisionDraft } from "../decisions/types";
 import { logEvent } from "../lib/log";
+import { recordContacts } from "../db/contacts";
+import { policeCustomerMessages } from "./contact-policy";
 
 export interface Committed {
   id: string;
@@ -20,20 +22,23 @@ export async function commitDrafts(env: Env, drafts: readonly (DecisionDraft | n
   const committed: Committed[] = [];
   for (const draft of drafts) {
     if (!draft || !isEnabled(stored.policy, draft.type)) continue;
-    const recorded = await recordDecision(env.DB, draft, { policyVersion: stored.version, mode: modeFor(stored.policy, draft.type) }, now);
+    // Customer messages pass the contact policy first: what it drops is recorded on the decision.
+    const policed = await policeCustomerMessages(env.DB, draft, stored.policy, now, modeFor(stored.policy, draft.type) === "live");
+    const recorded = await recordDecision(env.DB, policed.draft, { policyVersion: stored.version, mode: modeFor(stored.policy, draft.type), suppressed: policed.suppressed }, now);
     const { id, mode } = recorded;
     // A repeat of a live decision re-offers its actions: the outbox is idempotent by key, so this
     // only fills in what a crash between the decision and the outbox would otherwise have lost.
-    if (mode === "live" && draft.actions.length) {
+    if (mode === "live" && policed.draft.actions.length) {
       await enqueueActions(
         env,
-        { decisionId: id, subjectType: draft.subjectType, subjectId: draft.subjectId, specs: draft.actions, keyPrefix: draft.dedupeKey, notBefore: draft.notBefore ?? undefined },
+        { decisionId: id, subjectType: draft.subjectType, subjectId: draft.subjectId, specs: policed.draft.actions, indices: policed.indices, keyPrefix: draft.dedupeKey, notBefore: draft.notBefore ?? undefined },
         now,
       );
+      await recordContacts(env.DB, policed.contacts.map((c) => ({ ...c, decisionId: id })), now);
     }
     if (!recorded.inserted) continue; // already decided for this subject and reason
-    logEvent("decision", { type: draft.type, subjectType: draft.subjectType, mode, actions: draft.actions.length });
-    committed.push({ id, draft, mode });
+    logEvent("decision", { type: draft.type, subjectType: draft.subjectType, mode, actions: policed.draft.actions.length, suppressed: policed.suppressed.length });
+    committed.push({ id, draft: policed.draft, mode });
   }
   return committed;
 }

@@ -19,6 +19,7 @@ import type { DecisionDraft } from "../decisions/types";
 import type { JourneyState } from "../durable-objects/journey-machine";
 import type { ForwardResult } from "./forward";
 import { applyMessageStatus } from "../db/actions";
+import { fallBackFailedMessage } from "../pipeline/message-fallback";
 import { commitDrafts } from "./commit";
 import { loadCustomer, loadOrderAndJourney, loadOrderForJourney, loadOrderSummary, loadScans, loadTicket, orderIdByName } from "../db/rule-inputs";
 import { parseNdrButton } from "../canonical/vocabulary";
@@ -86,7 +87,9 @@ export async function decideOnEvent(env: Env, batch: CanonicalBatch, applied: Ap
   // WhatsApp delivery receipts move the action that sent the message (sent → delivered → read, or failed).
   for (const { message } of applied.messages) {
     if (message.direction === "outbound" && message.status !== "received") {
-      await applyMessageStatus(env.DB, message.messageId, message.status, message.error, Date.parse(message.occurredAt));
+      const moved = await applyMessageStatus(env.DB, message.messageId, message.status, message.error, Date.parse(message.occurredAt));
+      // A message that failed after sending goes by the next channel (pipeline/message-fallback.ts).
+      if (moved && message.status === "failed") await fallBackFailedMessage(env, message.messageId, now);
     }
   }
 

@@ -11,6 +11,9 @@ import {
   type ActionRecord, type Settle,
 } from "../db/actions";
 import { logEvent } from "../lib/log";
+import { isCustomerMessage } from "../decisions/contact-policy";
+import { messageNoLongerCurrent, recordSendTimeSuppression } from "../pipeline/contact-policy";
+import { fallBack, shouldFallBack } from "../pipeline/message-fallback";
 
 export interface ActionMessage {
   actionId: string;
@@ -79,6 +82,19 @@ export async function executeOne(env: Env, actionId: string, config: ConnectorCo
     await settleAttempt(env.DB, action.id, { attempt, outcome: "failed", httpStatus: null, error: "params do not match the action kind" }, settled("failed", "params do not match the action kind"), now);
     return { ack: true };
   }
+  if (isCustomerMessage(spec.kind)) {
+    // The journey may have moved on while the message waited (quiet hours, backoff): nothing about a past moment goes out.
+    const passed = await messageNoLongerCurrent(env.DB, action.id);
+    if (passed) {
+      await settleAttempt(env.DB, action.id, { attempt, outcome: "suppressed", httpStatus: null, error: passed.reason }, settled("suppressed", passed.reason), now);
+      if (passed.decisionId) {
+        const template = "template" in spec.params && typeof spec.params.template === "string" ? spec.params.template : null;
+        await recordSendTimeSuppression(env.DB, passed.decisionId, { kind: spec.kind, template, reason: passed.reason, at: now });
+      }
+      logEvent("action_suppressed", { actionId: action.id, kind: action.kind });
+      return { ack: true };
+    }
+  }
   let result: RunResult;
   try {
     const credentials = deps.credentials ?? credentialClient(env.CREDENTIAL, { now: () => now });
@@ -90,6 +106,10 @@ export async function executeOne(env: Env, actionId: string, config: ConnectorCo
   const o = result.outcome;
   // What `GET /api/connectors` shows as the connector's last call and how it ended.
   await connectorCallStatement(env.DB, action.connector, o.kind, "httpStatus" in o ? o.httpStatus : null, "reason" in o ? o.reason : null, now).run();
+  if (result.outcome.kind === "failed" && shouldFallBack(spec.kind, result.outcome.response)) {
+    // Not on WhatsApp, template not approved or paused, or the SMS failed: the next channel gets the message.
+    await fallBack(env, action.id, now);
+  }
   if (result.outcome.kind === "stale" && spec.kind === "shopify.inventory_set") {
     // The set is settled as stale; the ledger re-reads Shopify and queues a fresh compare-and-set.
     await retryStaleInventorySet(env, { id: action.id, params: spec.params }, deps.fetch ?? ((u, i) => fetch(u, i)), now);

@@ -80,12 +80,20 @@ describe("the demo week", () => {
     expect(accepted).toBe(total);
 
     const headers = { authorization: `Bearer ${devVars().API_TOKEN}` };
-    const pipeline = (await (await fetch(`${url}/api/pipeline`, { headers })).json()) as { pending: number; rawEvents: { dead: number }; actions: Record<string, number> };
+    const pipeline = (await (await fetch(`${url}/api/pipeline`, { headers })).json()) as {
+      pending: number;
+      rawEvents: { dead: number };
+      actions: Record<string, number>;
+      customerMessages: { sent: number; repeatedMoments: number };
+    };
     expect(pipeline.pending).toBe(0);
     expect(pipeline.rawEvents.dead).toBe(0);
     // Every action the week caused was run in dry-run (or waits for the end of quiet hours); none failed.
     expect(pipeline.actions.failed ?? 0).toBe(0);
     expect(pipeline.actions.dead ?? 0).toBe(0);
+    // The contact policy: customers heard from the brand, and no customer twice about one journey moment.
+    expect(pipeline.customerMessages.sent).toBeGreaterThan(0);
+    expect(pipeline.customerMessages.repeatedMoments).toBe(0);
 
     const missing: string[] = [];
     for (const type of DECISION_TYPES) {

@@ -221,6 +221,9 @@ describe("Shopify privacy topics", () => {
       ["dead_letters", "coalesce(body,'')"],
       ["tickets", "coalesce(email,'') || coalesce(phone,'') || body"],
       ["messages", "coalesce(phone,'') || coalesce(text,'')"],
+      ["decisions", "actions"],
+      ["actions", "params || coalesce(request,'')"],
+      ["customer_contacts", "customer_key"],
     ];
     for (const needle of needles) {
       for (const [table, expr] of tables) {

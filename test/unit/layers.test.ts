@@ -15,7 +15,7 @@ const LAYER: Record<string, number> = {
   "worker.ts": 3, routes: 3, queues: 3,
   pipeline: 2, jobs: 2,
   "durable-objects": 1, decisions: 1, connectors: 1, db: 1,
-  canonical: 0, lib: 0, "bindings.ts": 0, "bindings.json": 0,
+  canonical: 0, messages: 0, lib: 0, "bindings.ts": 0, "bindings.json": 0,
 };
 
 function sourceFiles(dir: string): string[] {

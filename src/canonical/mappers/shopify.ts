@@ -107,6 +107,8 @@ const OrderPayload = z.looseObject({
   updated_at: z.string(),
   tags: z.string().nullish(),
   note: z.string().nullish(),
+  /** The storefront language the customer bought in ("en", "hi", "hi-IN"): which template language they get. */
+  customer_locale: z.string().nullish(),
   customer: CustomerPayload.nullish(),
   shipping_address: Address,
   billing_address: Address,
@@ -471,6 +473,7 @@ function mapOrder(p: OrderP): Order {
     })),
     tags: (p.tags ?? "").split(",").map((t) => t.trim()).filter(Boolean),
     note: p.note ?? null,
+    customerLocale: p.customer_locale ? p.customer_locale : null,
     createdAt: toIsoUtc(p.created_at, "created_at"),
     updatedAt: toIsoUtc(p.updated_at, "updated_at"),
     source: "shopify",

@@ -1,5 +1,5 @@
 /** Carrier-route performance: carrier × origin × destination pincode prefix, this week against its own recent baseline, smoothed. */
-import { DAY_MS, HOUR_MS } from "../format";
+import { DAY_MS, HOUR_MS, localDate, localTime } from "../format";
 
 const WEEK_MS = 7 * DAY_MS;
 
@@ -34,6 +34,12 @@ export interface RouteStat {
   baselineDelayRate: number;
   baselineRtoRate: number;
   medianTransitHours: number | null;
+  /** 90th percentile of pickup-to-delivery hours (this week and the baseline weeks). */
+  p90TransitHours?: number | null;
+  /** How many deliveries the transit figures come from. */
+  transitSamples?: number;
+  /** The carrier's median lateness over its promised date, among its late deliveries (all routes). */
+  carrierLatenessHours?: number | null;
   /** Weekly smoothed delay rate, oldest first; the last point is this week (sparkline). */
   trend: number[];
 }
@@ -79,6 +85,7 @@ export function computeRouteStats(
   const weeks = Math.max(options.baselineWeeks + 1, options.trendWeeks);
   const routes = new Map<string, Acc>();
   const carriers = new Map<string, Int32Array>();
+  const lateness = new Map<string, number[]>();
   const all = new Int32Array(FIELDS * weeks);
 
   for (const s of shipments) {
@@ -107,6 +114,11 @@ export function computeRouteStats(
       if (s.rto) counts[base + RTO]! += 1;
     }
     if (s.deliveredAt !== null && week <= options.baselineWeeks) acc.transitHours.push((s.deliveredAt - s.shippedAt) / HOUR_MS);
+    if (s.deliveredAt !== null && s.promisedAt !== null && s.deliveredAt > s.promisedAt && week <= options.baselineWeeks) {
+      const late = lateness.get(s.carrier) ?? [];
+      late.push((s.deliveredAt - s.promisedAt) / HOUR_MS);
+      lateness.set(s.carrier, late);
+    }
   }
 
   const m = options.priorStrength;
@@ -140,6 +152,9 @@ export function computeRouteStats(
       baselineDelayRate,
       baselineRtoRate,
       medianTransitHours: median(acc.transitHours),
+      p90TransitHours: percentile(acc.transitHours, 0.9),
+      transitSamples: acc.transitHours.length,
+      carrierLatenessHours: median(lateness.get(acc.carrier) ?? []),
       trend,
     });
   }
@@ -185,9 +200,88 @@ function shrink(successes: number, trials: number, prior: number, strength: numb
   return (successes + strength * prior) / (trials + strength);
 }
 
+/** Nearest-rank percentile (q in 0..1); sorts in place. */
+function percentile(values: number[], q: number): number | null {
+  if (values.length === 0) return null;
+  values.sort((a, b) => a - b);
+  return values[Math.min(values.length - 1, Math.max(0, Math.ceil(q * values.length) - 1))]!;
+}
+
 function median(values: number[]): number | null {
   if (values.length === 0) return null;
   values.sort((a, b) => a - b);
   const mid = values.length >> 1;
   return values.length % 2 ? values[mid]! : (values[mid - 1]! + values[mid]!) / 2;
+}
+
+export interface RevisedEtaInput {
+  now: number;
+  /** The carrier's first scan (pickup); null when unknown. */
+  pickedUpAt: number | null;
+  carrierEta: number | null;
+  route: RouteStat | null;
+  /** Deliveries a route needs measured before its transit times are trusted. */
+  minDeliveries: number;
+  /** Without route or lateness figures: at least this many hours from now. */
+  minHoursAhead: number;
+  utcOffsetMinutes: number;
+}
+
+export interface RevisedEta {
+  at: number;
+  method: "route" | "carrier_lateness" | "floor";
+  /** How it was computed, with the numbers. */
+  reason: string;
+}
+
+/** A stuck parcel is never due sooner than this. */
+const MIN_REMAINING_HOURS = 12;
+
+const h = (hours: number) => `${Math.round(hours)} h`;
+
+/**
+ * When a delayed parcel should now arrive. With enough measured deliveries on its route: the route's
+ * high percentile (p90) of pickup-to-delivery time, stretched by this week's delay ratio (this week's
+ * delay rate over the baseline, between 1 and 3), from pickup; a parcel already past that gets the
+ * route's median-to-p90 spread from now. Otherwise the carrier's ETA plus the carrier's observed
+ * median lateness; with neither, the policy's floor.
+ */
+export function revisedEta(i: RevisedEtaInput): RevisedEta {
+  const r = i.route;
+  const fmt = (ms: number) => localDate(ms, i.utcOffsetMinutes);
+  const median = r?.medianTransitHours ?? null;
+  const p90 = r?.p90TransitHours ?? null;
+  const samples = r?.transitSamples ?? 0;
+  if (r && median !== null && p90 !== null && samples >= i.minDeliveries && i.pickedUpAt !== null) {
+    const ratio = r.baselineDelayRate > 0 ? Math.min(3, Math.max(1, r.delayRate / r.baselineDelayRate)) : 1;
+    const fromPickup = i.pickedUpAt + p90 * ratio * HOUR_MS;
+    const remaining = i.now + Math.max(MIN_REMAINING_HOURS, (p90 - median) * ratio) * HOUR_MS;
+    const at = Math.max(fromPickup, remaining);
+    const week = `× ${ratio.toFixed(2)} for this week's delay rate (${Math.round(r.delayRate * 100)}% vs ${Math.round(r.baselineDelayRate * 100)}% baseline)`;
+    const figures = `route ${r.carrier} ${r.origin}→${r.destination}: median ${h(median)}, p90 ${h(p90)} pickup to delivery over ${samples} deliveries, ${week}`;
+    return {
+      at,
+      method: "route",
+      reason:
+        at === fromPickup
+          ? `revised ETA ${fmt(at)} from the ${figures}: p90 from pickup at ${localTime(i.pickedUpAt, i.utcOffsetMinutes)}`
+          : `revised ETA ${fmt(at)} from the ${figures}: already past the p90 from pickup, so now + the median-to-p90 spread (at least ${MIN_REMAINING_HOURS} h)`,
+    };
+  }
+  const why = r ? `route ${r.carrier} ${r.origin}→${r.destination} has ${samples} measured deliveries (fewer than ${i.minDeliveries})` : "no figures for this route";
+  const lateness = r?.carrierLatenessHours ?? null;
+  if (i.carrierEta !== null && lateness !== null) {
+    const at = Math.max(i.carrierEta, i.now) + Math.max(MIN_REMAINING_HOURS, lateness) * HOUR_MS;
+    return {
+      at,
+      method: "carrier_lateness",
+      reason: `revised ETA ${fmt(at)}: ${why}, so the later of the carrier ETA ${fmt(i.carrierEta)} and now, plus ${r!.carrier}'s observed median lateness ${h(lateness)}`,
+    };
+  }
+  const at = Math.max(i.carrierEta ?? 0, i.now + i.minHoursAhead * HOUR_MS);
+  return {
+    at,
+    method: "floor",
+    reason: `revised ETA ${fmt(at)} (carrier ETA ${i.carrierEta ? fmt(i.carrierEta) : "none"}, at least ${i.minHoursAhead} h from now): ${why} and no lateness figures for the carrier`,
+  };
 }

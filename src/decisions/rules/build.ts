@@ -1,5 +1,7 @@
 /** Small constructors shared by the rules: action specs with every field filled, and the quiet-hours stamp on drafts. */
 import type { ActionSpec } from "../../canonical/actions";
+import { renderEmail } from "../../messages/email/render";
+import type { EmailData, EmailTemplate } from "../../messages/email/templates";
 import type { HelpdeskName } from "../context";
 import { quietHoursEnd } from "../format";
 import type { Policy } from "../policy";
@@ -9,6 +11,17 @@ type Button = { type: "url" | "quick_reply"; param: string };
 
 export function whatsappTemplate(to: string, template: string, bodyParams: string[], buttons: Button[] = []): ActionSpec {
   return { kind: "whatsapp.template", connector: "whatsapp", params: { to, template, language: "en", bodyParams, buttons } };
+}
+
+/** A customer email, rendered (HTML and plain text) with the brand from the policy. */
+export function customerEmail(to: string, template: EmailTemplate, data: EmailData, policy: Policy): ActionSpec {
+  const r = renderEmail(template, data, policy.brand);
+  return { kind: "email.send", connector: "email", params: { to, subject: r.subject, text: r.text, html: r.html, template } };
+}
+
+/** The items of an order as emails list them. */
+export function emailItems(lines: readonly { title: string; quantity: number }[]): EmailData["items"] {
+  return lines.map((l) => ({ title: l.title, quantity: l.quantity }));
 }
 
 export function opsAlert(subject: string, text: string): ActionSpec {

@@ -4,7 +4,7 @@ import type { ChurnInterventionContext } from "../context";
 import { DAY_MS, rupees } from "../format";
 import type { Policy } from "../policy";
 import type { DecisionDraft } from "../types";
-import { draft, firstName, whatsappTemplate } from "./build";
+import { customerEmail, draft, firstName, whatsappTemplate } from "./build";
 
 export function decideChurnIntervention(ctx: ChurnInterventionContext, policy: Policy, now: number): DecisionDraft | null {
   const p = policy.churn_intervention;
@@ -23,11 +23,7 @@ export function decideChurnIntervention(ctx: ChurnInterventionContext, policy: P
   if (customer.phone && customer.acceptsWhatsapp) {
     action = whatsappTemplate(customer.phone, offer.template, [name, offer.discountCode, `${offer.percentOff}%`]);
   } else if (customer.email) {
-    action = {
-      kind: "email.send",
-      connector: "email",
-      params: { to: customer.email, subject: `${offer.percentOff}% off, just for you`, text: `template:${offer.template}\nname:${name}\ncode:${offer.discountCode}` },
-    };
+    action = customerEmail(customer.email, "winback", { firstName: name, orderName: null, items: [], discountCode: offer.discountCode, percentOff: offer.percentOff }, policy);
   }
   if (!action) return null;
 

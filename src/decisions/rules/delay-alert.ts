@@ -2,10 +2,10 @@
 import type { ActionSpec } from "../../canonical/actions";
 import type { DelayAlertContext, JourneyState } from "../context";
 import { HOUR_MS, hours, localDate, rupees } from "../format";
-import { delayElevation } from "../models/routes";
+import { delayElevation, revisedEta as computeRevisedEta } from "../models/routes";
 import type { Policy } from "../policy";
 import type { DecisionDraft } from "../types";
-import { draft, firstName, whatsappTemplate } from "./build";
+import { customerEmail, draft, emailItems, firstName, whatsappTemplate } from "./build";
 
 const IN_TRANSIT: ReadonlySet<JourneyState> = new Set(["shipped", "in_transit", "out_for_delivery"]);
 
@@ -31,18 +31,31 @@ export function decideDelayAlert(ctx: DelayAlertContext, policy: Policy, now: nu
   }
 
   const offset = policy.quietHours.utcOffsetMinutes;
-  const revisedEta = Math.max(journey.eta ?? 0, now + p.revisedEtaMinHours * HOUR_MS);
-  reasons.push(
-    `revised ETA ${localDate(revisedEta, offset)} (carrier ETA ${journey.eta ? localDate(journey.eta, offset) : "none"}, at least ${p.revisedEtaMinHours} h from now)`,
-  );
+  const eta = computeRevisedEta({
+    now,
+    pickedUpAt: journey.pickedUpAt ?? null,
+    carrierEta: journey.eta,
+    route,
+    minDeliveries: p.routeMinShipments,
+    minHoursAhead: p.revisedEtaMinHours,
+    utcOffsetMinutes: offset,
+  });
+  const revisedEta = eta.at;
+  reasons.push(eta.reason);
 
   const credit = highLtv && order.customerId !== null && p.storeCreditPaise > 0 ? p.storeCreditPaise : 0;
   const actions: ActionSpec[] = [];
   const phone = order.phone ?? customer?.phone ?? null;
+  const email = order.email ?? customer?.email ?? null;
+  const creditLine = credit ? `We've added ${rupees(credit)} store credit to your account for the wait.` : "We're following up with the courier.";
+  const name = firstName(order.customerFirstName ?? customer?.firstName ?? null);
   if (phone) {
-    const creditLine = credit ? `We've added ${rupees(credit)} store credit to your account for the wait.` : "We're following up with the courier.";
+    const awb = journey.awb ?? order.name.replace(/^#/, "");
+    actions.push(whatsappTemplate(phone, p.template, [name, order.name, localDate(revisedEta, offset), creditLine], [{ type: "url", param: awb }]));
+  } else if (email) {
+    // No number to reach on WhatsApp: the same news by email.
     actions.push(
-      whatsappTemplate(phone, p.template, [firstName(order.customerFirstName ?? customer?.firstName ?? null), order.name, localDate(revisedEta, offset), creditLine]),
+      customerEmail(email, "delay_alert", { firstName: name, orderName: order.name, items: emailItems(order.lineItems), revisedEta: localDate(revisedEta, offset), creditLine, trackingUrl: journey.trackingUrl }, policy),
     );
   }
   if (credit) {
@@ -70,6 +83,7 @@ export function decideDelayAlert(ctx: DelayAlertContext, policy: Policy, now: nu
         route: route ? { carrier: route.carrier, origin: route.origin, destination: route.destination, delayRate: route.delayRate, baselineDelayRate: route.baselineDelayRate, shipments: route.shipments } : null,
         carrierEta: journey.eta,
         revisedEta,
+        revisedEtaMethod: eta.method,
         storeCredit: credit,
       },
       actions,

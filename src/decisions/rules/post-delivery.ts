@@ -5,7 +5,8 @@ import type { PostDeliveryContext } from "../context";
 import { HOUR_MS, hours, localTime } from "../format";
 import type { Policy, PostDeliveryStep } from "../policy";
 import type { DecisionDraft } from "../types";
-import { draft, firstName, whatsappTemplate } from "./build";
+import { isEmailTemplate } from "../../messages/email/templates";
+import { customerEmail, draft, emailItems, firstName, whatsappTemplate } from "./build";
 
 /** When the next step falls due, for the OrderJourney alarm; null when the sequence is over. */
 export function nextPostDeliveryStepAt(ctx: Pick<PostDeliveryContext, "journey" | "stepsDone">, policy: Policy): number | null {
@@ -25,7 +26,7 @@ export function decidePostDelivery(ctx: PostDeliveryContext, policy: Policy, now
   const sinceMs = now - journey.deliveredAt;
   const due = pendingSteps(policy, ctx.stepsDone).filter((s) => sinceMs >= s.delayHours * HOUR_MS && sinceMs <= (s.delayHours + p.maxLateHours) * HOUR_MS);
   for (const step of due) {
-    const action = actionFor(step, ctx);
+    const action = actionFor(step, ctx, policy);
     if (!action) continue;
     const offset = policy.quietHours.utcOffsetMinutes;
     return draft(
@@ -53,20 +54,16 @@ function pendingSteps(policy: Policy, done: readonly string[]): PostDeliveryStep
   return [...policy.post_delivery.steps].filter((s) => !done.includes(s.name)).sort((a, b) => a.delayHours - b.delayHours);
 }
 
-function actionFor(step: PostDeliveryStep, ctx: PostDeliveryContext): ActionSpec | null {
+function actionFor(step: PostDeliveryStep, ctx: PostDeliveryContext, policy: Policy): ActionSpec | null {
   const { order, customer } = ctx;
   if (step.marketing && !customer?.acceptsMarketing) return null;
   const name = firstName(order.customerFirstName ?? customer?.firstName ?? null);
-  if (step.channel === "whatsapp") {
-    const phone = order.phone ?? customer?.phone ?? null;
-    if (!phone || (step.marketing && !customer?.acceptsWhatsapp)) return null;
+  const phone = order.phone ?? customer?.phone ?? null;
+  const email = order.email ?? customer?.email ?? null;
+  if (step.channel === "whatsapp" && phone && !(step.marketing && !customer?.acceptsWhatsapp)) {
     return whatsappTemplate(phone, step.template, [name, order.name]);
   }
-  const email = order.email ?? customer?.email ?? null;
-  if (!email) return null;
-  return {
-    kind: "email.send",
-    connector: "email",
-    params: { to: email, subject: step.subject ?? `About your order ${order.name}`, text: `template:${step.template}\nname:${name}\norder:${order.name}` },
-  };
+  // An email step, or a WhatsApp step for a customer without a number, when the step has an email.
+  if (!email || !isEmailTemplate(step.template)) return null;
+  return customerEmail(email, step.template, { firstName: name, orderName: order.name, items: emailItems(order.lineItems) }, policy);
 }

@@ -4,7 +4,7 @@ import type { ReturnProcessingContext } from "../context";
 import { DAY_MS, rupees } from "../format";
 import type { Policy } from "../policy";
 import type { DecisionDraft } from "../types";
-import { draft, firstName, whatsappTemplate } from "./build";
+import { customerEmail, draft, emailItems, firstName, whatsappTemplate } from "./build";
 
 export function decideReturnProcessing(ctx: ReturnProcessingContext, policy: Policy, now: number): DecisionDraft | null {
   const p = policy.return_processing;
@@ -21,10 +21,15 @@ export function decideReturnProcessing(ctx: ReturnProcessingContext, policy: Pol
 
   const phone = order.phone ?? customer?.phone ?? null;
   const name = firstName(order.customerFirstName ?? customer?.firstName ?? null);
+  const email = order.email ?? customer?.email ?? null;
   if (phone && event.kind === "return_requested") actions.push(whatsappTemplate(phone, p.requestedTemplate, [name, order.name]));
   if (phone && event.kind === "refunded") actions.push(whatsappTemplate(phone, p.refundedTemplate, [name, order.name, rupees(event.amount)]));
+  // Without a number the update goes by email.
+  if (!phone && email && (event.kind === "return_requested" || event.kind === "refunded")) {
+    const items = event.lineItems.map((l) => order.lineItems.find((o) => o.sku !== null && o.sku === l.sku)).filter((l) => l !== undefined);
+    actions.push(customerEmail(email, "return_update", { firstName: name, orderName: order.name, items: emailItems(items), returnKind: event.kind, amount: event.amount ? rupees(event.amount) : undefined }, policy));
+  }
 
-  const email = order.email ?? customer?.email ?? null;
   if (email || phone) {
     // Promotions to someone mid-return read as tone-deaf: suppress until some days after it settles.
     const until = event.kind === "return_requested" ? null : new Date(now + p.suppressDays * DAY_MS).toISOString();

@@ -16,14 +16,16 @@ export function decideStatusNotification(ctx: StatusNotificationContext, policy:
 
   const offset = policy.quietHours.utcOffsetMinutes;
   const name = firstName(order.customerFirstName);
-  const tracking = journey?.trackingUrl ?? "";
+  // Tracking goes in the template's URL button (canonical/whatsapp-templates.ts): its dynamic suffix is the AWB.
+  const awb = journey?.awb ?? order.name.replace(/^#/, "");
   const params: Record<typeof status, string[]> = {
     confirmed: [name, order.name],
-    shipped: [name, order.name, journey?.carrier ?? "our courier", journey?.awb ?? "", tracking],
-    out_for_delivery: [name, order.name, tracking],
+    shipped: [name, order.name, journey?.carrier ?? "our courier", awb],
+    out_for_delivery: [name, order.name],
     delivered: [name, order.name, localTime(eventAt, offset)],
-    delayed: [name, order.name, journey?.eta ? localDate(journey.eta, offset) : "soon", tracking],
+    delayed: [name, order.name, journey?.eta ? localDate(journey.eta, offset) : "soon"],
   };
+  const tracked = status === "shipped" || status === "out_for_delivery" || status === "delayed";
   const reasons = [`${status.replace(/_/g, " ")} event at ${localTime(eventAt, offset)} (${hours(Math.max(0, ageMs))} ago, within ${p.maxEventAgeHours} h)`];
   reasons.push(`notification for ${status} is on (template ${toggle.template})`);
 
@@ -35,7 +37,7 @@ export function decideStatusNotification(ctx: StatusNotificationContext, policy:
       dedupeKey: `status_notification:order:${order.id}:${status}`,
       reasons,
       inputs: { status, eventAt, awb: journey?.awb ?? null, carrier: journey?.carrier ?? null, eta: journey?.eta ?? null },
-      actions: [whatsappTemplate(order.phone, toggle.template, params[status])],
+      actions: [whatsappTemplate(order.phone, toggle.template, params[status], tracked ? [{ type: "url", param: awb }] : [])],
     },
     policy,
     now,

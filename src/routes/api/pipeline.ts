@@ -5,14 +5,16 @@
  */
 import { Hono } from "hono";
 import { blockedActionCounts, listConnectorStatus } from "../../db/connectors";
+import { contactHealth } from "../../db/contacts";
 import { pipelineStatus } from "../../db/raw-events";
 
 export const pipelineApi = new Hono<{ Bindings: Env }>();
 
 pipelineApi.get("/", async (c) => {
-  const [status, connectors, blocked] = await Promise.all([pipelineStatus(c.env.DB), listConnectorStatus(c.env.DB), blockedActionCounts(c.env.DB)]);
+  const [status, connectors, blocked, customerMessages] = await Promise.all([pipelineStatus(c.env.DB), listConnectorStatus(c.env.DB), blockedActionCounts(c.env.DB), contactHealth(c.env.DB)]);
   const waiting = connectors
     .filter((r) => r.status !== "ok" || (blocked[r.connector] ?? 0) > 0)
     .map((r) => ({ connector: r.connector, status: r.status, reason: r.reason ?? (r.lastOutcome === "blocked" ? r.lastError : null), since: r.statusAt === null ? null : new Date(r.statusAt).toISOString(), blocked: blocked[r.connector] ?? 0 }));
-  return c.json({ ...status, connectors: waiting });
+  // customerMessages: does any customer hear twice about one moment (repeatedMoments should be 0)?
+  return c.json({ ...status, connectors: waiting, customerMessages });
 });

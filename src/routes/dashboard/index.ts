@@ -12,6 +12,7 @@ import { securityHeaders } from "./headers";
 import { orderPages } from "./order";
 import { overview } from "./overview";
 import { policyPages } from "./policies";
+import { previewPages } from "./previews";
 import { retryRoutes } from "./retry";
 import { skuPages } from "./sku";
 
@@ -20,6 +21,7 @@ pages.route("/", overview);
 pages.route("/", orderPages);
 pages.route("/", skuPages);
 pages.route("/", policyPages);
+pages.route("/", previewPages);
 pages.route("/", retryRoutes);
 
 const open = new Hono<DashboardEnv>();
@@ -32,7 +34,8 @@ export const protectedRoutes: readonly { method: string; path: string }[] = page
 const pathsOf = (app: Hono<DashboardEnv>) => [...new Set(app.routes.map((r) => r.path))];
 
 export const dashboard = new Hono<DashboardEnv>();
-for (const path of [...pathsOf(open), ...pathsOf(pages)]) dashboard.use(path, securityHeaders);
+// /previews/email/* sets its own headers: the email's inline styles under a CSP that allows no script.
+for (const path of [...pathsOf(open), ...pathsOf(pages)].filter((p) => !p.startsWith("/previews/email"))) dashboard.use(path, securityHeaders);
 for (const path of pathsOf(pages)) dashboard.use(path, requireSession);
 dashboard.route("/", open);
 dashboard.route("/", pages);

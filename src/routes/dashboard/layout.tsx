@@ -30,6 +30,7 @@ export const Layout: FC<LayoutProps> = ({ title, session, refreshSeconds, childr
           <nav>
             <a href="/">Overview</a>
             <a href="/policies">Policies</a>
+            <a href="/previews">Messages</a>
           </nav>
           <form class="go" method="get" action="/orders">
             <input name="q" placeholder="Order id, #name, AWB, email, phone" aria-label="Find an order" />

@@ -291,6 +291,15 @@ orderPages.get("/orders/:id", async (c) => {
                         <li>{r}</li>
                       ))}
                     </ul>
+                    {d.suppressed.length ? (
+                      <ul class="reasons suppressed">
+                        {d.suppressed.map((s) => (
+                          <li>
+                            <span class="tag">not sent</span> {s.template ?? s.kind}: {s.reason}
+                          </li>
+                        ))}
+                      </ul>
+                    ) : null}
                   </td>
                   <td>
                     <Outcomes outcomes={d.outcomes} />
