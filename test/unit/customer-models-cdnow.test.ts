@@ -4,7 +4,6 @@
  * Shopify's totals for orders before Switchyard, and the customer model's new outputs.
  */
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { bgnbdLogLikelihood, conditionalExpectedPurchases, fitBgnbd, pAlive } from "../../src/decisions/models/bgnbd";
 import { fitStoreCustomerModel, predictCustomer } from "../../src/decisions/models/clv";
@@ -18,7 +17,7 @@ const CALIBRATION_END = Date.UTC(1997, 8, 30); // week 39 ends 1997-09-30: T = (
 
 function cdnow(): Map<string, Transaction[]> {
   const byCustomer = new Map<string, Transaction[]>();
-  const text = readFileSync(fileURLToPath(new URL("../fixtures/cdnow/CDNOW_sample.txt", import.meta.url)), "utf8");
+  const text = readFileSync("test/fixtures/cdnow/CDNOW_sample.txt", "utf8");
   for (const line of text.trim().split("\n")) {
     const [, id, ymd, , dollars] = line.trim().split(/\s+/);
     const at = Date.UTC(Number(ymd!.slice(0, 4)), Number(ymd!.slice(4, 6)) - 1, Number(ymd!.slice(6, 8)));
