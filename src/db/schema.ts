@@ -410,10 +410,25 @@ export const customerModels = sqliteTable(
     categoryIntervals: text("category_intervals").notNull(),
     predictedNextOrderAt: integer("predicted_next_order_at"),
     churnRisk: integer("churn_risk_milli"),
+    /** BG/NBD P(active) × 1000; null without a store fit. */
+    pActive: integer("p_active_milli"),
+    expectedOrders90d: integer("expected_orders_90d_milli"),
+    /** Expected spend over the next 365 days, paise. */
+    predictedClv: integer("predicted_clv"),
+    /** Gamma-Gamma expected value of one future order, paise. */
+    expectedOrderValue: integer("expected_order_value"),
     computedAt: integer("computed_at").notNull(),
   },
   (t) => [index("customer_models_tier").on(t.tier)],
 );
+
+/** A store-level model's fitted parameters (e.g. `customers`: BG/NBD + Gamma-Gamma), JSON, refitted by the customer-model cron. */
+export const modelFits = sqliteTable("model_fits", {
+  model: text("model").primaryKey(),
+  params: text("params").notNull(),
+  customers: integer("customers").notNull(),
+  fittedAt: integer("fitted_at").notNull(),
+});
 
 export const routeStats = sqliteTable(
   "route_stats",

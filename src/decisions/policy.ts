@@ -85,6 +85,11 @@ export const Policy = z.strictObject({
     minOrdersInCategory: z.number().int().min(2),
     /** Past the predicted date by more than this, it is churn territory, not a reorder prompt. */
     maxDaysLate: z.number().int().nonnegative(),
+    /**
+     * A customer's own interval in a category is shrunk toward the store's typical one, weighted as
+     * if the store's were this many gaps: (gaps × own + priorGaps × store) / (gaps + priorGaps). 0 turns it off.
+     */
+    priorGaps: z.number().nonnegative(),
     template: Template,
   }),
   wismo_autoreply: z.strictObject({
@@ -126,6 +131,15 @@ export const Policy = z.strictObject({
     /** Fires when days since last order > k × expected interval; k per LTV tier. */
     k: z.strictObject({ high: z.number().min(1), mid: z.number().min(1), low: z.number().min(1) }),
     minOrders: z.number().int().min(2),
+    /**
+     * With the store's BG/NBD fit (replacing k): fires when P(active) has fallen to at most maxPActive,
+     * the value at risk — (1 − P(active)) × predicted spend if still active — is at least
+     * minValueAtRiskPaise, and the customer is not likely to order anyway (expected orders in 90 days
+     * below likelyToOrder).
+     */
+    maxPActive: Rate,
+    minValueAtRiskPaise: Paise,
+    likelyToOrder: z.number().nonnegative(),
     offers: z.strictObject({ high: TierOffer, mid: TierOffer, low: TierOffer }),
   }),
   carrier_route_alert: z.strictObject({
@@ -189,7 +203,7 @@ export const DEFAULT_POLICY: Policy = {
     },
     maxEventAgeHours: 24,
   },
-  reorder_prompt: { ...live, daysBefore: 3, minOrdersInCategory: 3, maxDaysLate: 7, template: "reorder_prompt" },
+  reorder_prompt: { ...live, daysBefore: 3, minOrdersInCategory: 3, maxDaysLate: 7, priorGaps: 2, template: "reorder_prompt" },
   wismo_autoreply: { ...live, stallHours: 36, replyStatus: "pending", escalationPriority: "high", escalationAssignee: "support-leads" },
   support_escalation: {
     ...live,
@@ -225,6 +239,9 @@ export const DEFAULT_POLICY: Policy = {
     ...live,
     k: { high: 1.5, mid: 2, low: 2.5 },
     minOrders: 2,
+    maxPActive: 0.5,
+    minValueAtRiskPaise: 50_000,
+    likelyToOrder: 0.5,
     offers: {
       high: { template: "winback_high", discountCode: "COMEBACK20", percentOff: 20 },
       mid: { template: "winback", discountCode: "COMEBACK10", percentOff: 10 },

@@ -19,6 +19,9 @@ import { pullQuietParcels } from "./carrier-pull";
 import { ensureWebhookSubscriptions, reconcileShopifyOrders } from "./reconcile";
 import { decideStockForSkus } from "./stock";
 import { refreshTicketModel } from "./ticket-model";
+import { refitCustomerModel } from "../jobs/customer-fit";
+import { loadCategoryIntervals, loadCustomerFit } from "../db/customer-models";
+import { storeTypicalIntervals } from "../decisions/models/clv";
 
 const DAY = 86_400_000;
 
@@ -164,6 +167,8 @@ export async function refreshCustomerModels(
   from: { after?: string; maxPages?: number; pageSize?: number } = {},
 ): Promise<{ done: number; next: string | null }> {
   const pageSize = from.pageSize ?? 500;
+  // The store's BG/NBD + Gamma-Gamma fit: refitted when a run starts, read back by its later slices.
+  const fit = from.after === undefined ? await refitCustomerModel(db, stored.policy, now) : await loadCustomerFit(db);
   const categories = new Map<string, string | null>();
   for (const p of (await db.prepare(`SELECT sku, category FROM products`).all<{ sku: string; category: string | null }>()).results) categories.set(p.sku, p.category);
   let after = from.after ?? "";
@@ -171,9 +176,9 @@ export async function refreshCustomerModels(
   for (let page = 0; ; page++) {
     if (page >= (from.maxPages ?? Infinity)) return { done, next: after };
     const { results: customers } = await db
-      .prepare(`SELECT id, total_spent AS totalSpent, orders_count AS ordersCount, updated_at AS updatedAt FROM customers WHERE id > ? AND redacted_at IS NULL ORDER BY id LIMIT ?`)
+      .prepare(`SELECT id, total_spent AS totalSpent, orders_count AS ordersCount, updated_at AS updatedAt, created_at AS createdAt FROM customers WHERE id > ? AND redacted_at IS NULL ORDER BY id LIMIT ?`)
       .bind(after, pageSize)
-      .all<{ id: string; totalSpent: number | null; ordersCount: number | null; updatedAt: number }>();
+      .all<{ id: string; totalSpent: number | null; ordersCount: number | null; updatedAt: number; createdAt: number | null }>();
     if (customers.length === 0) break;
     after = customers[customers.length - 1]!.id;
     const ids = customers.map((c) => c.id);
@@ -196,22 +201,28 @@ export async function refreshCustomerModels(
     }
     const statements = customers.map((c) => {
       const model = buildCustomerModel(
-        { customerId: c.id, shopify: c.totalSpent === null ? null : { totalSpent: c.totalSpent, ordersCount: c.ordersCount ?? 0, asOf: c.updatedAt }, orders: byCustomer.get(c.id) ?? [] },
+        { customerId: c.id, shopify: c.totalSpent === null ? null : { totalSpent: c.totalSpent, ordersCount: c.ordersCount ?? 0, asOf: c.updatedAt }, createdAt: c.createdAt, orders: byCustomer.get(c.id) ?? [] },
         stored.policy,
         now,
+        fit,
       );
+      const milli = (v: number | null) => (v === null ? null : Math.round(v * 1000));
       return db
         .prepare(
-          `INSERT INTO customer_models (customer_id, ltv, tier, orders_count, last_order_at, interval_days_milli, category_intervals, predicted_next_order_at, churn_risk_milli, computed_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+          `INSERT INTO customer_models (customer_id, ltv, tier, orders_count, last_order_at, interval_days_milli, category_intervals, predicted_next_order_at, churn_risk_milli,
+             p_active_milli, expected_orders_90d_milli, predicted_clv, expected_order_value, computed_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
            ON CONFLICT (customer_id) DO UPDATE SET ltv = excluded.ltv, tier = excluded.tier, orders_count = excluded.orders_count, last_order_at = excluded.last_order_at,
              interval_days_milli = excluded.interval_days_milli, category_intervals = excluded.category_intervals,
-             predicted_next_order_at = excluded.predicted_next_order_at, churn_risk_milli = excluded.churn_risk_milli, computed_at = excluded.computed_at`,
+             predicted_next_order_at = excluded.predicted_next_order_at, churn_risk_milli = excluded.churn_risk_milli,
+             p_active_milli = excluded.p_active_milli, expected_orders_90d_milli = excluded.expected_orders_90d_milli,
+             predicted_clv = excluded.predicted_clv, expected_order_value = excluded.expected_order_value, computed_at = excluded.computed_at`,
         )
         .bind(
           c.id, Math.round(model.ltv), model.tier, model.ordersCount, model.lastOrderAt,
           model.intervalDays === null ? null : Math.round(model.intervalDays * 1000), JSON.stringify(model.categoryIntervals),
-          model.predictedNextOrderAt, model.churnRisk === null ? null : Math.round(model.churnRisk * 1000), now,
+          model.predictedNextOrderAt, milli(model.churnRisk), milli(model.pActive), milli(model.expectedOrders90d),
+          model.predictedClv === null ? null : Math.round(model.predictedClv), model.expectedOrderValue === null ? null : Math.round(model.expectedOrderValue), now,
         );
     });
     await runBatches(db, statements);
@@ -281,7 +292,9 @@ export async function decideCustomerOutreach(
   // One row past the budget says there is more: the next run starts after the last one done here.
   const more = Number.isFinite(limit) && results.length > limit;
   if (more) results.length = limit;
-  let queries = 2;
+  // The store's typical interval per category, for shrinking each customer's few-order interval.
+  const typical = storeTypicalIntervals(await loadCategoryIntervals(env.DB));
+  let queries = 3;
   for (let i = 0; i < results.length; i += IDS_PER_STATEMENT) {
     const slice = results.slice(i, i + IDS_PER_STATEMENT);
     const page = await loadCustomerPage(env.DB, slice.map((r) => r.id), stored.policy);
@@ -304,6 +317,7 @@ export async function decideCustomerOutreach(
               category,
               ordersInCategory: ci.orders,
               intervalDays: ci.intervalDays,
+              storeIntervalDays: typical.get(category) ?? null,
               lastOrderAt: ci.lastOrderAt,
               lastOrderDelivered: items.delivered,
               items: items.items,

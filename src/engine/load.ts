@@ -117,6 +117,7 @@ export async function loadScans(db: D1Database, orderId: string): Promise<ScanRe
 const CUSTOMER_SQL = `SELECT c.id, c.first_name AS firstName, c.phone, c.email, c.total_spent AS totalSpent, c.orders_count AS ordersCount,
               c.accepts_marketing AS acceptsMarketing, c.accepts_whatsapp AS acceptsWhatsapp,
               m.ltv, m.tier, m.orders_count AS modelOrders, m.last_order_at AS lastOrderAt, m.interval_days_milli AS intervalMilli,
+              m.p_active_milli AS pActiveMilli, m.expected_orders_90d_milli AS expectedMilli, m.predicted_clv AS predictedClv,
               (SELECT max(created_at) FROM orders WHERE customer_id = c.id) AS lastSeenOrderAt
        FROM customers c LEFT JOIN customer_models m ON m.customer_id = c.id`;
 
@@ -177,6 +178,9 @@ function customerFrom(c: Row, policy: Policy): CustomerSnapshot {
     ordersCount: Number(c.modelOrders ?? c.ordersCount ?? 0),
     lastOrderAt: (c.lastOrderAt as number | null) ?? (c.lastSeenOrderAt as number | null) ?? null,
     expectedIntervalDays: c.intervalMilli === null || c.intervalMilli === undefined ? null : Number(c.intervalMilli) / 1000,
+    pActive: c.pActiveMilli === null || c.pActiveMilli === undefined ? null : Number(c.pActiveMilli) / 1000,
+    expectedOrders90d: c.expectedMilli === null || c.expectedMilli === undefined ? null : Number(c.expectedMilli) / 1000,
+    predictedClv: c.predictedClv === null || c.predictedClv === undefined ? null : Number(c.predictedClv),
     acceptsMarketing: Boolean(c.acceptsMarketing),
     acceptsWhatsapp: Boolean(c.acceptsWhatsapp),
   };

@@ -70,6 +70,19 @@ export function predictCustomer(fit: Pick<StoreCustomerFit, "bgnbd" | "gammaGamm
   };
 }
 
+/** Categories with at least this many customers' intervals get a store-typical interval. */
+export const MIN_CUSTOMERS_FOR_TYPICAL = 3;
+
+/** The median of customers' own intervals per category, where enough customers have one. */
+export function storeTypicalIntervals(byCategory: ReadonlyMap<string, readonly number[]>): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const [category, days] of byCategory) {
+    const positive = days.filter((d) => d > 0);
+    if (positive.length >= MIN_CUSTOMERS_FOR_TYPICAL) out.set(category, median(positive)!);
+  }
+  return out;
+}
+
 export function median(values: readonly number[]): number | null {
   if (values.length === 0) return null;
   const s = [...values].sort((a, b) => a - b);

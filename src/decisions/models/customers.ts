@@ -3,7 +3,7 @@
  * category, next order date; with the store's BG/NBD + Gamma-Gamma fit (./clv.ts) also P(active),
  * expected orders in the next 90 days and predicted CLV, and churn risk = 1 − P(active).
  */
-import { DAY_MS } from "../format";
+import { DAY_MS, rupees } from "../format";
 import type { CustomerTier, Policy } from "../policy";
 import { predictCustomer, type StoreCustomerFit } from "./clv";
 import { summarise, type CustomerSummary, type PriorHistory } from "./transactions";
@@ -146,4 +146,14 @@ export function medianGapDays(sortedTimes: readonly number[]): number | null {
   gaps.sort((a, b) => a - b);
   const mid = gaps.length >> 1;
   return gaps.length % 2 ? gaps[mid]! : (gaps[mid - 1]! + gaps[mid]!) / 2;
+}
+
+/** The model's predictions in words, with their numbers: what the API and the decisions show. */
+export function predictionReasons(p: { pActive: number | null; expectedOrders90d: number | null; predictedClv: number | null; expectedOrderValue: number | null }): string[] {
+  if (p.pActive === null || p.expectedOrders90d === null) return ["no prediction yet: the store has too few customers for a model fit"];
+  const reasons = [`P(active) ${Math.round(p.pActive * 100)}%, expected ${p.expectedOrders90d.toFixed(1)} orders in ${EXPECTED_ORDERS_DAYS} days`];
+  if (p.predictedClv !== null && p.expectedOrderValue !== null) {
+    reasons.push(`predicted spend ${rupees(p.predictedClv)} in the next ${CLV_HORIZON_DAYS} days (expected order value ${rupees(p.expectedOrderValue)})`);
+  }
+  return reasons;
 }

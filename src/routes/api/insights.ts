@@ -4,6 +4,7 @@ import { getCustomer } from "../../db/orders-read";
 import { loadKpis } from "../../db/kpis";
 import { HttpError } from "../../lib/errors";
 import { routeFromRow } from "../../engine/load";
+import { CLV_HORIZON_DAYS, predictionReasons } from "../../decisions/models/customers";
 
 export const insightsApi = new Hono<{ Bindings: Env }>();
 
@@ -15,10 +16,12 @@ insightsApi.get("/customers/:id", async (c) => {
   if (!customer) throw new HttpError(404, "customer not found");
   const m = await c.env.DB.prepare(
     `SELECT ltv, tier, orders_count AS ordersCount, last_order_at AS lastOrderAt, interval_days_milli AS intervalMilli, category_intervals AS categoryIntervals,
-            predicted_next_order_at AS predictedNextOrderAt, churn_risk_milli AS churnRiskMilli, computed_at AS computedAt FROM customer_models WHERE customer_id = ?`,
+            predicted_next_order_at AS predictedNextOrderAt, churn_risk_milli AS churnRiskMilli, p_active_milli AS pActiveMilli,
+            expected_orders_90d_milli AS expectedMilli, predicted_clv AS predictedClv, expected_order_value AS expectedOrderValue, computed_at AS computedAt
+     FROM customer_models WHERE customer_id = ?`,
   )
     .bind(id)
-    .first<{ ltv: number; tier: string; ordersCount: number; lastOrderAt: number | null; intervalMilli: number | null; categoryIntervals: string; predictedNextOrderAt: number | null; churnRiskMilli: number | null; computedAt: number }>();
+    .first<{ ltv: number; tier: string; ordersCount: number; lastOrderAt: number | null; intervalMilli: number | null; categoryIntervals: string; predictedNextOrderAt: number | null; churnRiskMilli: number | null; pActiveMilli: number | null; expectedMilli: number | null; predictedClv: number | null; expectedOrderValue: number | null; computedAt: number }>();
   const { results: orders } = await c.env.DB.prepare(`SELECT id, name, total_price AS totalPrice, created_at AS createdAt FROM orders WHERE customer_id = ? ORDER BY created_at DESC LIMIT 50`)
     .bind(id)
     .all<{ id: string; name: string; totalPrice: number; createdAt: number }>();
@@ -32,10 +35,22 @@ insightsApi.get("/customers/:id", async (c) => {
     categoryIntervals: m ? JSON.parse(m.categoryIntervals) : {},
     predictedNextOrderAt: iso(m?.predictedNextOrderAt),
     churnRisk: m?.churnRiskMilli == null ? null : m.churnRiskMilli / 1000,
+    // BG/NBD + Gamma-Gamma (null until the store has enough customers for a fit); CLV in paise over clvHorizonDays.
+    ...predictions(m),
     modelComputedAt: iso(m?.computedAt),
     orders: orders.map((o) => ({ ...o, createdAt: iso(o.createdAt) })),
   });
 });
+
+function predictions(m: { pActiveMilli: number | null; expectedMilli: number | null; predictedClv: number | null; expectedOrderValue: number | null } | null) {
+  const p = {
+    pActive: m?.pActiveMilli == null ? null : m.pActiveMilli / 1000,
+    expectedOrders90d: m?.expectedMilli == null ? null : m.expectedMilli / 1000,
+    predictedClv: m?.predictedClv ?? null,
+    expectedOrderValue: m?.expectedOrderValue ?? null,
+  };
+  return { ...p, clvHorizonDays: CLV_HORIZON_DAYS, predictionReasons: predictionReasons(p) };
+}
 
 insightsApi.get("/routes", async (c) => {
   const { results } = await c.env.DB.prepare(

@@ -1,0 +1,77 @@
+/** The customer model's reads and writes: the store's transaction history for the fit, the fit itself, store-typical intervals. */
+import type { CustomerHistory } from "../decisions/models/customers";
+import type { StoreCustomerFit } from "../decisions/models/clv";
+
+const FIT_KEY = "customers";
+
+/**
+ * Every (not redacted) customer's history, as the fit needs it: their orders (time, total, cancelled;
+ * no line items), Shopify's totals and creation date. One round trip however many customers.
+ */
+export async function loadStoreCustomerHistories(db: D1Database): Promise<CustomerHistory[]> {
+  const [customers, days] = (await db.batch([
+    db.prepare(
+      `SELECT id, total_spent AS totalSpent, orders_count AS ordersCount, updated_at AS updatedAt, created_at AS createdAt FROM customers WHERE redacted_at IS NULL`,
+    ),
+    db
+      .prepare(
+        `SELECT o.id, o.customer_id AS customerId, o.created_at AS createdAt, o.total_price AS totalPrice, o.cancelled_at AS cancelledAt
+         FROM orders o JOIN customers c ON c.id = o.customer_id WHERE c.redacted_at IS NULL`,
+      ),
+  ])) as [
+    D1Result<{ id: string; totalSpent: number | null; ordersCount: number | null; updatedAt: number; createdAt: number | null }>,
+    D1Result<{ id: string; customerId: string; createdAt: number; totalPrice: number; cancelledAt: number | null }>,
+  ];
+  const orders = new Map<string, CustomerHistory["orders"][number][]>();
+  for (const d of days.results) {
+    const list = orders.get(d.customerId) ?? [];
+    list.push({ id: d.id, createdAt: d.createdAt, totalPrice: d.totalPrice, cancelled: d.cancelledAt !== null, categories: [] });
+    orders.set(d.customerId, list);
+  }
+  return customers.results.map((c) => ({
+    customerId: c.id,
+    shopify: c.totalSpent === null ? null : { totalSpent: c.totalSpent, ordersCount: c.ordersCount ?? 0, asOf: c.updatedAt },
+    createdAt: c.createdAt,
+    orders: orders.get(c.id) ?? [],
+  }));
+}
+
+export async function saveCustomerFit(db: D1Database, fit: StoreCustomerFit): Promise<void> {
+  await db
+    .prepare(
+      `INSERT INTO model_fits (model, params, customers, fitted_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (model) DO UPDATE SET params = excluded.params, customers = excluded.customers, fitted_at = excluded.fitted_at`,
+    )
+    .bind(FIT_KEY, JSON.stringify(fit), fit.customers, fit.fittedAt)
+    .run();
+}
+
+/** The store's last customer fit, or null when none has been made (too few customers so far). */
+export async function loadCustomerFit(db: D1Database): Promise<StoreCustomerFit | null> {
+  const row = await db.prepare(`SELECT params FROM model_fits WHERE model = ?`).bind(FIT_KEY).first<{ params: string }>();
+  return row ? (JSON.parse(row.params) as StoreCustomerFit) : null;
+}
+
+export async function clearCustomerFit(db: D1Database): Promise<void> {
+  await db.prepare(`DELETE FROM model_fits WHERE model = ?`).bind(FIT_KEY).run();
+}
+
+/**
+ * Every customer's own purchase interval per category (from the stored models), so the reorder
+ * prompt can shrink a customer's few-order interval toward what is typical in the store. One query.
+ */
+export async function loadCategoryIntervals(db: D1Database): Promise<Map<string, number[]>> {
+  const { results } = await db
+    .prepare(
+      `SELECT ci.key AS category, json_extract(ci.value, '$.intervalDays') AS days FROM customer_models m, json_each(m.category_intervals) ci
+       WHERE json_extract(ci.value, '$.intervalDays') IS NOT NULL`,
+    )
+    .all<{ category: string; days: number }>();
+  const out = new Map<string, number[]>();
+  for (const r of results) {
+    const list = out.get(r.category) ?? [];
+    list.push(r.days);
+    out.set(r.category, list);
+  }
+  return out;
+}
