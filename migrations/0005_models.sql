@@ -13,3 +13,9 @@ CREATE TABLE `model_fits` (
 	`customers` integer NOT NULL,
 	`fitted_at` integer NOT NULL
 );
+--> statement-breakpoint
+ALTER TABLE `sku_forecasts` ADD `cumulative_sigma` text;
+--> statement-breakpoint
+ALTER TABLE `sku_forecasts` ADD `prediction_interval` text;
+--> statement-breakpoint
+ALTER TABLE `sku_forecasts` ADD `windows` integer;

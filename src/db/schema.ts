@@ -395,6 +395,12 @@ export const skuForecasts = sqliteTable("sku_forecasts", {
   meanDaily: integer("mean_daily_milli").notNull(),
   mase: integer("mase_milli"),
   baselineMae: integer("baseline_mae_milli"),
+  /** JSON: σ of total demand over the first 1..horizon days (rolling-origin errors); null when the history was too short to validate. */
+  cumulativeSigma: text("cumulative_sigma"),
+  /** JSON {level, lower[], upper[]}: the daily prediction interval. */
+  predictionInterval: text("prediction_interval"),
+  /** Rolling-origin windows the method was chosen on. */
+  windows: integer("windows"),
   computedAt: integer("computed_at").notNull(),
 });
 

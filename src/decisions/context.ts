@@ -174,6 +174,8 @@ export interface SkuSupply {
   openPoQuantity: number;
   /** Units/day from the demand forecast (sku_forecasts.mean_daily_milli / 1000). */
   dailyDemand: number;
+  /** The forecast per day and the σ of total demand over 1..n days, when the forecast was validated on past windows; else null. */
+  demandForecast: { dailyDemand: number[]; cumulativeSigma: number[] } | null;
   forecastMethod: string | null;
   /** Last stock receipt or PO raised: one reorder decision per replenishment cycle. */
   lastReceiptAt: number | null;

@@ -47,8 +47,16 @@ const PostDeliveryStep = z.strictObject({
 
 const TierOffer = z.strictObject({ template: Template, discountCode: z.string().min(1), percentOff: z.number().min(0).max(100) });
 
+const IsoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "YYYY-MM-DD");
+const SaleDays = z.strictObject({ name: z.string().regex(/^[a-z0-9_]+$/), start: IsoDay, end: IsoDay });
+
 export const Policy = z.strictObject({
   currency: z.string().length(3),
+  /**
+   * Days the demand forecast treats as events (their lift learned per SKU from history): the
+   * built-in Indian festival windows (src/decisions/models/calendar.ts) and the brand's own sales.
+   */
+  demandCalendar: z.strictObject({ indianFestivals: z.boolean(), saleDays: z.array(SaleDays) }),
   /** WhatsApp is not sent inside these local hours; drafts get `notBefore` = the end of the window. */
   quietHours: z.strictObject({ start: Hhmm, end: Hhmm, utcOffsetMinutes: z.number().int().min(-720).max(840) }),
   customerTiers: z.strictObject({ highLtvPaise: Paise, midLtvPaise: Paise }),
@@ -118,8 +126,16 @@ export const Policy = z.strictObject({
     triggerMarginDays: z.number().nonnegative(),
     /** Also fire when available ≤ the ERP/ops reorder point, whatever the forecast says. */
     fireBelowReorderPoint: z.boolean(),
-    /** Safety stock in days of demand, added to the lead time when sizing the purchase order. */
+    /** Safety stock in days of demand, added to the lead time when sizing the purchase order (when no service level applies). */
     safetyDays: z.number().nonnegative(),
+    /**
+     * Cycle service level: P(no stockout before a PO raised now lands). With a forecast validated on
+     * past windows, safety stock = z × σ(lead-time demand) and the reorder point = lead-time demand +
+     * safety stock replace safetyDays. 0 turns it off.
+     */
+    serviceLevel: z.number().min(0).max(0.999),
+    /** With a service level: days of mean demand an order covers beyond the lead time. */
+    cycleDays: z.number().nonnegative(),
     defaultLeadTimeDays: z.number().positive(),
     defaultPackSize: z.number().int().positive(),
     lowStockTag: z.string().min(1).nullable(),
@@ -178,6 +194,7 @@ const live = { enabled: true, mode: "live" } as const;
 
 export const DEFAULT_POLICY: Policy = {
   currency: "INR",
+  demandCalendar: { indianFestivals: true, saleDays: [] },
   quietHours: { start: "21:00", end: "08:00", utcOffsetMinutes: 330 },
   customerTiers: { highLtvPaise: 1_500_000, midLtvPaise: 500_000 },
   delay_alert: {
@@ -221,6 +238,8 @@ export const DEFAULT_POLICY: Policy = {
     triggerMarginDays: 0,
     fireBelowReorderPoint: false,
     safetyDays: 7,
+    serviceLevel: 0.95,
+    cycleDays: 7,
     defaultLeadTimeDays: 14,
     defaultPackSize: 1,
     lowStockTag: "low-stock",

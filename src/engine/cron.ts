@@ -6,7 +6,8 @@
 import { loadPolicy, type StoredPolicy } from "../db/policies";
 import type { ReorderItem } from "../decisions/context";
 import { buildCustomerModel, type CustomerOrder } from "../decisions/models/customers";
-import { forecastDemand } from "../decisions/models/forecast";
+import { DEFAULT_FORECAST_OPTIONS, forecastDemand } from "../decisions/models/forecast";
+import { demandEvents, type DemandEvent } from "../decisions/models/calendar";
 import { computeRouteStats, type ShipmentSummary } from "../decisions/models/routes";
 import { decideCarrierRouteAlerts, decideChurnIntervention, decideReorderPrompt, decideSupportEscalation } from "../decisions/rules";
 import type { DecisionDraft } from "../decisions/types";
@@ -70,7 +71,7 @@ export async function runCron(env: Env, cron: string, now: number): Promise<void
     const models = await refreshCustomerModels(env.DB, stored, now, { maxPages: INLINE_PAGES.customerModels });
     if (models.next !== null) await env.JOBS.send({ kind: "customer_models", after: models.next, now });
   } else if (cron === CRON_DAILY) {
-    await refreshForecasts(env.DB, now);
+    await refreshForecasts(env.DB, now, 365, demandEvents(stored.policy.demandCalendar));
     await refreshTicketModel(env.DB, now);
     const { results } = await env.DB.prepare(`SELECT sku FROM sku_stock`).all<{ sku: string }>();
     await decideStockForSkus(env, results.map((r) => r.sku), stored, now);
@@ -233,7 +234,7 @@ export async function refreshCustomerModels(
 }
 
 /** Daily demand per SKU over the last year, from order line items, then a forecast per SKU. */
-export async function refreshForecasts(db: D1Database, now: number, days = 365): Promise<number> {
+export async function refreshForecasts(db: D1Database, now: number, days = 365, events: readonly DemandEvent[] = []): Promise<number> {
   const start = Math.floor((now - days * DAY) / DAY) * DAY;
   const { results } = await db
     .prepare(
@@ -253,15 +254,23 @@ export async function refreshForecasts(db: D1Database, now: number, days = 365):
   for (const [sku, history] of series) {
     // Start the series at the SKU's first sale: days before launch are not zero demand.
     const first = history.findIndex((v) => v > 0);
-    const f = forecastDemand(first > 0 ? history.subarray(first) : history);
+    const f = forecastDemand(first > 0 ? history.subarray(first) : history, { ...DEFAULT_FORECAST_OPTIONS, start: start + Math.max(0, first) * DAY, events });
+    const r2 = (v: number) => Math.round(v * 100) / 100;
     statements.push(
       db
         .prepare(
-          `INSERT INTO sku_forecasts (sku, method, daily_demand, mean_daily_milli, mase_milli, baseline_mae_milli, computed_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+          `INSERT INTO sku_forecasts (sku, method, daily_demand, mean_daily_milli, mase_milli, baseline_mae_milli, cumulative_sigma, prediction_interval, windows, computed_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
            ON CONFLICT (sku) DO UPDATE SET method = excluded.method, daily_demand = excluded.daily_demand, mean_daily_milli = excluded.mean_daily_milli,
-             mase_milli = excluded.mase_milli, baseline_mae_milli = excluded.baseline_mae_milli, computed_at = excluded.computed_at`,
+             mase_milli = excluded.mase_milli, baseline_mae_milli = excluded.baseline_mae_milli, cumulative_sigma = excluded.cumulative_sigma,
+             prediction_interval = excluded.prediction_interval, windows = excluded.windows, computed_at = excluded.computed_at`,
         )
-        .bind(sku, f.method, JSON.stringify(f.dailyDemand.map((v) => Math.round(v * 100) / 100)), Math.round(f.meanDaily * 1000), f.mase === null ? null : Math.round(f.mase * 1000), f.baselineMae === null ? null : Math.round(f.baselineMae * 1000), now),
+        .bind(
+          sku, f.method, JSON.stringify(f.dailyDemand.map(r2)), Math.round(f.meanDaily * 1000), f.mase === null ? null : Math.round(f.mase * 1000), f.baselineMae === null ? null : Math.round(f.baselineMae * 1000),
+          // A spread measured on past windows only: without them a service level has nothing to stand on.
+          f.windows > 0 ? JSON.stringify(f.cumulativeSigma.map(r2)) : null,
+          JSON.stringify({ level: f.level, lower: f.lower.map(r2), upper: f.upper.map(r2) }), f.windows, now,
+        ),
     );
   }
   await runBatches(db, statements);

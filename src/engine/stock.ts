@@ -33,7 +33,7 @@ export async function loadSkuSupply(db: D1Database, sku: string, policy: StoredP
     .prepare(
       `SELECT s.sku, s.available, s.daily_demand_milli AS sellThroughMilli, p.title, p.product_id AS productId,
               st.lead_time_days AS settingsLead, st.reorder_point AS settingsReorder, st.safety_stock AS safetyStock, st.pack_size AS packSize,
-              f.mean_daily_milli AS forecastMilli, f.method,
+              f.mean_daily_milli AS forecastMilli, f.method, f.daily_demand AS forecastDaily, f.cumulative_sigma AS cumulativeSigma,
               (SELECT max(lead_time_days) FROM inventory_records i WHERE i.sku = s.sku AND i.source != 'shopify') AS erpLead,
               (SELECT max(reorder_point) FROM inventory_records i WHERE i.sku = s.sku AND i.source != 'shopify') AS erpReorder
        FROM sku_stock s LEFT JOIN products p ON p.sku = s.sku LEFT JOIN sku_settings st ON st.sku = s.sku LEFT JOIN sku_forecasts f ON f.sku = s.sku
@@ -66,6 +66,7 @@ export async function loadSkuSupply(db: D1Database, sku: string, policy: StoredP
     packSize: num(r.packSize),
     openPoQuantity,
     dailyDemand: (num(r.forecastMilli) ?? num(r.sellThroughMilli) ?? 0) / 1000,
+    demandForecast: r.cumulativeSigma && r.forecastDaily ? { dailyDemand: JSON.parse(String(r.forecastDaily)) as number[], cumulativeSigma: JSON.parse(String(r.cumulativeSigma)) as number[] } : null,
     forecastMethod: (r.method as string | null) ?? (r.sellThroughMilli ? "sell-through (28 days)" : null),
     lastReceiptAt,
   };

@@ -252,6 +252,8 @@ describe("seed (d) inventory_reorder", () => {
     packSize: 12,
     openPoQuantity: 0,
     dailyDemand: 10,
+    // No forecast validated on past windows: the fixed safety-days rule (service level: forecast-cv and inventory tests).
+    demandForecast: null,
     forecastMethod: "holt_winters",
     lastReceiptAt: NOW - 40 * D,
     ...over,

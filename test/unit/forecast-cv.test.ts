@@ -2,6 +2,9 @@
 import { describe, expect, it } from "vitest";
 import { eventDays, indianFestivalEvents } from "../../src/decisions/models/calendar";
 import { forecastDemand, leadTimeDemand, normalQuantile, serviceLevelOrderQuantity } from "../../src/decisions/models/forecast";
+import type { SkuSupply } from "../../src/decisions/context";
+import { DEFAULT_POLICY } from "../../src/decisions/policy";
+import { decideInventoryReorder } from "../../src/decisions/rules/inventory-reorder";
 
 const D = 86_400_000;
 
@@ -149,5 +152,42 @@ describe("lead-time demand at a service level", () => {
     expect(normalQuantile(0.5)).toBeCloseTo(0, 9);
     expect(normalQuantile(0.99)).toBeCloseTo(2.326348, 5);
     expect(normalQuantile(0.01)).toBeCloseTo(-2.326348, 5);
+  });
+});
+
+describe("inventory_reorder at a service level", () => {
+  const NOW = Date.UTC(2026, 2, 10, 6, 0);
+  const supply = (over: Partial<SkuSupply> = {}): SkuSupply => ({
+    sku: "SERUM-30",
+    title: "Vitamin C serum 30 ml",
+    productId: "9001",
+    available: 100,
+    reorderPoint: null,
+    leadTimeDays: 9,
+    safetyDays: null,
+    packSize: 12,
+    openPoQuantity: 0,
+    dailyDemand: 10,
+    demandForecast: { dailyDemand: Array(28).fill(10), cumulativeSigma: Array.from({ length: 28 }, (_, h) => 3 * Math.sqrt(h + 1)) },
+    forecastMethod: "holt_winters",
+    lastReceiptAt: NOW - 40 * D,
+    ...over,
+  });
+
+  it("10 days of cover against a 9-day lead time: days-of-cover says wait, 95% service level says reorder now, and the reason shows lead-time demand and safety stock", () => {
+    expect(decideInventoryReorder({ sku: supply({ demandForecast: null }) }, DEFAULT_POLICY, NOW)).toBeNull();
+    const d = decideInventoryReorder({ sku: supply() }, DEFAULT_POLICY, NOW)!;
+    expect(d.reasons).toContain("lead-time demand 90.0 units over 9 days (σ 9.0); safety stock 14.8 = 1.64 σ for a 95% service level; reorder point 104.8");
+    expect(d.reasons).toContain("position 100 ≤ reorder point 104.8 (lead-time demand 90.0 + safety stock 14.8)");
+    // 90 + 10 × 7 + 14.8 − 100 = 74.8 → 7 packs of 12.
+    expect(d.inputs.quantity).toBe(84);
+    expect(d.reasons).toContain("order 84 = 90.0 lead-time demand + 10.0/day × 7 cycle days + 14.8 safety stock − 100 in position, rounded up to packs of 12");
+  });
+
+  it("a higher service level holds more safety stock; past the reorder point nothing fires", () => {
+    const p99 = { ...DEFAULT_POLICY, inventory_reorder: { ...DEFAULT_POLICY.inventory_reorder, serviceLevel: 0.99 } };
+    const d = decideInventoryReorder({ sku: supply() }, p99, NOW)!;
+    expect(d.inputs.safetyStock).toBeCloseTo(2.326 * 9, 2);
+    expect(decideInventoryReorder({ sku: supply({ available: 106 }) }, DEFAULT_POLICY, NOW)).toBeNull();
   });
 });

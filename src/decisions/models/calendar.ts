@@ -60,3 +60,8 @@ export function eventDays(events: readonly DemandEvent[], start: number, length:
   }
   return out;
 }
+
+/** The events a store's forecasts use: the built-in festivals (unless turned off) and the brand's sale days. */
+export function demandEvents(calendar: { indianFestivals: boolean; saleDays: readonly DemandEvent[] }): DemandEvent[] {
+  return [...calendar.saleDays, ...(calendar.indianFestivals ? indianFestivalEvents() : [])];
+}
