@@ -28,6 +28,8 @@ export interface BgnbdFit {
   logLikelihood: number;
   customers: number;
   iterations: number;
+  /** A parameter ended at its bound: the data do not identify it (e.g. no drop-out at all). */
+  atBound: boolean;
 }
 
 /** ln L for one customer (paper eq. 6, in its numerically stable log form). */
@@ -43,40 +45,73 @@ export function bgnbdCustomerLogLikelihood({ r, alpha, a, b }: BgnbdParams, { x,
 
 /** Total log-likelihood of a customer base. The Γ terms depend on x alone, so they are computed once per distinct x. */
 export function bgnbdLogLikelihood(params: BgnbdParams, customers: readonly Rft[]): number {
-  const { r, alpha, a, b } = params;
+  return weightedLogLikelihood(params, customers, null);
+}
+
+function weightedLogLikelihood({ r, alpha, a, b }: BgnbdParams, customers: readonly Rft[], weights: ArrayLike<number> | null): number {
   const byX = new Map<number, number>();
+  const logA = Math.log(a);
+  const rLogAlpha = r * Math.log(alpha);
   let ll = 0;
-  for (const c of customers) {
+  for (let i = 0; i < customers.length; i++) {
+    const c = customers[i]!;
     let g = byX.get(c.x);
     if (g === undefined) {
-      g = lnGamma(r + c.x) - lnGamma(r) + lnGamma(a + b) + lnGamma(b + c.x) - lnGamma(b) - lnGamma(a + b + c.x);
+      g = lnGamma(r + c.x) - lnGamma(r) + lnGamma(a + b) + lnGamma(b + c.x) - lnGamma(b) - lnGamma(a + b + c.x) + rLogAlpha;
       byX.set(c.x, g);
     }
     const a3 = -(r + c.x) * Math.log(alpha + c.T);
-    if (c.x === 0) {
-      ll += g + r * Math.log(alpha) + a3;
-    } else {
-      const a4 = Math.log(a) - Math.log(b + c.x - 1) - (r + c.x) * Math.log(alpha + c.tx);
+    let term: number;
+    if (c.x === 0) term = g + a3;
+    else {
+      const a4 = logA - Math.log(b + c.x - 1) - (r + c.x) * Math.log(alpha + c.tx);
       const m = Math.max(a3, a4);
-      ll += g + r * Math.log(alpha) + m + Math.log(Math.exp(a3 - m) + Math.exp(a4 - m));
+      term = g + m + Math.log1p(Math.exp(Math.min(a3, a4) - m));
     }
+    ll += weights ? weights[i]! * term : term;
   }
   return ll;
 }
 
+/** Customers with the same (x, tₓ, T) once each, with how many there are: whole-day data repeats a lot. */
+function compress(customers: readonly Rft[]): { unique: Rft[]; weights: Float64Array } {
+  const index = new Map<string, number>();
+  const unique: Rft[] = [];
+  const counts: number[] = [];
+  for (const c of customers) {
+    const key = `${c.x}|${c.tx}|${c.T}`;
+    const i = index.get(key);
+    if (i === undefined) {
+      index.set(key, unique.length);
+      unique.push(c);
+      counts.push(1);
+    } else counts[i]!++;
+  }
+  return { unique, weights: Float64Array.from(counts) };
+}
+
 /**
- * Maximum-likelihood fit: Nelder–Mead on the log-parameters (so all four stay positive), from
- * r = α = a = b = 1 with α scaled to the data's time unit. Null when there is nothing to fit
- * (no customers, or no repeat purchase at all, where a and b are not identified).
+ * Maximum-likelihood fit: Nelder–Mead on the log-parameters (so all four stay positive). Times are
+ * first divided by their mean (α is a time scale, r, a, b are unit-free), every log-parameter is kept
+ * within ±9 of that scale (data with no heterogeneity or no drop-out would otherwise drive the
+ * parameters to infinity, and the hypergeometric series with them), and α is scaled back. Null when
+ * there is nothing to fit (no customers, or no repeat purchase at all, where a and b are not identified).
  */
 export function fitBgnbd(customers: readonly Rft[]): BgnbdFit | null {
   if (customers.length === 0 || !customers.some((c) => c.x > 0)) return null;
-  const meanT = customers.reduce((s, c) => s + c.T, 0) / customers.length;
-  const start = [0, Math.log(Math.max(1e-3, meanT / 10)), 0, 0];
+  const scale = customers.reduce((s, c) => s + c.T, 0) / customers.length || 1;
+  const { unique, weights } = compress(customers);
+  const scaled = unique.map((c) => ({ x: c.x, tx: c.tx / scale, T: c.T / scale }));
   const toParams = (v: readonly number[]): BgnbdParams => ({ r: Math.exp(v[0]!), alpha: Math.exp(v[1]!), a: Math.exp(v[2]!), b: Math.exp(v[3]!) });
-  const result = nelderMead((v) => -bgnbdLogLikelihood(toParams(v), customers), start, { step: 0.5, tolerance: 1e-12, maxIterations: 5000 });
-  return { params: toParams(result.x), logLikelihood: -result.value, customers: customers.length, iterations: result.iterations };
+  const inBounds = (v: readonly number[]) => v.every((x) => Math.abs(x) <= LOG_BOUND);
+  const result = nelderMead((v) => (inBounds(v) ? -weightedLogLikelihood(toParams(v), scaled, weights) : Infinity), [0, Math.log(0.1), 0, 0], { step: 0.5, tolerance: 1e-12, maxIterations: 5000 });
+  const p = toParams(result.x);
+  const params = { ...p, alpha: p.alpha * scale };
+  return { params, logLikelihood: bgnbdLogLikelihood(params, customers), customers: customers.length, iterations: result.iterations, atBound: result.x.some((x) => Math.abs(x) > LOG_BOUND - 1e-3) };
 }
+
+/** Log-parameters (after scaling) stay within ±LOG_BOUND: e^9 ≈ 8,100 times either way. */
+const LOG_BOUND = 9;
 
 /** P(alive | x, tₓ, T) (Hardie's note, eq. 5): 1 for a customer with no repeat purchase yet. */
 export function pAlive({ r, alpha, a, b }: BgnbdParams, { x, tx, T }: Rft): number {

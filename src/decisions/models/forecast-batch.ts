@@ -4,7 +4,10 @@
  */
 import { CsvError, parseIsoDate, readCsv } from "../../lib/csv";
 import { DAY_MS } from "../format";
-import { forecastDemand, type ForecastOptions } from "./forecast";
+import { forecastDemand, predict, seasonalNaiveScale, type ForecastOptions } from "./forecast";
+import { indianFestivalEvents } from "./calendar";
+
+export { indianFestivalEvents };
 
 export const SALES_COLUMNS = ["sku", "date", "units"] as const;
 export const FORECAST_OUTPUT_COLUMNS = ["sku", "date", "units", "method"] as const;
@@ -70,4 +73,74 @@ export function forecastRowsCsv(rows: readonly ForecastRow[]): string {
   const lines = [FORECAST_OUTPUT_COLUMNS.join(",")];
   for (const r of rows) lines.push([/[",\n\r]/.test(r.sku) ? `"${r.sku.replace(/"/g, '""')}"` : r.sku, r.date, r.units.toFixed(2), r.method].join(","));
   return `${lines.join("\n")}\n`;
+}
+
+/** What `npm run forecast:accuracy -- --sales` compares: the cron's choice and the simple baselines. */
+export const ACCURACY_METHODS = ["chosen", "one_window_choice", "holt_winters", "recent_mean", "seasonal_naive", "sba"] as const;
+export type AccuracyMethod = (typeof ACCURACY_METHODS)[number];
+
+export interface ForecastAccuracy {
+  /** Per origin (latest last): mean MASE over SKUs per method, and SKUs scored. */
+  origins: { end: string; skus: number; mase: Record<AccuracyMethod, number>; coverage: number }[];
+  /** Mean over origins. */
+  mase: Record<AccuracyMethod, number>;
+  /** Share of held-out days inside the chosen forecast's prediction interval. */
+  coverage: number;
+  chosen: Record<string, number>;
+}
+
+/**
+ * Holdout check on successive windows: for each of `origins` origins (the last `holdout` days, the
+ * `holdout` before them, …) every SKU with enough history before the origin is forecast from the data
+ * before it and scored on the `holdout` days after. MASE = holdout MAE ÷ in-sample MAE of one-step
+ * seasonal naive (weekly), averaged over SKUs.
+ */
+export function forecastAccuracy(skus: readonly SkuSeries[], holdout: number, origins: number, options: Partial<ForecastOptions> = {}): ForecastAccuracy {
+  const out: ForecastAccuracy["origins"] = [];
+  const chosen: Record<string, number> = {};
+  let inside = 0;
+  let days = 0;
+  for (let o = origins - 1; o >= 0; o--) {
+    const sums = Object.fromEntries(ACCURACY_METHODS.map((m) => [m, 0])) as Record<AccuracyMethod, number>;
+    let count = 0;
+    let end = 0;
+    let originInside = 0;
+    let originDays = 0;
+    for (const s of skus) {
+      const n = s.series.length - o * holdout - holdout;
+      if (n < 2 * 7 + holdout) continue;
+      const train = s.series.subarray(0, n);
+      const actual = s.series.subarray(n, n + holdout);
+      const scale = seasonalNaiveScale(train, n, 7);
+      if (!(scale > 0)) continue;
+      end = Math.max(end, s.start + (n - 1) * DAY_MS);
+      const base = { horizon: holdout, holdout: 28, season: 7, ...options, start: s.start };
+      const f = forecastDemand(train, base);
+      if (o === 0) chosen[f.method] = (chosen[f.method] ?? 0) + 1;
+      const forecasts: Record<AccuracyMethod, ArrayLike<number>> = {
+        chosen: f.dailyDemand,
+        one_window_choice: forecastDemand(train, { ...base, windows: 1 }).dailyDemand,
+        holt_winters: predict("holt_winters", train, n, holdout, 7),
+        recent_mean: predict("recent_mean", train, n, holdout, 7),
+        seasonal_naive: predict("seasonal_naive", train, n, holdout, 7),
+        sba: predict("sba", train, n, holdout, 7),
+      };
+      for (const m of ACCURACY_METHODS) {
+        let abs = 0;
+        for (let h = 0; h < holdout; h++) abs += Math.abs(actual[h]! - forecasts[m][h]!);
+        sums[m] += abs / holdout / scale;
+      }
+      for (let h = 0; h < holdout; h++) {
+        originDays++;
+        if (actual[h]! >= f.lower[h]! && actual[h]! <= f.upper[h]!) originInside++;
+      }
+      count++;
+    }
+    if (!count) continue;
+    inside += originInside;
+    days += originDays;
+    out.push({ end: new Date(end).toISOString().slice(0, 10), skus: count, mase: Object.fromEntries(ACCURACY_METHODS.map((m) => [m, sums[m] / count])) as Record<AccuracyMethod, number>, coverage: originInside / originDays });
+  }
+  const mase = Object.fromEntries(ACCURACY_METHODS.map((m) => [m, out.reduce((a, r) => a + r.mase[m], 0) / Math.max(1, out.length)])) as Record<AccuracyMethod, number>;
+  return { origins: out, mase, coverage: days ? inside / days : 0, chosen };
 }

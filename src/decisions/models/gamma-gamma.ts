@@ -41,14 +41,21 @@ export function gammaGammaLogLikelihood({ p, q, gamma }: GammaGammaParams, custo
   return ll;
 }
 
-/** Maximum-likelihood fit on customers with x ≥ 1 and m > 0; null when there are none. */
+/**
+ * Maximum-likelihood fit on customers with x ≥ 1 and m > 0; null when there are none. Spends are
+ * first divided by their mean (γ is a money scale, p and q are unit-free), log-parameters kept within
+ * ±9 of that scale (spends with no heterogeneity drive q and γ to infinity), and γ scaled back.
+ */
 export function fitGammaGamma(all: readonly SpendSummary[]): GammaGammaFit | null {
   const customers = all.filter((c) => c.x >= 1 && c.m > 0);
   if (customers.length === 0) return null;
-  const meanM = customers.reduce((s, c) => s + c.m, 0) / customers.length;
+  const scale = customers.reduce((s, c) => s + c.m, 0) / customers.length;
+  const scaled = customers.map((c) => ({ x: c.x, m: c.m / scale }));
   const toParams = (v: readonly number[]): GammaGammaParams => ({ p: Math.exp(v[0]!), q: Math.exp(v[1]!), gamma: Math.exp(v[2]!) });
-  const result = nelderMead((v) => -gammaGammaLogLikelihood(toParams(v), customers), [0, 0, Math.log(meanM)], { step: 0.5, tolerance: 1e-12, maxIterations: 5000 });
-  return { params: toParams(result.x), logLikelihood: -result.value, customers: customers.length };
+  const result = nelderMead((v) => (v.every((x) => Math.abs(x) <= 9) ? -gammaGammaLogLikelihood(toParams(v), scaled) : Infinity), [0, 0, 0], { step: 0.5, tolerance: 1e-12, maxIterations: 5000 });
+  const p = toParams(result.x);
+  const params = { ...p, gamma: p.gamma * scale };
+  return { params, logLikelihood: gammaGammaLogLikelihood(params, customers), customers: customers.length };
 }
 
 /**

@@ -10,25 +10,27 @@ export interface MinimiseResult {
  * Minimises `f` from `start` (Nelder & Mead 1965, standard coefficients 1, 2, ½, ½). Non-finite
  * values count as +∞, so a likelihood can refuse a point by returning NaN. Restarts once from the
  * best point found (a collapsed simplex is the classic failure), and stops when the simplex's
- * values agree within `tolerance`.
+ * values agree within `tolerance` or its points within `xTolerance` (a simplex pressed against a
+ * bound can keep shrinking without its values ever agreeing).
  */
-export function nelderMead(f: (x: readonly number[]) => number, start: readonly number[], opts: { step?: number; tolerance?: number; maxIterations?: number } = {}): MinimiseResult {
+export function nelderMead(f: (x: readonly number[]) => number, start: readonly number[], opts: { step?: number; tolerance?: number; xTolerance?: number; maxIterations?: number } = {}): MinimiseResult {
   const step = opts.step ?? 0.5;
   const tolerance = opts.tolerance ?? 1e-10;
   const maxIterations = opts.maxIterations ?? 4000;
+  const xTolerance = opts.xTolerance ?? 1e-9;
   const value = (x: readonly number[]) => {
     const v = f(x);
     return Number.isFinite(v) ? v : Infinity;
   };
   let best = { x: [...start], value: value(start), iterations: 0 };
   for (let round = 0; round < 2; round++) {
-    const r = simplexRun(value, best.x, step, tolerance, maxIterations);
+    const r = simplexRun(value, best.x, step, tolerance, xTolerance, maxIterations);
     best = { x: r.x, value: r.value, iterations: best.iterations + r.iterations };
   }
   return best;
 }
 
-function simplexRun(value: (x: readonly number[]) => number, start: readonly number[], step: number, tolerance: number, maxIterations: number): MinimiseResult {
+function simplexRun(value: (x: readonly number[]) => number, start: readonly number[], step: number, tolerance: number, xTolerance: number, maxIterations: number): MinimiseResult {
   const n = start.length;
   const points: number[][] = [[...start]];
   for (let i = 0; i < n; i++) {
@@ -45,6 +47,9 @@ function simplexRun(value: (x: readonly number[]) => number, start: readonly num
     points.splice(0, points.length, ...sortedP);
     values.splice(0, values.length, ...sortedV);
     if (Math.abs(values[n]! - values[0]!) <= tolerance * (Math.abs(values[0]!) + tolerance)) break;
+    let spread = 0;
+    for (let i = 1; i <= n; i++) for (let j = 0; j < n; j++) spread = Math.max(spread, Math.abs(points[i]![j]! - points[0]![j]!));
+    if (spread <= xTolerance) break;
     const centroid = new Array<number>(n).fill(0);
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) centroid[j]! += points[i]![j]! / n;
     const worst = points[n]!;
