@@ -15,16 +15,17 @@
 import { cliArgs, importTs, parseOrFail, positiveInt, progress, readInput } from "./lib/cli.mjs";
 
 const NAME = "forecast:accuracy";
-const USAGE = `usage: npm run forecast:accuracy -- [--seed 20260310]
+const USAGE = `usage: npm run forecast:accuracy -- [--seed 20260310] [--emit-sales synthetic.csv]
        npm run forecast:accuracy -- --sales sales.csv [--holdout-days 28] [--origins 4] [--no-festivals] [--json]
 
-Without --sales: ~200 synthetic SKUs, one year each, last 28 days held out (MASE and MAPE per method).
+Without --sales: ~200 synthetic SKUs, one year each, last 28 days held out (MASE and MAPE per method);
+--emit-sales writes that catalogue as a sku,date,units file (days from 2025-07-01) and exits.
 With --sales (sku,date,units, as models:forecast): each SKU forecast from the data before each of
 --origins successive holdout windows and scored on the window, against Holt-Winters everywhere, the
 flat mean of the last 28 days, seasonal naive, SBA and the old one-window method choice.
 MASE = holdout MAE ÷ in-sample MAE of one-step weekly seasonal naive, mean over SKUs.`;
 
-const opts = cliArgs(NAME, USAGE, { seed: { type: "string" }, sales: { type: "string" }, "holdout-days": { type: "string" }, origins: { type: "string" }, "no-festivals": { type: "boolean" }, json: { type: "boolean" } });
+const opts = cliArgs(NAME, USAGE, { "emit-sales": { type: "string" }, seed: { type: "string" }, sales: { type: "string" }, "holdout-days": { type: "string" }, origins: { type: "string" }, "no-festivals": { type: "boolean" }, json: { type: "boolean" } });
 const HOLDOUT = 28;
 const DAYS = 365;
 const SEED = positiveInt(NAME, "seed", opts.seed, 20260310);
@@ -144,6 +145,15 @@ const METHODS = ["chosen", "holt_winters", "sba", "seasonal_naive"];
 async function main() {
   const f = await loadForecast();
   const catalogue = makeCatalogue(SEED);
+  if (opts["emit-sales"]) {
+    const lines = ["sku,date,units"];
+    const start = Date.UTC(2025, 6, 1);
+    for (const sku of catalogue) sku.series.forEach((u, t) => lines.push(`${sku.id},${new Date(start + t * 86_400_000).toISOString().slice(0, 10)},${u}`));
+    const { writeFileSync } = await import("node:fs");
+    writeFileSync(opts["emit-sales"], `${lines.join("\n")}\n`);
+    console.error(`${catalogue.length} SKUs × ${DAYS} days → ${opts["emit-sales"]}`);
+    return;
+  }
   const started = performance.now();
   const rows = [];
   const picked = {};

@@ -1,7 +1,7 @@
 /**
  * Daily demand per SKU. Candidates (Holt-Winters with a weekly season and damped trend, SBA/Croston
  * for intermittent demand, seasonal naive, the recent mean, a weekly profile on the recent mean, and
- * an equal-weight combination of Holt-Winters and the weekly profile) are compared by rolling-origin
+ * an equal-weight combination of Holt-Winters, the weekly profile and the recent mean) are compared by rolling-origin
  * cross-validation over several successive windows (one window is noise: Tashman 2000, "Out-of-sample
  * tests of forecasting accuracy"; combinations are often better than any one method: Makridakis et
  * al., the M4 competition, 2020). With dates, festival and sale days are taken out of the history,
@@ -67,8 +67,10 @@ export interface MethodScore {
 
 const METHODS: BaseMethod[] = ["holt_winters", "sba", "seasonal_naive"];
 const REGULAR: BaseMethod[] = ["holt_winters", "seasonal_naive", "recent_mean", "weekly_profile", "combination"];
-const INTERMITTENT: BaseMethod[] = ["sba", "holt_winters", "seasonal_naive"];
-const YEAR = 364; // 52 weeks: last year's same weekday
+const INTERMITTENT: BaseMethod[] = ["sba", "recent_mean", "seasonal_naive"];
+const YEAR = 364;
+/** A single method is chosen over the combination only with a squared error under 95% of its. */
+const COMBINATION_EDGE = 0.95; // 52 weeks: last year's same weekday
 const RECENT = 28;
 
 export function forecastDemand(history: ArrayLike<number>, options: ForecastOptions = DEFAULT_FORECAST_OPTIONS): DemandForecast {
@@ -77,7 +79,9 @@ export function forecastDemand(history: ArrayLike<number>, options: ForecastOpti
   const H = options.holdout;
   const level = options.level ?? 0.95;
   const intermittent = averageDemandInterval(history, 0, n) > 1.32;
-  const names = options.start != null && options.events?.length ? eventDays(options.events, options.start, n + Math.max(options.horizon, H)) : null;
+  // Events only for SKUs that sell most days (a sparse series has too few event-day sales to learn a
+  // lift from), and only those seen at least twice: cleaning days whose lift is never put back loses data.
+  const names = !intermittent && options.start != null && options.events?.length ? recurringEvents(eventDays(options.events, options.start, n + Math.max(options.horizon, H)), n) : null;
   const clean = names ? cleanEvents(history, names) : Float64Array.from(history as ArrayLike<number>);
   if (n < 2 * m) {
     const mean = n ? sumOf(history, 0, n) / n : 0;
@@ -114,9 +118,13 @@ export function forecastDemand(history: ArrayLike<number>, options: ForecastOpti
   }
   // Chosen by squared error over all windows: its optimum is the mean, and the mean is what cover and
   // reorder quantities need. Absolute error would reward forecasting zero for intermittent SKUs.
-  let best = 0;
+  // A single method must beat the combination clearly to be chosen over it: on a few windows the
+  // best-looking single method is partly luck, and the combination's average rarely is.
   const mse = errors.map((e) => e.reduce((a, x) => a + x * x, 0) / e.length);
-  for (let c = 1; c < candidates.length; c++) if (mse[c]! < mse[best]!) best = c;
+  const combined = candidates.indexOf("combination");
+  let best = 0;
+  const score = (c: number) => (c === combined || combined < 0 ? mse[c]! : mse[c]! / COMBINATION_EDGE);
+  for (let c = 1; c < candidates.length; c++) if (score(c) < score(best)) best = c;
   const method = candidates[best]!;
   const [b, y] = method.split("+") as [BaseMethod, string | undefined];
   // Holt-Winters keeps the smoothing parameters chosen on the data before the first window.
@@ -172,7 +180,8 @@ function basesAt(bases: readonly BaseMethod[], y: ArrayLike<number>, origin: num
   if (bases.includes("combination")) {
     const a = out.get("holt_winters") ?? holtWinters(y, origin, H, m, hw);
     const w = out.get("weekly_profile") ?? weeklyProfile(y, origin, H, m);
-    out.set("combination", a.map((x, h) => (x + w[h]!) / 2));
+    const r = out.get("recent_mean") ?? new Float64Array(H).fill(recentMean(y, origin));
+    out.set("combination", a.map((x, h) => (x + w[h]! + r[h]!) / 3));
   }
   return out;
 }
@@ -188,7 +197,8 @@ function predictBase(method: BaseMethod, history: ArrayLike<number>, end: number
     case "combination": {
       const a = holtWinters(history, end, horizon, m, hw ?? holtWintersParams(history, end, m));
       const b = weeklyProfile(history, end, horizon, m);
-      for (let h = 0; h < horizon; h++) a[h] = (a[h]! + b[h]!) / 2;
+      const level = recentMean(history, end);
+      for (let h = 0; h < horizon; h++) a[h] = (a[h]! + b[h]! + level) / 3;
       return a;
     }
     case "sba":
@@ -354,6 +364,19 @@ function yearlyFactor(y: ArrayLike<number>, origin: number, horizon: number): Fl
   return out;
 }
 
+/** Event names that occur in at least two separate runs in the first `n` days; the others become null. Null when none recur. */
+function recurringEvents(names: (string | null)[], n: number): (string | null)[] | null {
+  const runs = new Map<string, number>();
+  for (let t = 0; t < n; t++) if (names[t] && names[t - 1] !== names[t]) runs.set(names[t]!, (runs.get(names[t]!) ?? 0) + 1);
+  let any = false;
+  const out = names.map((name) => {
+    const keep = name !== null && (runs.get(name) ?? 0) >= 2;
+    any ||= keep;
+    return keep ? name : null;
+  });
+  return any ? out : null;
+}
+
 /**
  * The history with each festival or sale day replaced by its baseline: the mean of the same weekday
  * in the four weeks before (already cleaned), so events neither inflate the level nor teach a trend.
@@ -374,23 +397,26 @@ function cleanEvents(y: ArrayLike<number>, names: readonly (string | null)[]): F
 }
 
 /**
- * Per event name, actual ÷ baseline over its days before `end`, shrunk toward 1 as if there were 7
- * more days with no lift (one sale's spike is not a law), clipped to [0.25, 6].
+ * Per event name seen at least twice before `end`, actual ÷ baseline over its days, shrunk toward 1
+ * as if there were 7 more days with no lift (one sale's spike is not a law), clipped to [0.25, 6].
  */
 function eventLifts(y: ArrayLike<number>, clean: Float64Array, names: readonly (string | null)[], end: number): Record<string, number> {
   const actual = new Map<string, number>();
   const base = new Map<string, number>();
   const days = new Map<string, number>();
+  const runs = new Map<string, number>();
   for (let t = 0; t < end; t++) {
     const name = names[t];
     if (!name) continue;
+    if (names[t - 1] !== name) runs.set(name, (runs.get(name) ?? 0) + 1);
     actual.set(name, (actual.get(name) ?? 0) + y[t]!);
     base.set(name, (base.get(name) ?? 0) + clean[t]!);
     days.set(name, (days.get(name) ?? 0) + 1);
   }
   const out: Record<string, number> = {};
   for (const [name, b] of base) {
-    if (b <= 0) continue;
+    // One festival seen once is an anecdote: a lift needs the event at least twice (two years of Diwali, two sales).
+    if (b <= 0 || (runs.get(name) ?? 0) < 2) continue;
     const n = days.get(name)!;
     const raw = actual.get(name)! / b;
     out[name] = Math.min(6, Math.max(0.25, 1 + ((raw - 1) * n) / (n + 7)));
