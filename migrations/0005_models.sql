@@ -7,6 +7,8 @@ ALTER TABLE `customer_models` ADD `predicted_clv` integer;
 --> statement-breakpoint
 ALTER TABLE `customer_models` ADD `expected_order_value` integer;
 --> statement-breakpoint
+ALTER TABLE `customer_models` ADD `expected_next_order_at` integer;
+--> statement-breakpoint
 CREATE TABLE `model_fits` (
 	`model` text PRIMARY KEY NOT NULL,
 	`params` text NOT NULL,

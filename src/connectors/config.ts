@@ -9,6 +9,8 @@ export interface FreshdeskConfig { domain: string; apiKey: string }
 export interface ZendeskConfig { subdomain: string; email: string; apiToken: string }
 export interface KlaviyoConfig { apiKey: string; revision: string }
 export interface ShiprocketConfig { apiToken: string }
+/** A HubSpot private app's access token; `predictionEvent` is the custom event (pe{HubID}_{name}) predictions are logged to, if any. */
+export interface HubSpotConfig { accessToken: string; predictionEvent: string | null }
 
 export interface ConnectorConfig {
   whatsapp: WhatsAppConfig | null;
@@ -20,6 +22,7 @@ export interface ConnectorConfig {
   zendesk: ZendeskConfig | null;
   klaviyo: KlaviyoConfig | null;
   shiprocket: ShiprocketConfig | null;
+  hubspot: HubSpotConfig | null;
   /** Cloudflare's send_email binding for ops alerts, when the deployment has one. */
   sendEmail: SendEmail | null;
   /** Transient failures (5xx, network) in a row before an action is dead. */
@@ -37,6 +40,8 @@ interface OptionalSettings {
   KLAVIYO_REVISION?: string;
   WHATSAPP_API_VERSION?: string;
   ACTION_MAX_ATTEMPTS?: string;
+  HUBSPOT_ACCESS_TOKEN?: string;
+  HUBSPOT_PREDICTION_EVENT?: string;
 }
 
 export const DEFAULT_MAX_ATTEMPTS = 6;
@@ -73,6 +78,7 @@ export function configFromEnv(env: Env): ConnectorConfig {
     zendesk: all([zSub, zEmail, zToken], () => ({ subdomain: zSub!, email: zEmail!, apiToken: zToken! })),
     klaviyo: all([kKey], () => ({ apiKey: kKey!, revision: s(e.KLAVIYO_REVISION) ?? KLAVIYO_REVISION })),
     shiprocket: all([srToken], () => ({ apiToken: srToken! })),
+    hubspot: all([s(e.HUBSPOT_ACCESS_TOKEN)], () => ({ accessToken: s(e.HUBSPOT_ACCESS_TOKEN)!, predictionEvent: s(e.HUBSPOT_PREDICTION_EVENT) })),
     sendEmail: e.SEND_EMAIL ?? null,
     maxAttempts: Number.isInteger(maxAttempts) && maxAttempts > 0 ? maxAttempts : DEFAULT_MAX_ATTEMPTS,
   };

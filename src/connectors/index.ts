@@ -4,6 +4,7 @@ import type { ConnectorConfig } from "./config";
 import { buildEmailRequest, emailFields, interpretEmail, sendThroughBinding } from "./email";
 import { buildHelpdeskRequests } from "./helpdesk";
 import { executeRequest, type FetchFn, type OutboundRequest, type Outcome } from "./http";
+import { buildHubSpotRequest } from "./hubspot";
 import { buildKlaviyoRequest } from "./klaviyo";
 import { buildShiprocketRequest } from "./shiprocket";
 import { buildShopifyRequest, findFulfillmentId, interpretShopify } from "./shopify";
@@ -40,6 +41,7 @@ const PLACEHOLDER = {
   zendesk: { subdomain: "{ZENDESK_SUBDOMAIN}", email: "{ZENDESK_EMAIL}", apiToken: "" },
   klaviyo: { apiKey: "", revision: "2025-10-15" },
   shiprocket: { apiToken: "" },
+  hubspot: { accessToken: "", predictionEvent: null },
 };
 
 const failed = (reason: string, requests: OutboundRequest[] = []): RunResult => ({ outcome: { kind: "failed", httpStatus: null, reason }, requests });
@@ -100,6 +102,11 @@ export async function runAction(action: ActionToRun, deps: RunDeps): Promise<Run
     case "klaviyo": {
       const req = buildKlaviyoRequest(spec, config.klaviyo ?? PLACEHOLDER.klaviyo);
       if (!config.klaviyo) return dryRun([req]);
+      return { outcome: await executeRequest(deps.fetch, req, { now }), requests: [req] };
+    }
+    case "hubspot": {
+      const req = buildHubSpotRequest(spec, config.hubspot ?? PLACEHOLDER.hubspot);
+      if (!config.hubspot) return dryRun([req]);
       return { outcome: await executeRequest(deps.fetch, req, { now }), requests: [req] };
     }
     case "shiprocket": {

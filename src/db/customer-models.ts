@@ -1,6 +1,7 @@
 /** The customer model's reads and writes: the store's transaction history for the fit, the fit itself, store-typical intervals. */
 import type { CustomerHistory } from "../decisions/models/customers";
 import type { StoreCustomerFit } from "../decisions/models/clv";
+import type { CustomerPredictionRow } from "../decisions/crm-predictions";
 
 const FIT_KEY = "customers";
 
@@ -74,4 +75,19 @@ export async function loadCategoryIntervals(db: D1Database): Promise<Map<string,
     out.set(r.category, list);
   }
   return out;
+}
+
+/** A page of customers with model predictions and a way to reach them in a CRM (email or phone), by id after `after`. */
+export async function loadPredictionPage(db: D1Database, after: string, limit: number): Promise<CustomerPredictionRow[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT m.customer_id AS customerId, c.email, c.phone, m.tier, m.ltv, m.p_active_milli AS pActiveMilli, m.expected_orders_90d_milli AS expectedMilli,
+              m.predicted_clv AS predictedClv, m.expected_next_order_at AS expectedNextOrderAt, m.computed_at AS computedAt
+       FROM customer_models m JOIN customers c ON c.id = m.customer_id
+       WHERE m.customer_id > ? AND m.p_active_milli IS NOT NULL AND c.redacted_at IS NULL AND (c.email IS NOT NULL OR c.phone IS NOT NULL)
+       ORDER BY m.customer_id LIMIT ?`,
+    )
+    .bind(after, limit)
+    .all<Omit<CustomerPredictionRow, "pActive" | "expectedOrders90d"> & { pActiveMilli: number; expectedMilli: number | null }>();
+  return results.map(({ pActiveMilli, expectedMilli, ...r }) => ({ ...r, pActive: pActiveMilli / 1000, expectedOrders90d: (expectedMilli ?? 0) / 1000 }));
 }

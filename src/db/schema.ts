@@ -423,6 +423,8 @@ export const customerModels = sqliteTable(
     predictedClv: integer("predicted_clv"),
     /** Gamma-Gamma expected value of one future order, paise. */
     expectedOrderValue: integer("expected_order_value"),
+    /** Expected next order if still active (BG/NBD posterior rate), epoch ms. */
+    expectedNextOrderAt: integer("expected_next_order_at"),
     computedAt: integer("computed_at").notNull(),
   },
   (t) => [index("customer_models_tier").on(t.tier)],

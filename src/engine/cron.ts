@@ -21,6 +21,7 @@ import { ensureWebhookSubscriptions, reconcileShopifyOrders } from "./reconcile"
 import { decideStockForSkus } from "./stock";
 import { refreshTicketModel } from "./ticket-model";
 import { refitCustomerModel } from "../jobs/customer-fit";
+import { syncPredictionsToCrm } from "../jobs/crm-predictions";
 import { loadCategoryIntervals, loadCustomerFit } from "../db/customer-models";
 import { storeTypicalIntervals } from "../decisions/models/clv";
 
@@ -41,12 +42,15 @@ export const INLINE_PAGES = { customerModels: 20, customerOutreach: 60 };
  */
 const OUTREACH_QUERY_BUDGET = 400;
 
-export type CronJob = { kind: "customer_models" | "customer_outreach"; after: string; now: number };
+export type CronJob = { kind: "customer_models" | "customer_outreach" | "crm_predictions"; after: string; now: number };
 
 /** One slice of a cron too large for one invocation; queues the next slice until none is left. */
 export async function runCronJob(env: Env, job: CronJob): Promise<void> {
   const stored = await loadPolicy(env.DB);
-  if (job.kind === "customer_models") {
+  if (job.kind === "crm_predictions") {
+    const { next } = await syncPredictionsToCrm(env, job.now, { after: job.after });
+    if (next !== null) await env.JOBS.send({ kind: job.kind, after: next, now: job.now } satisfies CronJob);
+  } else if (job.kind === "customer_models") {
     const { next } = await refreshCustomerModels(env.DB, stored, job.now, { after: job.after, maxPages: INLINE_PAGES.customerModels });
     if (next !== null) await env.JOBS.send({ kind: job.kind, after: next, now: job.now } satisfies CronJob);
   } else {
@@ -77,6 +81,8 @@ export async function runCron(env: Env, cron: string, now: number): Promise<void
     await decideStockForSkus(env, results.map((r) => r.sku), stored, now);
     const outreach = await decideCustomerOutreach(env, stored, now, { maxPages: INLINE_PAGES.customerOutreach });
     if (outreach.next !== null) await env.JOBS.send({ kind: "customer_outreach", after: outreach.next, now });
+    // Predictions to the CRMs in invocations of their own (each customer is a few outbox writes).
+    await env.JOBS.send({ kind: "crm_predictions", after: "", now } satisfies CronJob);
     await ensureWebhookSubscriptions(env, env.PUBLIC_URL);
   }
 }
@@ -211,19 +217,20 @@ export async function refreshCustomerModels(
       return db
         .prepare(
           `INSERT INTO customer_models (customer_id, ltv, tier, orders_count, last_order_at, interval_days_milli, category_intervals, predicted_next_order_at, churn_risk_milli,
-             p_active_milli, expected_orders_90d_milli, predicted_clv, expected_order_value, computed_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+             p_active_milli, expected_orders_90d_milli, predicted_clv, expected_order_value, expected_next_order_at, computed_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
            ON CONFLICT (customer_id) DO UPDATE SET ltv = excluded.ltv, tier = excluded.tier, orders_count = excluded.orders_count, last_order_at = excluded.last_order_at,
              interval_days_milli = excluded.interval_days_milli, category_intervals = excluded.category_intervals,
              predicted_next_order_at = excluded.predicted_next_order_at, churn_risk_milli = excluded.churn_risk_milli,
              p_active_milli = excluded.p_active_milli, expected_orders_90d_milli = excluded.expected_orders_90d_milli,
-             predicted_clv = excluded.predicted_clv, expected_order_value = excluded.expected_order_value, computed_at = excluded.computed_at`,
+             predicted_clv = excluded.predicted_clv, expected_order_value = excluded.expected_order_value,
+             expected_next_order_at = excluded.expected_next_order_at, computed_at = excluded.computed_at`,
         )
         .bind(
           c.id, Math.round(model.ltv), model.tier, model.ordersCount, model.lastOrderAt,
           model.intervalDays === null ? null : Math.round(model.intervalDays * 1000), JSON.stringify(model.categoryIntervals),
           model.predictedNextOrderAt, milli(model.churnRisk), milli(model.pActive), milli(model.expectedOrders90d),
-          model.predictedClv === null ? null : Math.round(model.predictedClv), model.expectedOrderValue === null ? null : Math.round(model.expectedOrderValue), now,
+          model.predictedClv === null ? null : Math.round(model.predictedClv), model.expectedOrderValue === null ? null : Math.round(model.expectedOrderValue), model.expectedNextOrderAt, now,
         );
     });
     await runBatches(db, statements);

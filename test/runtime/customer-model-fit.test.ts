@@ -4,9 +4,10 @@
  * churn offer goes to the lapsed high-value customer and not to the one who orders every few weeks.
  */
 import { env } from "cloudflare:workers";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { loadPolicy } from "../../src/db/policies";
 import { decideCustomerOutreach, refreshCustomerModels } from "../../src/engine/cron";
+import { syncPredictionsToCrm } from "../../src/jobs/crm-predictions";
 import { api } from "../helpers/runtime";
 import { uniqueId } from "../helpers/shopify";
 
@@ -15,12 +16,12 @@ const NOW = Date.now();
 const prefix = `fit${uniqueId()}`;
 const id = (n: number) => `${prefix}-${String(n).padStart(3, "0")}`;
 
-async function customer(cid: string, opts: { ordersCount: number; totalSpent: number; createdAt: number; phone?: string }) {
+async function customer(cid: string, opts: { ordersCount: number; totalSpent: number; createdAt: number; phone?: string; email?: string }) {
   await env.DB.prepare(
-    `INSERT INTO customers (id, first_name, phone, updated_at, created_at, source, source_id, total_spent, orders_count, accepts_marketing, accepts_whatsapp)
-     VALUES (?, 'Kavya', ?, ?, ?, 'shopify', ?, ?, ?, 1, 1)`,
+    `INSERT INTO customers (id, first_name, phone, email, updated_at, created_at, source, source_id, total_spent, orders_count, accepts_marketing, accepts_whatsapp)
+     VALUES (?, 'Kavya', ?, ?, ?, ?, 'shopify', ?, ?, ?, 1, 1)`,
   )
-    .bind(cid, opts.phone ?? null, NOW, opts.createdAt, cid, opts.totalSpent, opts.ordersCount)
+    .bind(cid, opts.phone ?? null, opts.email ?? null, NOW, opts.createdAt, cid, opts.totalSpent, opts.ordersCount)
     .run();
 }
 
@@ -58,7 +59,7 @@ beforeAll(async () => {
   await customer(lapsed, { ordersCount: 6, totalSpent: 6 * 300_000, createdAt: NOW - 400 * DAY, phone: "+919811100001" });
   await orders(lapsed, [400, 370, 340, 310, 280, 250], 300_000);
   // Every three weeks, the last a week ago: will order anyway.
-  await customer(regular, { ordersCount: 8, totalSpent: 8 * 300_000, createdAt: NOW - 155 * DAY, phone: "+919811100002" });
+  await customer(regular, { ordersCount: 8, totalSpent: 8 * 300_000, createdAt: NOW - 155 * DAY, phone: "+919811100002", email: "kavya.regular@example.in" });
   await orders(regular, [155, 134, 113, 92, 71, 50, 29, 8], 300_000);
   // Shopify counts 6 orders; Switchyard has seen only the last one.
   await customer(predating, { ordersCount: 6, totalSpent: 6 * 150_000, createdAt: NOW - 300 * DAY });
@@ -118,5 +119,33 @@ describe("customer model cron", () => {
     const reasons = JSON.parse(offers.results[0]!.reasons) as string[];
     expect(reasons[0]).toMatch(/^P\(active\) \d+%, expected 0\.\d orders in 90 days/);
     expect(reasons[1]).toMatch(/^value at risk ₹[\d,.]+ = \d+% × ₹[\d,.]+ expected in 365 days if still active/);
+  });
+});
+
+describe("predictions to the CRMs", () => {
+  it("each customer with a prediction gets Klaviyo profile properties and HubSpot contact properties + event, once a day, dry-run without credentials", async () => {
+    // Only 900 (lapsed) and 901 (regular) have a phone or email: a page of one leaves a cursor, the next finishes.
+    expect(await syncPredictionsToCrm(env, NOW, { after: `${prefix}-8`, maxCustomers: 1 })).toEqual({ done: 1, next: lapsed });
+    expect(await syncPredictionsToCrm(env, NOW, { after: lapsed, maxCustomers: 1 })).toEqual({ done: 1, next: null });
+    const { results } = await env.DB.prepare(`SELECT kind, params, idempotency_key AS k FROM actions WHERE subject_type = 'customer' AND subject_id = ? ORDER BY kind`)
+      .bind(regular)
+      .all<{ kind: string; params: string; k: string }>();
+    expect(results.map((r) => r.kind)).toEqual(["hubspot.event", "hubspot.contact_properties", "klaviyo.profile_properties"].sort());
+    const klaviyo = JSON.parse(results.find((r) => r.kind === "klaviyo.profile_properties")!.params) as { phone: string; properties: Record<string, unknown> };
+    expect(klaviyo.phone).toBe("+919811100002");
+    expect(klaviyo.properties.switchyard_p_active).toBeGreaterThan(0.8);
+    expect(klaviyo.properties.switchyard_predicted_clv).toBeGreaterThan(3000);
+    expect(String(klaviyo.properties.switchyard_expected_next_order_date)).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    // Same day again: nothing new.
+    await syncPredictionsToCrm(env, NOW, { after: `${prefix}-8`, maxCustomers: 2 });
+    expect((await env.DB.prepare(`SELECT count(*) AS n FROM actions WHERE subject_id = ?`).bind(regular).first<{ n: number }>())!.n).toBe(3);
+    // The actions consumer runs them dry: no Klaviyo key, no HubSpot token in the test env.
+    await vi.waitFor(
+      async () => {
+        const statuses = await env.DB.prepare(`SELECT status FROM actions WHERE subject_id = ?`).bind(regular).all<{ status: string }>();
+        expect(statuses.results.map((s) => s.status)).toEqual(["dry_run", "dry_run", "dry_run"]);
+      },
+      { timeout: 10_000, interval: 100 },
+    );
   });
 });

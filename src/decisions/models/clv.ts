@@ -34,6 +34,11 @@ export interface CustomerPrediction {
   /** expectedOrders × expectedOrderValue. */
   predictedClv: number | null;
   horizonDays: number;
+  /**
+   * Days from asOf to the next order if the customer is still active: 1 ÷ their posterior mean order
+   * rate, (α + T) ÷ (r + x) (the Gamma(r, α) rate updated by x orders in T days).
+   */
+  daysToNextOrderIfActive: number;
 }
 
 /** Fits both models on the store's customer summaries (in days); null when there are too few customers to trust it. */
@@ -67,6 +72,7 @@ export function predictCustomer(fit: Pick<StoreCustomerFit, "bgnbd" | "gammaGamm
     expectedOrderValue,
     predictedClv: expectedOrderValue === null ? null : expectedOrders * expectedOrderValue,
     horizonDays,
+    daysToNextOrderIfActive: (fit.bgnbd.alpha + summary.T) / (fit.bgnbd.r + summary.x),
   };
 }
 

@@ -60,6 +60,8 @@ export interface CustomerModel {
   predictedClv: number | null;
   /** Gamma-Gamma expected value of the next order (paise). */
   expectedOrderValue: number | null;
+  /** When the next order is expected if the customer is still active (BG/NBD posterior rate); null without a fit. */
+  expectedNextOrderAt: number | null;
 }
 
 export function tierFor(ltv: number, tiers: Policy["customerTiers"]): CustomerTier {
@@ -112,6 +114,7 @@ export function buildCustomerModel(history: CustomerHistory, policy: Policy, now
     expectedOrders90d: soon?.expectedOrders ?? null,
     predictedClv: year?.predictedClv ?? null,
     expectedOrderValue: year?.expectedOrderValue ?? null,
+    expectedNextOrderAt: soon ? Math.round(now + soon.daysToNextOrderIfActive * DAY_MS) : null,
   };
 }
 

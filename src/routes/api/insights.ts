@@ -17,11 +17,12 @@ insightsApi.get("/customers/:id", async (c) => {
   const m = await c.env.DB.prepare(
     `SELECT ltv, tier, orders_count AS ordersCount, last_order_at AS lastOrderAt, interval_days_milli AS intervalMilli, category_intervals AS categoryIntervals,
             predicted_next_order_at AS predictedNextOrderAt, churn_risk_milli AS churnRiskMilli, p_active_milli AS pActiveMilli,
-            expected_orders_90d_milli AS expectedMilli, predicted_clv AS predictedClv, expected_order_value AS expectedOrderValue, computed_at AS computedAt
+            expected_orders_90d_milli AS expectedMilli, predicted_clv AS predictedClv, expected_order_value AS expectedOrderValue,
+            expected_next_order_at AS expectedNextOrderAt, computed_at AS computedAt
      FROM customer_models WHERE customer_id = ?`,
   )
     .bind(id)
-    .first<{ ltv: number; tier: string; ordersCount: number; lastOrderAt: number | null; intervalMilli: number | null; categoryIntervals: string; predictedNextOrderAt: number | null; churnRiskMilli: number | null; pActiveMilli: number | null; expectedMilli: number | null; predictedClv: number | null; expectedOrderValue: number | null; computedAt: number }>();
+    .first<{ ltv: number; tier: string; ordersCount: number; lastOrderAt: number | null; intervalMilli: number | null; categoryIntervals: string; predictedNextOrderAt: number | null; churnRiskMilli: number | null; pActiveMilli: number | null; expectedMilli: number | null; predictedClv: number | null; expectedOrderValue: number | null; expectedNextOrderAt: number | null; computedAt: number }>();
   const { results: orders } = await c.env.DB.prepare(`SELECT id, name, total_price AS totalPrice, created_at AS createdAt FROM orders WHERE customer_id = ? ORDER BY created_at DESC LIMIT 50`)
     .bind(id)
     .all<{ id: string; name: string; totalPrice: number; createdAt: number }>();
@@ -42,14 +43,14 @@ insightsApi.get("/customers/:id", async (c) => {
   });
 });
 
-function predictions(m: { pActiveMilli: number | null; expectedMilli: number | null; predictedClv: number | null; expectedOrderValue: number | null } | null) {
+function predictions(m: { pActiveMilli: number | null; expectedMilli: number | null; predictedClv: number | null; expectedOrderValue: number | null; expectedNextOrderAt: number | null } | null) {
   const p = {
     pActive: m?.pActiveMilli == null ? null : m.pActiveMilli / 1000,
     expectedOrders90d: m?.expectedMilli == null ? null : m.expectedMilli / 1000,
     predictedClv: m?.predictedClv ?? null,
     expectedOrderValue: m?.expectedOrderValue ?? null,
   };
-  return { ...p, clvHorizonDays: CLV_HORIZON_DAYS, predictionReasons: predictionReasons(p) };
+  return { ...p, expectedNextOrderIfActiveAt: iso(m?.expectedNextOrderAt), clvHorizonDays: CLV_HORIZON_DAYS, predictionReasons: predictionReasons(p) };
 }
 
 insightsApi.get("/routes", async (c) => {
