@@ -1,6 +1,8 @@
 /**
- * The customer model's predictions as CRM profile data: Klaviyo profile properties (Klaviyo computes
- * its own predictive analytics only from 500 customers with orders; these reach every brand) and
+ * The customer model's predictions as CRM profile data: Klaviyo profile properties through Create or
+ * Update Profile (POST /api/profile-import, custom `properties`; Klaviyo, "Create or Update Profile",
+ * https://developers.klaviyo.com/en/reference/create_or_update_profile — Klaviyo's own predictive
+ * analytics need an account above its data thresholds, these reach every brand) and
  * HubSpot contact properties, plus a HubSpot custom event (the contact's timeline) per customer and
  * day of sync, so the timeline shows how the predictions moved. Pure: the job decides when to send.
  */

@@ -21,7 +21,7 @@ skusApi.get("/:sku", async (c) => {
       .bind(sku)
       .all<{ updatedAt: number }>(),
     db.prepare(`SELECT lead_time_days AS leadTimeDays, reorder_point AS reorderPoint, safety_stock AS safetyStock, pack_size AS packSize FROM sku_settings WHERE sku = ?`).bind(sku).first(),
-    db.prepare(`SELECT method, daily_demand AS dailyDemand, mean_daily_milli AS meanDailyMilli, mase_milli AS maseMilli, computed_at AS computedAt FROM sku_forecasts WHERE sku = ?`).bind(sku).first<{ method: string; dailyDemand: string; meanDailyMilli: number; maseMilli: number | null; computedAt: number }>(),
+    db.prepare(`SELECT method, daily_demand AS dailyDemand, mean_daily_milli AS meanDailyMilli, mase_milli AS maseMilli, prediction_interval AS predictionInterval, windows, computed_at AS computedAt FROM sku_forecasts WHERE sku = ?`).bind(sku).first<{ method: string; dailyDemand: string; meanDailyMilli: number; maseMilli: number | null; predictionInterval: string | null; windows: number | null; computedAt: number }>(),
     db.prepare(`SELECT po_number AS poNumber, status, expected_at AS expectedAt, lines FROM purchase_orders WHERE instr(lines, ?) > 0 AND status NOT IN ('received', 'billed', 'closed', 'cancelled')`).bind(`"${sku}"`).all<{ poNumber: string; status: string; expectedAt: number | null; lines: string }>(),
   ]);
   if (!product && records.results.length === 0) {
@@ -37,7 +37,9 @@ skusApi.get("/:sku", async (c) => {
     stock,
     settings,
     forecast: forecast
-      ? { method: forecast.method, dailyDemand: JSON.parse(forecast.dailyDemand), meanDaily: forecast.meanDailyMilli / 1000, mase: forecast.maseMilli === null ? null : forecast.maseMilli / 1000, computedAt: iso(forecast.computedAt) }
+      ? { method: forecast.method, dailyDemand: JSON.parse(forecast.dailyDemand), meanDaily: forecast.meanDailyMilli / 1000, mase: forecast.maseMilli === null ? null : forecast.maseMilli / 1000,
+          // {level, lower[], upper[]} per day, and the rolling-origin windows the method was chosen on.
+          interval: forecast.predictionInterval ? JSON.parse(forecast.predictionInterval) : null, windows: forecast.windows, computedAt: iso(forecast.computedAt) }
       : null,
     purchaseOrders: purchaseOrders.results.map((p) => ({ ...p, expectedAt: iso(p.expectedAt), lines: JSON.parse(p.lines) })),
   });
