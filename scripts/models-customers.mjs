@@ -36,6 +36,7 @@ const started = performance.now();
 const { fit, rows, skipped } = m.predictCustomers(byCustomer, asOf, horizon);
 if (!fit) fail(NAME, `too few customers to fit by ${new Date(asOf).toISOString().slice(0, 10)} (need at least 20, 5 of them with a repeat order)`);
 writeOutput(opts.out, m.customerRowsCsv(rows));
+if (!fit.dropoutIdentified) process.stderr.write(`note: the fit finds almost no drop-out (mean drop-out probability per order ${(fit.bgnbd.a / (fit.bgnbd.a + fit.bgnbd.b)).toExponential(1)}): p_active is about 1 for everyone and says nothing here\n`);
 const p = fit.bgnbd;
 process.stderr.write(
   `${rows.length} customers (${skipped} with no order by as-of left out), fitted in ${(performance.now() - started).toFixed(0)} ms: ` +

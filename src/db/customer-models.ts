@@ -84,10 +84,10 @@ export async function loadPredictionPage(db: D1Database, after: string, limit: n
       `SELECT m.customer_id AS customerId, c.email, c.phone, m.tier, m.ltv, m.p_active_milli AS pActiveMilli, m.expected_orders_90d_milli AS expectedMilli,
               m.predicted_clv AS predictedClv, m.expected_next_order_at AS expectedNextOrderAt, m.computed_at AS computedAt
        FROM customer_models m JOIN customers c ON c.id = m.customer_id
-       WHERE m.customer_id > ? AND m.p_active_milli IS NOT NULL AND c.redacted_at IS NULL AND (c.email IS NOT NULL OR c.phone IS NOT NULL)
+       WHERE m.customer_id > ? AND m.expected_orders_90d_milli IS NOT NULL AND c.redacted_at IS NULL AND (c.email IS NOT NULL OR c.phone IS NOT NULL)
        ORDER BY m.customer_id LIMIT ?`,
     )
     .bind(after, limit)
-    .all<Omit<CustomerPredictionRow, "pActive" | "expectedOrders90d"> & { pActiveMilli: number; expectedMilli: number | null }>();
-  return results.map(({ pActiveMilli, expectedMilli, ...r }) => ({ ...r, pActive: pActiveMilli / 1000, expectedOrders90d: (expectedMilli ?? 0) / 1000 }));
+    .all<Omit<CustomerPredictionRow, "pActive" | "expectedOrders90d"> & { pActiveMilli: number | null; expectedMilli: number | null }>();
+  return results.map(({ pActiveMilli, expectedMilli, ...r }) => ({ ...r, pActive: pActiveMilli === null ? null : pActiveMilli / 1000, expectedOrders90d: (expectedMilli ?? 0) / 1000 }));
 }

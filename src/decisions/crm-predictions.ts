@@ -15,7 +15,8 @@ export interface CustomerPredictionRow {
   phone: string | null;
   tier: CustomerTier;
   ltv: number;
-  pActive: number;
+  /** Null when the store's fit finds no drop-out (P(active) is then not estimable). */
+  pActive: number | null;
   expectedOrders90d: number;
   /** Paise, next 365 days. */
   predictedClv: number | null;
@@ -40,7 +41,7 @@ export function predictionProperties(r: CustomerPredictionRow): Record<string, s
   const P = PREDICTION_PROPERTIES;
   return {
     [P.predictedClv]: r.predictedClv === null ? 0 : Math.round(r.predictedClv) / 100,
-    [P.pActive]: Math.round(r.pActive * 1000) / 1000,
+    ...(r.pActive !== null ? { [P.pActive]: Math.round(r.pActive * 1000) / 1000 } : {}),
     [P.expectedOrders90d]: Math.round(r.expectedOrders90d * 100) / 100,
     ...(r.expectedNextOrderAt !== null ? { [P.expectedNextOrderDate]: day(r.expectedNextOrderAt) } : {}),
     [P.tier]: r.tier,

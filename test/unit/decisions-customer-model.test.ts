@@ -105,3 +105,16 @@ describe("prediction reasons", () => {
     ]);
   });
 });
+
+describe("a fit that finds no drop-out", () => {
+  it("gives expected orders and CLV but no P(active), so churn falls back to the interval rule", async () => {
+    const { buildCustomerModel } = await import("../../src/decisions/models/customers");
+    const fit = { unit: "day" as const, bgnbd: { r: 0.4, alpha: 50, a: 0.0001, b: 8000 }, gammaGamma: { p: 6, q: 4, gamma: 60_000 }, logLikelihood: 0, customers: 1000, repeatBuyers: 300, typicalIntervalDays: 30, dropoutIdentified: false, fittedAt: NOW };
+    const history = { customerId: "c9", shopify: null, orders: [0, 30, 60].map((ago, i) => ({ id: `o${i}`, createdAt: NOW - (150 + ago) * D, totalPrice: 100_000, cancelled: false, categories: [] })) };
+    const m = buildCustomerModel(history, DEFAULT_POLICY, NOW, fit);
+    expect(m.pActive).toBeNull();
+    expect(m.expectedOrders90d).toBeGreaterThan(0);
+    expect(m.churnRisk).toBe(1); // the interval ramp: 150 days silent ≫ 2.5 × 30
+    expect(predictionReasons({ ...m })[0]).toMatch(/^expected \d\.\d orders in 90 days \(P\(active\) not estimable: the store's history shows no drop-out yet\)$/);
+  });
+});

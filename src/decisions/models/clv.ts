@@ -22,6 +22,12 @@ export interface StoreCustomerFit {
   repeatBuyers: number;
   /** Median, over customers with two or more orders, of each one's median days between orders. */
   typicalIntervalDays: number | null;
+  /**
+   * Whether the fit finds drop-out at all: with a mean drop-out probability per order a ÷ (a + b)
+   * under 0.1% (a → 0 or b → ∞, the optimiser at its bound) nobody ever becomes inactive in the model,
+   * so its P(active) is 1 for everyone and says nothing; the rules then use their interval fallbacks.
+   */
+  dropoutIdentified: boolean;
   fittedAt: number;
 }
 
@@ -57,6 +63,7 @@ export function fitStoreCustomerModel(summaries: readonly CustomerSummary[], fit
     customers: summaries.length,
     repeatBuyers,
     typicalIntervalDays: median(medianGaps),
+    dropoutIdentified: bg.params.a / (bg.params.a + bg.params.b) >= 1e-3,
     fittedAt,
   };
 }

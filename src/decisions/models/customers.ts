@@ -52,7 +52,7 @@ export interface CustomerModel {
    * at k × interval (k by tier, churn policy).
    */
   churnRisk: number | null;
-  /** BG/NBD P(still active); null without a store fit or without any order. */
+  /** BG/NBD P(still active); null without a store fit, without any order, or when the fit finds no drop-out. */
   pActive: number | null;
   /** Expected orders in the next EXPECTED_ORDERS_DAYS days. */
   expectedOrders90d: number | null;
@@ -109,8 +109,8 @@ export function buildCustomerModel(history: CustomerHistory, policy: Policy, now
     intervalDays,
     categoryIntervals,
     predictedNextOrderAt,
-    churnRisk: soon ? 1 - soon.pActive : heuristicRisk,
-    pActive: soon?.pActive ?? null,
+    churnRisk: soon && fit?.dropoutIdentified ? 1 - soon.pActive : heuristicRisk,
+    pActive: soon && fit?.dropoutIdentified ? soon.pActive : null,
     expectedOrders90d: soon?.expectedOrders ?? null,
     predictedClv: year?.predictedClv ?? null,
     expectedOrderValue: year?.expectedOrderValue ?? null,
@@ -153,8 +153,12 @@ export function medianGapDays(sortedTimes: readonly number[]): number | null {
 
 /** The model's predictions in words, with their numbers: what the API and the decisions show. */
 export function predictionReasons(p: { pActive: number | null; expectedOrders90d: number | null; predictedClv: number | null; expectedOrderValue: number | null }): string[] {
-  if (p.pActive === null || p.expectedOrders90d === null) return ["no prediction yet: the store has too few customers for a model fit"];
-  const reasons = [`P(active) ${Math.round(p.pActive * 100)}%, expected ${p.expectedOrders90d.toFixed(1)} orders in ${EXPECTED_ORDERS_DAYS} days`];
+  if (p.expectedOrders90d === null) return ["no prediction yet: the store has too few customers for a model fit"];
+  const reasons = [
+    p.pActive === null
+      ? `expected ${p.expectedOrders90d.toFixed(1)} orders in ${EXPECTED_ORDERS_DAYS} days (P(active) not estimable: the store's history shows no drop-out yet)`
+      : `P(active) ${Math.round(p.pActive * 100)}%, expected ${p.expectedOrders90d.toFixed(1)} orders in ${EXPECTED_ORDERS_DAYS} days`,
+  ];
   if (p.predictedClv !== null && p.expectedOrderValue !== null) {
     reasons.push(`predicted spend ${rupees(p.predictedClv)} in the next ${CLV_HORIZON_DAYS} days (expected order value ${rupees(p.expectedOrderValue)})`);
   }
