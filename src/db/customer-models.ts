@@ -5,36 +5,46 @@ import type { CustomerPredictionRow } from "../decisions/crm-predictions";
 
 const FIT_KEY = "customers";
 
+/** Customers per round trip when reading the whole store for the fit (their orders come in the same batch). */
+const FIT_PAGE = 5_000;
+
 /**
  * Every (not redacted) customer's history, as the fit needs it: their orders (time, total, cancelled;
- * no line items), Shopify's totals and creation date. One round trip however many customers.
+ * no line items), Shopify's totals and creation date. A page of customers and their orders per round
+ * trip (the orders by the `orders_customer` index), so no one result grows with the store.
  */
 export async function loadStoreCustomerHistories(db: D1Database): Promise<CustomerHistory[]> {
-  const [customers, days] = (await db.batch([
-    db.prepare(
-      `SELECT id, total_spent AS totalSpent, orders_count AS ordersCount, updated_at AS updatedAt, created_at AS createdAt FROM customers WHERE redacted_at IS NULL`,
-    ),
-    db
-      .prepare(
-        `SELECT o.id, o.customer_id AS customerId, o.created_at AS createdAt, o.total_price AS totalPrice, o.cancelled_at AS cancelledAt
-         FROM orders o JOIN customers c ON c.id = o.customer_id WHERE c.redacted_at IS NULL`,
-      ),
-  ])) as [
-    D1Result<{ id: string; totalSpent: number | null; ordersCount: number | null; updatedAt: number; createdAt: number | null }>,
-    D1Result<{ id: string; customerId: string; createdAt: number; totalPrice: number; cancelledAt: number | null }>,
-  ];
-  const orders = new Map<string, CustomerHistory["orders"][number][]>();
-  for (const d of days.results) {
-    const list = orders.get(d.customerId) ?? [];
-    list.push({ id: d.id, createdAt: d.createdAt, totalPrice: d.totalPrice, cancelled: d.cancelledAt !== null, categories: [] });
-    orders.set(d.customerId, list);
+  const out: CustomerHistory[] = [];
+  let after = "";
+  for (;;) {
+    const { results: customers } = await db
+      .prepare(`SELECT id, total_spent AS totalSpent, orders_count AS ordersCount, updated_at AS updatedAt, created_at AS createdAt FROM customers WHERE id > ? AND redacted_at IS NULL ORDER BY id LIMIT ?`)
+      .bind(after, FIT_PAGE)
+      .all<{ id: string; totalSpent: number | null; ordersCount: number | null; updatedAt: number; createdAt: number | null }>();
+    if (customers.length === 0) break;
+    const last = customers[customers.length - 1]!.id;
+    const { results: rows } = await db
+      .prepare(`SELECT id, customer_id AS customerId, created_at AS createdAt, total_price AS totalPrice, cancelled_at AS cancelledAt FROM orders WHERE customer_id > ? AND customer_id <= ?`)
+      .bind(after, last)
+      .all<{ id: string; customerId: string; createdAt: number; totalPrice: number; cancelledAt: number | null }>();
+    const orders = new Map<string, CustomerHistory["orders"][number][]>();
+    for (const d of rows) {
+      const list = orders.get(d.customerId) ?? [];
+      list.push({ id: d.id, createdAt: d.createdAt, totalPrice: d.totalPrice, cancelled: d.cancelledAt !== null, categories: [] });
+      orders.set(d.customerId, list);
+    }
+    for (const c of customers) {
+      out.push({
+        customerId: c.id,
+        shopify: c.totalSpent === null ? null : { totalSpent: c.totalSpent, ordersCount: c.ordersCount ?? 0, asOf: c.updatedAt },
+        createdAt: c.createdAt,
+        orders: orders.get(c.id) ?? [],
+      });
+    }
+    if (customers.length < FIT_PAGE) break;
+    after = last;
   }
-  return customers.results.map((c) => ({
-    customerId: c.id,
-    shopify: c.totalSpent === null ? null : { totalSpent: c.totalSpent, ordersCount: c.ordersCount ?? 0, asOf: c.updatedAt },
-    createdAt: c.createdAt,
-    orders: orders.get(c.id) ?? [],
-  }));
+  return out;
 }
 
 export async function saveCustomerFit(db: D1Database, fit: StoreCustomerFit): Promise<void> {
