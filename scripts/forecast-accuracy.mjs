@@ -5,30 +5,53 @@
  * on the first 337 days and scored on the last 28, which neither the fit nor the per-SKU method
  * choice ever saw. Prints MASE and MAPE per method against seasonal naive, overall and by class.
  *
- *   npm run forecast:accuracy            (or: node scripts/forecast-accuracy.mjs [seed])
+ *   npm run forecast:accuracy                      (synthetic catalogue; -- --seed N for another)
+ *   npm run forecast:accuracy -- --sales sales.csv (a brand's own sku,date,units export)
  *
+ * With --sales: the same code as `npm run models:forecast`, scored on the last --holdout-days of each
+ * of --origins successive windows against the simple baselines (MASE, mean over SKUs).
  * The TypeScript model is bundled on the fly with esbuild (already installed with wrangler).
  */
-import { build } from "esbuild";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { pathToFileURL } from "node:url";
+import { cliArgs, importTs, parseOrFail, positiveInt, progress, readInput } from "./lib/cli.mjs";
 
+const NAME = "forecast:accuracy";
+const USAGE = `usage: npm run forecast:accuracy -- [--seed 20260310] [--emit-sales synthetic.csv]
+       npm run forecast:accuracy -- --sales sales.csv [--holdout-days 28] [--origins 4] [--no-festivals] [--json]
+
+Without --sales: ~200 synthetic SKUs, one year each, last 28 days held out (MASE and MAPE per method);
+--emit-sales writes that catalogue as a sku,date,units file (days from 2025-07-01) and exits.
+With --sales (sku,date,units, as models:forecast): each SKU forecast from the data before each of
+--origins successive holdout windows and scored on the window, against Holt-Winters everywhere, the
+flat mean of the last 28 days, seasonal naive, SBA and the old one-window method choice.
+MASE = holdout MAE ÷ in-sample MAE of one-step weekly seasonal naive, mean over SKUs.`;
+
+const opts = cliArgs(NAME, USAGE, { "emit-sales": { type: "string" }, seed: { type: "string" }, sales: { type: "string" }, "holdout-days": { type: "string" }, origins: { type: "string" }, "no-festivals": { type: "boolean" }, json: { type: "boolean" } });
 const HOLDOUT = 28;
 const DAYS = 365;
-const SEED = Number(process.argv[2] ?? 20260310);
+const SEED = positiveInt(NAME, "seed", opts.seed, 20260310);
 
-async function loadForecast() {
-  const out = await build({ entryPoints: ["src/decisions/models/forecast.ts"], bundle: true, format: "esm", platform: "neutral", write: false, logLevel: "silent" });
-  const dir = mkdtempSync(join(tmpdir(), "switchyard-forecast-"));
-  const file = join(dir, "forecast.mjs");
-  writeFileSync(file, out.outputFiles[0].text);
-  try {
-    return await import(pathToFileURL(file).href);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+const loadForecast = () => importTs("src/decisions/models/forecast.ts");
+
+if (opts.sales !== undefined) {
+  const holdout = positiveInt(NAME, "holdout-days", opts["holdout-days"], 28);
+  const origins = positiveInt(NAME, "origins", opts.origins, 4);
+  const text = readInput(NAME, opts.sales);
+  const m = await importTs("src/decisions/models/forecast-batch.ts");
+  const { skus } = parseOrFail(NAME, opts.sales, () => m.parseSales(text, text.length > 5_000_000 ? progress(opts.sales) : undefined));
+  const started = performance.now();
+  const r = m.forecastAccuracy(skus, holdout, origins, { events: opts["no-festivals"] ? [] : m.indianFestivalEvents() });
+  if (opts.json) {
+    process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
+  } else {
+    console.log(`Forecast accuracy — ${skus.length} SKUs from ${opts.sales}, ${origins} successive ${holdout}-day holdouts (MASE, mean over SKUs)\n`);
+    console.log(["holdout ending".padEnd(15), "SKUs".padStart(5), ...m.ACCURACY_METHODS.map((x) => x.padStart(18)), "95% PI cover".padStart(13)].join(" "));
+    const row = (label, n, mase, cover) => console.log([label.padEnd(15), String(n).padStart(5), ...m.ACCURACY_METHODS.map((x) => mase[x].toFixed(3).padStart(18)), `${(cover * 100).toFixed(1)}%`.padStart(13)].join(" "));
+    for (const o of r.origins) row(o.end, o.skus, o.mase, o.coverage);
+    row("mean", "", r.mase, r.coverage);
+    console.log(`\nMethods chosen at the latest origin: ${JSON.stringify(r.chosen)}`);
+    console.log(`Took ${((performance.now() - started) / 1000).toFixed(1)} s.`);
   }
+  process.exit(0);
 }
 
 function rng(seed) {
@@ -122,6 +145,15 @@ const METHODS = ["chosen", "holt_winters", "sba", "seasonal_naive"];
 async function main() {
   const f = await loadForecast();
   const catalogue = makeCatalogue(SEED);
+  if (opts["emit-sales"]) {
+    const lines = ["sku,date,units"];
+    const start = Date.UTC(2025, 6, 1);
+    for (const sku of catalogue) sku.series.forEach((u, t) => lines.push(`${sku.id},${new Date(start + t * 86_400_000).toISOString().slice(0, 10)},${u}`));
+    const { writeFileSync } = await import("node:fs");
+    writeFileSync(opts["emit-sales"], `${lines.join("\n")}\n`);
+    console.error(`${catalogue.length} SKUs × ${DAYS} days → ${opts["emit-sales"]}`);
+    return;
+  }
   const started = performance.now();
   const rows = [];
   const picked = {};

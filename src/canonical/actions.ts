@@ -162,6 +162,24 @@ export const ActionSpec = z.discriminatedUnion("kind", [
     params: z.object({ email: z.string().nullable(), phone: z.string().nullable(), properties: z.record(z.string(), z.unknown()) }),
   }),
   z.object({
+    kind: z.literal("hubspot.contact_properties"),
+    connector: z.literal("hubspot"),
+    params: z.object({ email: z.string().email(), properties: z.record(z.string(), z.string()) }),
+  }),
+  z.object({
+    kind: z.literal("hubspot.event"),
+    connector: z.literal("hubspot"),
+    params: z.object({
+      /** The custom event's fully qualified name (pe{HubID}_{name}). */
+      eventName: z.string().min(1),
+      email: z.string().email(),
+      occurredAt: z.string(),
+      properties: z.record(z.string(), z.string()),
+      /** Idempotency of the occurrence. */
+      uuid: z.string(),
+    }),
+  }),
+  z.object({
     kind: z.literal("shiprocket.ndr_action"),
     connector: z.literal("shiprocket"),
     params: z.object({ awb: z.string(), action: z.enum(["re-attempt", "return"]), comments: z.string() }),

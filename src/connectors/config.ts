@@ -30,6 +30,8 @@ export interface ShiprocketConfig { baseUrl: string; credential: Extract<Credent
 export interface UnicommerceConfig { baseUrl: string; facilities: string[]; credential: Extract<CredentialSettings, { name: "unicommerce" }> }
 export interface DelhiveryConfig { apiToken: string; baseUrl: string }
 export interface SmsConfig { authKey: string; baseUrl: string }
+/** A HubSpot private app's access token; `predictionEvent` is the custom event (pe{HubID}_{name}) predictions are logged to, if any. */
+export interface HubSpotConfig { accessToken: string; predictionEvent: string | null }
 
 export interface ConnectorConfig {
   whatsapp: WhatsAppConfig | null;
@@ -45,6 +47,7 @@ export interface ConnectorConfig {
   delhivery: DelhiveryConfig | null;
   /** MSG91 (SMS fallback): MSG91_AUTH_KEY. */
   sms: SmsConfig | null;
+  hubspot: HubSpotConfig | null;
   /** Cloudflare's send_email binding for ops alerts, when the deployment has one. */
   sendEmail: SendEmail | null;
   /** Transient failures (5xx, network) in a row before an action is dead. */
@@ -83,6 +86,8 @@ export interface OptionalSettings {
   CREDENTIALS_KEY?: string;
   MSG91_AUTH_KEY?: string;
   MSG91_API_BASE_URL?: string;
+  HUBSPOT_ACCESS_TOKEN?: string;
+  HUBSPOT_PREDICTION_EVENT?: string;
 }
 
 export const DEFAULT_MAX_ATTEMPTS = 6;
@@ -130,6 +135,7 @@ export function configFromEnv(env: Env): ConnectorConfig {
     unicommerce: unicommerceConfig(e, s),
     delhivery: dlToken ? { apiToken: dlToken, baseUrl: base("DELHIVERY_API_BASE_URL") } : null,
     sms: all([msg91], () => ({ authKey: msg91!, baseUrl: (s(e.MSG91_API_BASE_URL) ?? "https://control.msg91.com/api/v5").replace(/\/+$/, "") })),
+    hubspot: all([s(e.HUBSPOT_ACCESS_TOKEN)], () => ({ accessToken: s(e.HUBSPOT_ACCESS_TOKEN)!, predictionEvent: s(e.HUBSPOT_PREDICTION_EVENT) })),
     sendEmail: e.SEND_EMAIL ?? null,
     maxAttempts: Number.isInteger(maxAttempts) && maxAttempts > 0 ? maxAttempts : DEFAULT_MAX_ATTEMPTS,
   };

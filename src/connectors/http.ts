@@ -1,7 +1,7 @@
 /** Shared outbound executor: one fetch, and the vendor's answer classified into an action outcome. */
 
 export interface OutboundRequest {
-  method: "GET" | "POST" | "PUT";
+  method: "GET" | "POST" | "PUT" | "PATCH";
   url: string;
   headers: Record<string, string>;
   /** JSON body (none for GET); connectors never send anything that is not JSON. */

@@ -6,6 +6,7 @@ import { withCredential, type CredentialClient, type TokenOk } from "./credentia
 import { buildEmailRequest, emailFields, interpretEmail, sendThroughBinding } from "./email";
 import { buildHelpdeskRequests } from "./helpdesk";
 import { executeRequest, type FetchFn, type OutboundRequest, type Outcome } from "./http";
+import { buildHubSpotRequest } from "./hubspot";
 import { buildKlaviyoRequest } from "./klaviyo";
 import { buildShiprocketRequest } from "./shiprocket";
 import { buildShopifyRequest, interpretShopify, type ShopifyTarget } from "./shopify";
@@ -47,6 +48,7 @@ const PLACEHOLDER = {
   klaviyo: { apiKey: "", revision: "2025-10-15" },
   shiprocket: { apiToken: "" },
   sms: { authKey: "", baseUrl: MSG91_BASE_URL },
+  hubspot: { accessToken: "", predictionEvent: null },
 };
 
 const failed = (reason: string, requests: OutboundRequest[] = []): RunResult => ({ outcome: { kind: "failed", httpStatus: null, reason }, requests });
@@ -127,6 +129,11 @@ export async function runAction(action: ActionToRun, deps: RunDeps): Promise<Run
     case "klaviyo": {
       const req = buildKlaviyoRequest(spec, config.klaviyo ?? PLACEHOLDER.klaviyo);
       if (!config.klaviyo) return dryRun([req]);
+      return { outcome: await executeRequest(deps.fetch, req, { now }), requests: [req] };
+    }
+    case "hubspot": {
+      const req = buildHubSpotRequest(spec, config.hubspot ?? PLACEHOLDER.hubspot);
+      if (!config.hubspot) return dryRun([req]);
       return { outcome: await executeRequest(deps.fetch, req, { now }), requests: [req] };
     }
     case "shiprocket": {

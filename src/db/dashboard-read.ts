@@ -236,6 +236,9 @@ export interface CustomerModelRow {
   ordersCount: number;
   predictedNextOrderAt: number | null;
   churnRisk: number | null;
+  /** BG/NBD P(active) and predicted spend over 365 days (paise); null until the store has a fit. */
+  pActive: number | null;
+  predictedClv: number | null;
   computedAt: number;
 }
 
@@ -243,13 +246,13 @@ export async function getCustomerModel(db: D1Database, customerId: string): Prom
   const r = await db
     .prepare(
       `SELECT ltv, tier, orders_count AS ordersCount, predicted_next_order_at AS predictedNextOrderAt, churn_risk_milli AS churnMilli,
-              computed_at AS computedAt FROM customer_models WHERE customer_id = ?`,
+              p_active_milli AS pActiveMilli, predicted_clv AS predictedClv, computed_at AS computedAt FROM customer_models WHERE customer_id = ?`,
     )
     .bind(customerId)
-    .first<Omit<CustomerModelRow, "churnRisk"> & { churnMilli: number | null }>();
+    .first<Omit<CustomerModelRow, "churnRisk" | "pActive"> & { churnMilli: number | null; pActiveMilli: number | null }>();
   if (!r) return null;
-  const { churnMilli, ...rest } = r;
-  return { ...rest, churnRisk: churnMilli === null ? null : churnMilli / 1000 };
+  const { churnMilli, pActiveMilli, ...rest } = r;
+  return { ...rest, churnRisk: churnMilli === null ? null : churnMilli / 1000, pActive: pActiveMilli === null ? null : pActiveMilli / 1000 };
 }
 
 export interface SkuOverview {

@@ -43,12 +43,13 @@ export interface CustomerRow {
   totalSpent: number | null;
   ordersCount: number | null;
   updatedAt: number;
+  createdAt: number | null;
 }
 
 /** A page of customers (not redacted) after `after`, by id. */
 export async function customerPage(db: D1Database, after: string, limit: number): Promise<CustomerRow[]> {
   const { results } = await db
-    .prepare(`SELECT id, total_spent AS totalSpent, orders_count AS ordersCount, updated_at AS updatedAt FROM customers WHERE id > ? AND redacted_at IS NULL ORDER BY id LIMIT ?`)
+    .prepare(`SELECT id, total_spent AS totalSpent, orders_count AS ordersCount, updated_at AS updatedAt, created_at AS createdAt FROM customers WHERE id > ? AND redacted_at IS NULL ORDER BY id LIMIT ?`)
     .bind(after, limit)
     .all<CustomerRow>();
   return results;

@@ -12,23 +12,34 @@ export interface CustomerModelRow {
   categoryIntervals: unknown;
   predictedNextOrderAt: number | null;
   churnRisk: number | null;
+  pActive: number | null;
+  expectedOrders90d: number | null;
+  predictedClv: number | null;
+  expectedOrderValue: number | null;
+  expectedNextOrderAt: number | null;
 }
 
 export function upsertCustomerModel(db: D1Database, m: CustomerModelRow, now: number): D1PreparedStatement {
   return db
     .prepare(
-      `INSERT INTO customer_models (customer_id, ltv, tier, orders_count, last_order_at, interval_days_milli, category_intervals, predicted_next_order_at, churn_risk_milli, computed_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO customer_models (customer_id, ltv, tier, orders_count, last_order_at, interval_days_milli, category_intervals, predicted_next_order_at, churn_risk_milli,
+         p_active_milli, expected_orders_90d_milli, predicted_clv, expected_order_value, expected_next_order_at, computed_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (customer_id) DO UPDATE SET ltv = excluded.ltv, tier = excluded.tier, orders_count = excluded.orders_count, last_order_at = excluded.last_order_at,
          interval_days_milli = excluded.interval_days_milli, category_intervals = excluded.category_intervals,
-         predicted_next_order_at = excluded.predicted_next_order_at, churn_risk_milli = excluded.churn_risk_milli, computed_at = excluded.computed_at`,
+         predicted_next_order_at = excluded.predicted_next_order_at, churn_risk_milli = excluded.churn_risk_milli,
+         p_active_milli = excluded.p_active_milli, expected_orders_90d_milli = excluded.expected_orders_90d_milli,
+         predicted_clv = excluded.predicted_clv, expected_order_value = excluded.expected_order_value,
+         expected_next_order_at = excluded.expected_next_order_at, computed_at = excluded.computed_at`,
     )
     .bind(
-      m.customerId, Math.round(m.ltv), m.tier, m.ordersCount, m.lastOrderAt,
-      m.intervalDays === null ? null : Math.round(m.intervalDays * 1000), JSON.stringify(m.categoryIntervals),
-      m.predictedNextOrderAt, m.churnRisk === null ? null : Math.round(m.churnRisk * 1000), now,
+      m.customerId, Math.round(m.ltv), m.tier, m.ordersCount, m.lastOrderAt, milli(m.intervalDays), JSON.stringify(m.categoryIntervals),
+      m.predictedNextOrderAt, milli(m.churnRisk), milli(m.pActive), milli(m.expectedOrders90d),
+      m.predictedClv === null ? null : Math.round(m.predictedClv), m.expectedOrderValue === null ? null : Math.round(m.expectedOrderValue), m.expectedNextOrderAt, now,
     );
 }
+
+const milli = (v: number | null) => (v === null ? null : Math.round(v * 1000));
 
 /** Customers the outreach rules may act on (a repeat buyer with a churn risk or a predicted next order), after `after`. */
 export async function outreachCandidates(db: D1Database, after: string, limit: number | null): Promise<{ id: string; intervals: string }[]> {
@@ -51,6 +62,11 @@ export interface CustomerModelView {
   categoryIntervals: string;
   predictedNextOrderAt: number | null;
   churnRiskMilli: number | null;
+  pActiveMilli: number | null;
+  expectedMilli: number | null;
+  predictedClv: number | null;
+  expectedOrderValue: number | null;
+  expectedNextOrderAt: number | null;
   computedAt: number;
 }
 
@@ -58,7 +74,10 @@ export function getCustomerModel(db: D1Database, customerId: string): Promise<Cu
   return db
     .prepare(
       `SELECT ltv, tier, orders_count AS ordersCount, last_order_at AS lastOrderAt, interval_days_milli AS intervalMilli, category_intervals AS categoryIntervals,
-              predicted_next_order_at AS predictedNextOrderAt, churn_risk_milli AS churnRiskMilli, computed_at AS computedAt FROM customer_models WHERE customer_id = ?`,
+              predicted_next_order_at AS predictedNextOrderAt, churn_risk_milli AS churnRiskMilli, p_active_milli AS pActiveMilli,
+              expected_orders_90d_milli AS expectedMilli, predicted_clv AS predictedClv, expected_order_value AS expectedOrderValue,
+              expected_next_order_at AS expectedNextOrderAt, computed_at AS computedAt
+       FROM customer_models WHERE customer_id = ?`,
     )
     .bind(customerId)
     .first<CustomerModelView>();
@@ -71,17 +90,29 @@ export interface ForecastRow {
   meanDaily: number;
   mase: number | null;
   baselineMae: number | null;
+  /** The spread of cumulative demand by day (from past windows), or null without validated windows. */
+  cumulativeSigma: readonly number[] | null;
+  interval: { level: number; lower: readonly number[]; upper: readonly number[] };
+  windows: number;
 }
 
 export function upsertForecast(db: D1Database, f: ForecastRow, now: number): D1PreparedStatement {
   return db
     .prepare(
-      `INSERT INTO sku_forecasts (sku, method, daily_demand, mean_daily_milli, mase_milli, baseline_mae_milli, computed_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO sku_forecasts (sku, method, daily_demand, mean_daily_milli, mase_milli, baseline_mae_milli, cumulative_sigma, prediction_interval, windows, computed_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (sku) DO UPDATE SET method = excluded.method, daily_demand = excluded.daily_demand, mean_daily_milli = excluded.mean_daily_milli,
-         mase_milli = excluded.mase_milli, baseline_mae_milli = excluded.baseline_mae_milli, computed_at = excluded.computed_at`,
+         mase_milli = excluded.mase_milli, baseline_mae_milli = excluded.baseline_mae_milli, cumulative_sigma = excluded.cumulative_sigma,
+         prediction_interval = excluded.prediction_interval, windows = excluded.windows, computed_at = excluded.computed_at`,
     )
-    .bind(f.sku, f.method, JSON.stringify(f.dailyDemand.map((v) => Math.round(v * 100) / 100)), Math.round(f.meanDaily * 1000), f.mase === null ? null : Math.round(f.mase * 1000), f.baselineMae === null ? null : Math.round(f.baselineMae * 1000), now);
+    .bind(
+      f.sku, f.method, JSON.stringify(f.dailyDemand.map(r2)), Math.round(f.meanDaily * 1000), f.mase === null ? null : Math.round(f.mase * 1000), f.baselineMae === null ? null : Math.round(f.baselineMae * 1000),
+      f.cumulativeSigma === null ? null : JSON.stringify(f.cumulativeSigma.map(r2)),
+      JSON.stringify({ level: f.interval.level, lower: f.interval.lower.map(r2), upper: f.interval.upper.map(r2) }), f.windows, now,
+    );
 }
+
+const r2 = (v: number) => Math.round(v * 100) / 100;
 
 export function upsertRouteStat(db: D1Database, r: RouteStat, now: number): D1PreparedStatement {
   const m = (rate: number) => Math.round(rate * 1000);

@@ -153,6 +153,7 @@ export async function loadScans(db: D1Database, orderId: string): Promise<ScanRe
 const CUSTOMER_SQL = `SELECT c.id, c.first_name AS firstName, c.phone, c.email, c.total_spent AS totalSpent, c.orders_count AS ordersCount,
               c.accepts_marketing AS acceptsMarketing, c.accepts_whatsapp AS acceptsWhatsapp,
               m.ltv, m.tier, m.orders_count AS modelOrders, m.last_order_at AS lastOrderAt, m.interval_days_milli AS intervalMilli,
+              m.p_active_milli AS pActiveMilli, m.expected_orders_90d_milli AS expectedMilli, m.predicted_clv AS predictedClv,
               (SELECT max(created_at) FROM orders WHERE customer_id = c.id) AS lastSeenOrderAt
        FROM customers c LEFT JOIN customer_models m ON m.customer_id = c.id`;
 
@@ -213,6 +214,9 @@ function customerFrom(c: Row, policy: Policy): CustomerSnapshot {
     ordersCount: Number(c.modelOrders ?? c.ordersCount ?? 0),
     lastOrderAt: (c.lastOrderAt as number | null) ?? (c.lastSeenOrderAt as number | null) ?? null,
     expectedIntervalDays: c.intervalMilli === null || c.intervalMilli === undefined ? null : Number(c.intervalMilli) / 1000,
+    pActive: c.pActiveMilli === null || c.pActiveMilli === undefined ? null : Number(c.pActiveMilli) / 1000,
+    expectedOrders90d: c.expectedMilli === null || c.expectedMilli === undefined ? null : Number(c.expectedMilli) / 1000,
+    predictedClv: c.predictedClv === null || c.predictedClv === undefined ? null : Number(c.predictedClv),
     acceptsMarketing: Boolean(c.acceptsMarketing),
     acceptsWhatsapp: Boolean(c.acceptsWhatsapp),
   };
@@ -336,7 +340,7 @@ export async function loadSkuSupply(db: D1Database, sku: string, _policy: Policy
     .prepare(
       `SELECT s.sku, s.available, s.daily_demand_milli AS sellThroughMilli, p.title, p.product_id AS productId,
               st.lead_time_days AS settingsLead, st.reorder_point AS settingsReorder, st.safety_stock AS safetyStock, st.pack_size AS packSize,
-              f.mean_daily_milli AS forecastMilli, f.method,
+              f.mean_daily_milli AS forecastMilli, f.method, f.daily_demand AS forecastDaily, f.cumulative_sigma AS cumulativeSigma,
               (SELECT max(lead_time_days) FROM inventory_records i WHERE i.sku = s.sku AND i.source != 'shopify') AS erpLead,
               (SELECT max(reorder_point) FROM inventory_records i WHERE i.sku = s.sku AND i.source != 'shopify') AS erpReorder
        FROM sku_stock s LEFT JOIN products p ON p.sku = s.sku LEFT JOIN sku_settings st ON st.sku = s.sku LEFT JOIN sku_forecasts f ON f.sku = s.sku
@@ -369,6 +373,7 @@ export async function loadSkuSupply(db: D1Database, sku: string, _policy: Policy
     packSize: num(r.packSize),
     openPoQuantity,
     dailyDemand: (num(r.forecastMilli) ?? num(r.sellThroughMilli) ?? 0) / 1000,
+    demandForecast: r.cumulativeSigma && r.forecastDaily ? { dailyDemand: JSON.parse(String(r.forecastDaily)) as number[], cumulativeSigma: JSON.parse(String(r.cumulativeSigma)) as number[] } : null,
     forecastMethod: (r.method as string | null) ?? (r.sellThroughMilli ? "sell-through (28 days)" : null),
     lastReceiptAt,
   };

@@ -424,6 +424,12 @@ export const skuForecasts = sqliteTable("sku_forecasts", {
   meanDaily: integer("mean_daily_milli").notNull(),
   mase: integer("mase_milli"),
   baselineMae: integer("baseline_mae_milli"),
+  /** JSON: σ of total demand over the first 1..horizon days (rolling-origin errors); null when the history was too short to validate. */
+  cumulativeSigma: text("cumulative_sigma"),
+  /** JSON {level, lower[], upper[]}: the daily prediction interval. */
+  predictionInterval: text("prediction_interval"),
+  /** Rolling-origin windows the method was chosen on. */
+  windows: integer("windows"),
   computedAt: integer("computed_at").notNull(),
 });
 
@@ -439,10 +445,27 @@ export const customerModels = sqliteTable(
     categoryIntervals: text("category_intervals").notNull(),
     predictedNextOrderAt: integer("predicted_next_order_at"),
     churnRisk: integer("churn_risk_milli"),
+    /** BG/NBD P(active) × 1000; null without a store fit. */
+    pActive: integer("p_active_milli"),
+    expectedOrders90d: integer("expected_orders_90d_milli"),
+    /** Expected spend over the next 365 days, paise. */
+    predictedClv: integer("predicted_clv"),
+    /** Gamma-Gamma expected value of one future order, paise. */
+    expectedOrderValue: integer("expected_order_value"),
+    /** Expected next order if still active (BG/NBD posterior rate), epoch ms. */
+    expectedNextOrderAt: integer("expected_next_order_at"),
     computedAt: integer("computed_at").notNull(),
   },
   (t) => [index("customer_models_tier").on(t.tier)],
 );
+
+/** A store-level model's fitted parameters (e.g. `customers`: BG/NBD + Gamma-Gamma), JSON, refitted by the customer-model cron. */
+export const modelFits = sqliteTable("model_fits", {
+  model: text("model").primaryKey(),
+  params: text("params").notNull(),
+  customers: integer("customers").notNull(),
+  fittedAt: integer("fitted_at").notNull(),
+});
 
 export const routeStats = sqliteTable(
   "route_stats",

@@ -5,7 +5,7 @@ export interface SkuDetail {
   product: Record<string, unknown> | null;
   inventory: (Record<string, unknown> & { updatedAt: number })[];
   settings: Record<string, unknown> | null;
-  forecast: { method: string; dailyDemand: string; meanDailyMilli: number; maseMilli: number | null; computedAt: number } | null;
+  forecast: { method: string; dailyDemand: string; meanDailyMilli: number; maseMilli: number | null; predictionInterval: string | null; windows: number | null; computedAt: number } | null;
   purchaseOrders: { poNumber: string; status: string; expectedAt: number | null; lines: string }[];
   /** Whether Switchyard has ever held stock for the SKU. */
   known: boolean;
@@ -22,7 +22,7 @@ export async function loadSkuDetail(db: D1Database, sku: string): Promise<SkuDet
               lead_time_days AS leadTimeDays, updated_at AS updatedAt FROM inventory_records WHERE sku = ? ORDER BY source, location_id`,
     ).bind(sku),
     db.prepare(`SELECT lead_time_days AS leadTimeDays, reorder_point AS reorderPoint, safety_stock AS safetyStock, pack_size AS packSize FROM sku_settings WHERE sku = ?`).bind(sku),
-    db.prepare(`SELECT method, daily_demand AS dailyDemand, mean_daily_milli AS meanDailyMilli, mase_milli AS maseMilli, computed_at AS computedAt FROM sku_forecasts WHERE sku = ?`).bind(sku),
+    db.prepare(`SELECT method, daily_demand AS dailyDemand, mean_daily_milli AS meanDailyMilli, mase_milli AS maseMilli, prediction_interval AS predictionInterval, windows, computed_at AS computedAt FROM sku_forecasts WHERE sku = ?`).bind(sku),
     db.prepare(`SELECT po_number AS poNumber, status, expected_at AS expectedAt, lines FROM purchase_orders WHERE instr(lines, ?) > 0 AND ${OPEN_PO}`).bind(`"${sku}"`),
     db.prepare(`SELECT 1 AS known FROM sku_stock WHERE sku = ?`).bind(sku),
   ])) as D1Result<Record<string, unknown>>[];

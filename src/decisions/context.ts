@@ -65,6 +65,10 @@ export interface CustomerSnapshot {
   lastOrderAt: number | null;
   /** Median days between orders (any category); null under two orders. */
   expectedIntervalDays: number | null;
+  /** BG/NBD P(active), expected orders in 90 days, predicted spend over 365 days (paise): null until the store has a fit. */
+  pActive: number | null;
+  expectedOrders90d: number | null;
+  predictedClv: number | null;
   acceptsMarketing: boolean;
   acceptsWhatsapp: boolean;
 }
@@ -109,6 +113,8 @@ export interface ReorderPromptContext {
   ordersInCategory: number;
   /** Median gap between those orders (customer model); null under two orders. */
   intervalDays: number | null;
+  /** The store's typical interval in this category (median over its customers); null when too few have one. */
+  storeIntervalDays: number | null;
   /** Placement time of the latest order in the category: the interval counts from here. */
   lastOrderAt: number;
   lastOrderDelivered: boolean;
@@ -148,6 +154,8 @@ export interface SkuSupply {
   openPoQuantity: number;
   /** Units/day from the demand forecast (sku_forecasts.mean_daily_milli / 1000). */
   dailyDemand: number;
+  /** The forecast per day and the σ of total demand over 1..n days, when the forecast was validated on past windows; else null. */
+  demandForecast: { dailyDemand: number[]; cumulativeSigma: number[] } | null;
   forecastMethod: string | null;
   /** Last stock receipt or PO raised: one reorder decision per replenishment cycle. */
   lastReceiptAt: number | null;

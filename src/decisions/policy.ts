@@ -90,8 +90,16 @@ const Brand = z.strictObject({
 
 const TierOffer = z.strictObject({ template: Template, discountCode: z.string().min(1).max(100), percentOff: bounded(0, 100, "percent") });
 
+const IsoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "YYYY-MM-DD");
+const SaleDays = z.strictObject({ name: z.string().regex(/^[a-z0-9_]+$/), start: IsoDay, end: IsoDay });
+
 export const Policy = z.strictObject({
   currency: z.string().length(3),
+  /**
+   * Days the demand forecast treats as events (their lift learned per SKU from history): the
+   * built-in Indian festival windows (src/decisions/models/calendar.ts) and the brand's own sales.
+   */
+  demandCalendar: z.strictObject({ indianFestivals: z.boolean(), saleDays: z.array(SaleDays) }),
   /** WhatsApp is not sent inside these local hours; drafts get `notBefore` = the end of the window. */
   quietHours: z.strictObject({ start: Hhmm, end: Hhmm, utcOffsetMinutes: bounded(-720, 840, "minutes", { int: true }) }),
   customerTiers: z.strictObject({ highLtvPaise: Paise, midLtvPaise: Paise }),
@@ -145,6 +153,11 @@ export const Policy = z.strictObject({
     minOrdersInCategory: OrderCount,
     /** Past the predicted date by more than this, it is churn territory, not a reorder prompt. */
     maxDaysLate: Days(0, 365, { int: true }),
+    /**
+     * A customer's own interval in a category is shrunk toward the store's typical one, weighted as
+     * if the store's were this many gaps: (gaps × own + priorGaps × store) / (gaps + priorGaps). 0 turns it off.
+     */
+    priorGaps: bounded(0, 100, "gaps"),
     template: Template,
   }),
   wismo_autoreply: z.strictObject({
@@ -173,8 +186,16 @@ export const Policy = z.strictObject({
     triggerMarginDays: Days(0, 365),
     /** Also fire when available ≤ the ERP/ops reorder point, whatever the forecast says. */
     fireBelowReorderPoint: z.boolean(),
-    /** Safety stock in days of demand, added to the lead time when sizing the purchase order. */
+    /** Safety stock in days of demand, added to the lead time when sizing the purchase order (when no service level applies). */
     safetyDays: Days(0, 365),
+    /**
+     * Cycle service level: P(no stockout before a PO raised now lands). With a forecast validated on
+     * past windows, safety stock = z × σ(lead-time demand) and the reorder point = lead-time demand +
+     * safety stock replace safetyDays. 0 turns it off.
+     */
+    serviceLevel: bounded(0, 0.999, "(a probability; 0 turns it off)"),
+    /** With a service level: days of mean demand an order covers beyond the lead time. */
+    cycleDays: Days(0, 365),
     defaultLeadTimeDays: Days(0.5, 365),
     defaultPackSize: bounded(1, 100_000, "units", { int: true }),
     lowStockTag: z.string().min(1).nullable(),
@@ -186,6 +207,15 @@ export const Policy = z.strictObject({
     /** Fires when days since last order > k × expected interval; k per LTV tier. */
     k: z.strictObject({ high: Ratio, mid: Ratio, low: Ratio }),
     minOrders: OrderCount,
+    /**
+     * With the store's BG/NBD fit (replacing k): fires when P(active) has fallen to at most maxPActive,
+     * the value at risk — (1 − P(active)) × predicted spend if still active — is at least
+     * minValueAtRiskPaise, and the customer is not likely to order anyway (expected orders in 90 days
+     * below likelyToOrder).
+     */
+    maxPActive: Rate,
+    minValueAtRiskPaise: Paise,
+    likelyToOrder: bounded(0, 100, "orders"),
     offers: z.strictObject({ high: TierOffer, mid: TierOffer, low: TierOffer }),
   }),
   carrier_route_alert: z.strictObject({
@@ -224,6 +254,7 @@ const live = { enabled: true, mode: "live" } as const;
 
 export const DEFAULT_POLICY: Policy = {
   currency: "INR",
+  demandCalendar: { indianFestivals: true, saleDays: [] },
   quietHours: { start: "21:00", end: "08:00", utcOffsetMinutes: IST_OFFSET_MINUTES },
   customerTiers: { highLtvPaise: 1_500_000, midLtvPaise: 500_000 },
   brand: { name: "Our store", logoUrl: null, colour: "#1f6f4a", supportEmail: null, supportPhone: null, postalAddress: "", storeUrl: null },
@@ -252,7 +283,7 @@ export const DEFAULT_POLICY: Policy = {
     },
     maxEventAgeHours: 24,
   },
-  reorder_prompt: { ...live, daysBefore: 3, minOrdersInCategory: 3, maxDaysLate: 7, template: "reorder_prompt" },
+  reorder_prompt: { ...live, daysBefore: 3, minOrdersInCategory: 3, maxDaysLate: 7, priorGaps: 2, template: "reorder_prompt" },
   wismo_autoreply: { ...live, stallHours: 36, replyStatus: "pending", escalationPriority: "high", escalationAssignee: "support-leads" },
   support_escalation: {
     ...live,
@@ -270,6 +301,8 @@ export const DEFAULT_POLICY: Policy = {
     triggerMarginDays: 0,
     fireBelowReorderPoint: false,
     safetyDays: 7,
+    serviceLevel: 0.95,
+    cycleDays: 7,
     defaultLeadTimeDays: 14,
     defaultPackSize: 1,
     lowStockTag: "low-stock",
@@ -288,6 +321,9 @@ export const DEFAULT_POLICY: Policy = {
     ...live,
     k: { high: 1.5, mid: 2, low: 2.5 },
     minOrders: 2,
+    maxPActive: 0.5,
+    minValueAtRiskPaise: 50_000,
+    likelyToOrder: 0.5,
     offers: {
       high: { template: "winback_high", discountCode: "COMEBACK20", percentOff: 20 },
       mid: { template: "winback", discountCode: "COMEBACK10", percentOff: 10 },

@@ -6,6 +6,7 @@
 import { CRONS } from "../bindings";
 import { requeueDueActions } from "../db/actions";
 import { loadPolicy } from "../db/policies";
+import { demandEvents } from "../decisions/models/calendar";
 import { requeueStuckRawEvents } from "../db/raw-events";
 import { allStockedSkus } from "../db/stock-read-model";
 import { decideStockForSkus } from "../pipeline/stock";
@@ -42,11 +43,13 @@ export async function runCron(env: Env, cron: string, now: number): Promise<void
     const models = await refreshCustomerModels(env.DB, stored, now, { maxPages: INLINE_PAGES.customerModels });
     if (models.next !== null) await env.JOBS.send({ kind: "customer_models", after: models.next, now });
   } else if (cron === CRONS.daily) {
-    await refreshForecasts(env.DB, now);
+    await refreshForecasts(env.DB, now, 365, demandEvents(stored.policy.demandCalendar));
     await refreshTicketModel(env.DB, now);
     await decideStockForSkus(env, await allStockedSkus(env.DB), stored, now);
     const outreach = await decideCustomerOutreach(env, stored, now, { maxPages: INLINE_PAGES.customerOutreach });
     if (outreach.next !== null) await env.JOBS.send({ kind: "customer_outreach", after: outreach.next, now });
+    // Predictions to the CRMs in invocations of their own (each customer is a few outbox writes).
+    await env.JOBS.send({ kind: "crm_predictions", after: "", now });
     await ensureWebhookSubscriptions(env, env.PUBLIC_URL, now);
   }
 }

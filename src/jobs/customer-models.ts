@@ -1,7 +1,9 @@
 /** Hourly: customer models (LTV, tier, intervals, next order, churn) a page at a time. */
 import { runBatches } from "../db/bulk";
 import { customerPage, ordersOfCustomers, productCategories } from "../db/history";
+import { loadCustomerFit } from "../db/customer-models";
 import { upsertCustomerModel } from "../db/models";
+import { refitCustomerModel } from "./customer-fit";
 import type { StoredPolicy } from "../db/policies";
 import { buildCustomerModel, type CustomerOrder } from "../decisions/models/customers";
 
@@ -17,6 +19,8 @@ export async function refreshCustomerModels(
   from: { after?: string; maxPages?: number; pageSize?: number } = {},
 ): Promise<{ done: number; next: string | null }> {
   const pageSize = from.pageSize ?? 500;
+  // The store's BG/NBD + Gamma-Gamma fit: refitted when a run starts, read back by its later slices.
+  const fit = from.after === undefined ? await refitCustomerModel(db, stored.policy, now) : await loadCustomerFit(db);
   const categories = await productCategories(db);
   let after = from.after ?? "";
   let done = 0;
@@ -38,9 +42,10 @@ export async function refreshCustomerModels(
     }
     const statements = customers.map((c) => {
       const model = buildCustomerModel(
-        { customerId: c.id, shopify: c.totalSpent === null ? null : { totalSpent: c.totalSpent, ordersCount: c.ordersCount ?? 0, asOf: c.updatedAt }, orders: byCustomer.get(c.id) ?? [] },
+        { customerId: c.id, shopify: c.totalSpent === null ? null : { totalSpent: c.totalSpent, ordersCount: c.ordersCount ?? 0, asOf: c.updatedAt }, createdAt: c.createdAt, orders: byCustomer.get(c.id) ?? [] },
         stored.policy,
         now,
+        fit,
       );
       return upsertCustomerModel(db, model, now);
     });

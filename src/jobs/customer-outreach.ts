@@ -1,7 +1,9 @@
 /** Daily: reorder prompts and churn offers from the customer models, a page of customers per round trip. */
 import { IDS_PER_STATEMENT } from "../db/bulk";
 import { productCategories } from "../db/history";
+import { loadCategoryIntervals } from "../db/customer-models";
 import { outreachCandidates } from "../db/models";
+import { storeTypicalIntervals } from "../decisions/models/clv";
 import type { StoredPolicy } from "../db/policies";
 import { loadCustomerPage } from "../db/rule-inputs";
 import type { ReorderItem } from "../decisions/context";
@@ -33,7 +35,9 @@ export async function decideCustomerOutreach(
   // One row past the budget says there is more: the next run starts after the last one done here.
   const more = Number.isFinite(limit) && results.length > limit;
   if (more) results.length = limit;
-  let queries = 2;
+  // The store's typical interval per category, for shrinking each customer's few-order interval.
+  const typical = storeTypicalIntervals(await loadCategoryIntervals(env.DB));
+  let queries = 3;
   for (let i = 0; i < results.length; i += IDS_PER_STATEMENT) {
     const slice = results.slice(i, i + IDS_PER_STATEMENT);
     const page = await loadCustomerPage(env.DB, slice.map((r) => r.id), stored.policy);
@@ -56,6 +60,7 @@ export async function decideCustomerOutreach(
               category,
               ordersInCategory: ci.orders,
               intervalDays: ci.intervalDays,
+              storeIntervalDays: typical.get(category) ?? null,
               lastOrderAt: ci.lastOrderAt,
               lastOrderDelivered: items.delivered,
               items: items.items,

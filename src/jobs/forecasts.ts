@@ -2,10 +2,11 @@
 import { runBatches } from "../db/bulk";
 import { dailyUnitsBySku } from "../db/history";
 import { upsertForecast } from "../db/models";
-import { forecastDemand } from "../decisions/models/forecast";
+import type { DemandEvent } from "../decisions/models/calendar";
+import { DEFAULT_FORECAST_OPTIONS, forecastDemand } from "../decisions/models/forecast";
 import { DAY_MS } from "../lib/time";
 
-export async function refreshForecasts(db: D1Database, now: number, days = 365): Promise<number> {
+export async function refreshForecasts(db: D1Database, now: number, days = 365, events: readonly DemandEvent[] = []): Promise<number> {
   const start = Math.floor((now - days * DAY_MS) / DAY_MS) * DAY_MS;
   const series = new Map<string, Float64Array>();
   for (const r of await dailyUnitsBySku(db, start)) {
@@ -17,8 +18,16 @@ export async function refreshForecasts(db: D1Database, now: number, days = 365):
   for (const [sku, history] of series) {
     // Start the series at the SKU's first sale: days before launch are not zero demand.
     const first = history.findIndex((v) => v > 0);
-    const f = forecastDemand(first > 0 ? history.subarray(first) : history);
-    statements.push(upsertForecast(db, { sku, method: f.method, dailyDemand: f.dailyDemand, meanDaily: f.meanDaily, mase: f.mase, baselineMae: f.baselineMae }, now));
+    const f = forecastDemand(first > 0 ? history.subarray(first) : history, { ...DEFAULT_FORECAST_OPTIONS, start: start + Math.max(0, first) * DAY_MS, events });
+    statements.push(
+      upsertForecast(db, {
+        sku, method: f.method, dailyDemand: f.dailyDemand, meanDaily: f.meanDaily, mase: f.mase, baselineMae: f.baselineMae,
+        // A spread measured on past windows only: without them a service level has nothing to stand on.
+        cumulativeSigma: f.windows > 0 ? f.cumulativeSigma : null,
+        interval: { level: f.level, lower: f.lower, upper: f.upper },
+        windows: f.windows,
+      }, now),
+    );
   }
   await runBatches(db, statements);
   return series.size;

@@ -1,6 +1,7 @@
 /** One message of the jobs queue: the next slice of a cron too large for one invocation, or a journey timer that came due. */
 import type { JourneyTimerJob } from "../durable-objects/order-journey";
 import { loadPolicy } from "../db/policies";
+import { syncPredictionsToCrm } from "./crm-predictions";
 import { decideCustomerOutreach } from "./customer-outreach";
 import { refreshCustomerModels } from "./customer-models";
 import { onJourneyTimer } from "./journey-timers";
@@ -13,7 +14,7 @@ import { onJourneyTimer } from "./journey-timers";
  */
 export const INLINE_PAGES = { customerModels: 20, customerOutreach: 60 };
 
-export type CronSlice = { kind: "customer_models" | "customer_outreach"; after: string; now: number };
+export type CronSlice = { kind: "customer_models" | "customer_outreach" | "crm_predictions"; after: string; now: number };
 export type JobMessage = CronSlice | JourneyTimerJob;
 
 export async function runJob(env: Env, job: JobMessage): Promise<void> {
@@ -21,6 +22,11 @@ export async function runJob(env: Env, job: JobMessage): Promise<void> {
     const outcome = await onJourneyTimer(env, job.timer, Date.now());
     // The customer was asked later than the timer assumed: the object re-arms it for then.
     if (outcome?.retryAt) await env.ORDER_JOURNEY.get(env.ORDER_JOURNEY.idFromName(job.timer.orderId)).deferTimer(job.timer.key, outcome.retryAt);
+    return;
+  }
+  if (job.kind === "crm_predictions") {
+    const { next } = await syncPredictionsToCrm(env, job.now, { after: job.after });
+    if (next !== null) await env.JOBS.send({ kind: job.kind, after: next, now: job.now } satisfies CronSlice);
     return;
   }
   const stored = await loadPolicy(env.DB);

@@ -61,6 +61,10 @@ const customer = (over: Partial<CustomerSnapshot> = {}): CustomerSnapshot => ({
   ordersCount: 4,
   lastOrderAt: NOW - 20 * D,
   expectedIntervalDays: 30,
+  // No store fit: the rules' interval fallback (the model's outputs are tested in their own cases).
+  pActive: null,
+  expectedOrders90d: null,
+  predictedClv: null,
   acceptsMarketing: true,
   acceptsWhatsapp: true,
   ...over,

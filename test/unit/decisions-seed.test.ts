@@ -56,6 +56,10 @@ const customer = (over: Partial<CustomerSnapshot> = {}): CustomerSnapshot => ({
   ordersCount: 6,
   lastOrderAt: NOW - 5 * D,
   expectedIntervalDays: 30,
+  // No store fit: the rules' interval fallback (the model's outputs are tested in their own cases).
+  pActive: null,
+  expectedOrders90d: null,
+  predictedClv: null,
   acceptsMarketing: true,
   acceptsWhatsapp: true,
   ...over,
@@ -133,6 +137,7 @@ describe("seed (b) reorder_prompt", () => {
     category: "skincare",
     ordersInCategory: 3,
     intervalDays: 28,
+    storeIntervalDays: null,
     lastOrderAt: NOW - 25 * D,
     lastOrderDelivered: true,
     items: [
@@ -247,6 +252,8 @@ describe("seed (d) inventory_reorder", () => {
     packSize: 12,
     openPoQuantity: 0,
     dailyDemand: 10,
+    // No forecast validated on past windows: the fixed safety-days rule (service level: forecast-cv and inventory tests).
+    demandForecast: null,
     forecastMethod: "holt_winters",
     lastReceiptAt: NOW - 40 * D,
     ...over,

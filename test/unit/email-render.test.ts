@@ -80,7 +80,7 @@ describe("the rules send rendered email, never placeholder text", () => {
   };
   const customer: CustomerSnapshot = {
     id: "8001", firstName: "Arjun", phone: null, email: "arjun@example.in", ltv: 600_000, tier: "mid", ordersCount: 4, lastOrderAt: NOW - 65 * 24 * H,
-    expectedIntervalDays: 30, acceptsMarketing: true, acceptsWhatsapp: false,
+    expectedIntervalDays: 30, acceptsMarketing: true, acceptsWhatsapp: false, pActive: null, expectedOrders90d: null, predictedClv: null,
   };
   const journey: JourneySnapshot = {
     state: "delivered", stateAt: NOW - 121 * H, lastScanAt: NOW - 121 * H, lastScanLocation: "Bengaluru", awb: "SR1", carrier: "delhivery", origin: "BLR", eta: null,

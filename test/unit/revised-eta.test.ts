@@ -77,7 +77,7 @@ describe("decideDelayAlert uses the route model", () => {
   };
   const customer: CustomerSnapshot = {
     id: "8001", firstName: "Arjun", phone: "+919900112233", email: null, ltv: 600_000, tier: "mid", ordersCount: 2, lastOrderAt: NOW - 4 * D, expectedIntervalDays: 30,
-    acceptsMarketing: false, acceptsWhatsapp: true,
+    acceptsMarketing: false, acceptsWhatsapp: true, pActive: null, expectedOrders90d: null, predictedClv: null,
   };
 
   it("the message's date and the decision's reason come from the route figures", () => {

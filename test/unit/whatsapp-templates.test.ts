@@ -126,7 +126,7 @@ describe("the rules send what the catalogue defines", () => {
   };
   const customer: CustomerSnapshot = {
     id: "8001", firstName: "Arjun", phone: "+919900112233", email: "arjun@example.in", ltv: 2_000_000, tier: "high", ordersCount: 4, lastOrderAt: NOW - 65 * 24 * H,
-    expectedIntervalDays: 30, acceptsMarketing: true, acceptsWhatsapp: true,
+    expectedIntervalDays: 30, acceptsMarketing: true, acceptsWhatsapp: true, pActive: null, expectedOrders90d: null, predictedClv: null,
   };
   const journey: JourneySnapshot = {
     state: "in_transit", stateAt: NOW - 50 * H, lastScanAt: NOW - 40 * H, lastScanLocation: "Nagpur_Hub", awb: "SR1", carrier: "delhivery", origin: "BLR", eta: NOW,
@@ -147,7 +147,7 @@ describe("the rules send what the catalogue defines", () => {
     ...(decideChurnIntervention({ customer, openTicket: false }, DEFAULT_POLICY, NOW)?.actions ?? []),
     ...(decideChurnIntervention({ customer: { ...customer, tier: "mid", ltv: 600_000 }, openTicket: false }, DEFAULT_POLICY, NOW)?.actions ?? []),
     ...(decideReorderPrompt(
-      { customer, category: "Skincare", ordersInCategory: 3, intervalDays: 30, lastOrderAt: NOW - 28 * 24 * H, lastOrderDelivered: true, items: [{ variantId: "45100000000", quantity: 1, title: "Kumkumadi Face Oil" }], shopDomain: "vanaspati-naturals.myshopify.com", openTicket: false, openReturn: false },
+      { customer, category: "Skincare", ordersInCategory: 3, intervalDays: 30, storeIntervalDays: null, lastOrderAt: NOW - 28 * 24 * H, lastOrderDelivered: true, items: [{ variantId: "45100000000", quantity: 1, title: "Kumkumadi Face Oil" }], shopDomain: "vanaspati-naturals.myshopify.com", openTicket: false, openReturn: false },
       DEFAULT_POLICY,
       NOW,
     )?.actions ?? []),

@@ -1,8 +1,13 @@
-/** inventory_reorder: stock that runs out before a PO raised today could arrive → ERP PO draft, procurement email, storefront low-stock flag. */
+/**
+ * inventory_reorder: stock that runs out before a PO raised today could arrive → ERP PO draft,
+ * procurement email, storefront low-stock flag. With a forecast validated on past windows and a
+ * service level in policy, the reorder point and the safety stock come from the lead-time demand
+ * and its spread; otherwise from days of cover and fixed safety days.
+ */
 import type { ActionSpec } from "../../canonical/actions";
 import type { InventoryReorderContext } from "../context";
 import { DAY_MS, localDate } from "../format";
-import { reorderQuantity } from "../models/forecast";
+import { leadTimeDemand, reorderQuantity, serviceLevelOrderQuantity, type LeadTimeDemand } from "../models/forecast";
 import type { Policy } from "../policy";
 import type { DecisionDraft } from "../types";
 import { draft, opsAlert } from "./build";
@@ -19,10 +24,14 @@ export function decideInventoryReorder(ctx: InventoryReorderContext, policy: Pol
   const stockoutDays = Math.max(0, s.available) / s.dailyDemand;
   const coverDays = Math.max(0, position) / s.dailyDemand;
   const belowReorderPoint = s.reorderPoint !== null && s.available <= s.reorderPoint;
-  const coverShort = coverDays < leadTimeDays + p.triggerMarginDays;
+  const ltd: LeadTimeDemand | null =
+    p.serviceLevel > 0 && s.demandForecast
+      ? leadTimeDemand({ dailyDemand: s.demandForecast.dailyDemand, meanDaily: s.dailyDemand, cumulativeSigma: s.demandForecast.cumulativeSigma }, leadTimeDays, p.serviceLevel)
+      : null;
+  const coverShort = ltd ? position <= ltd.reorderPoint : coverDays < leadTimeDays + p.triggerMarginDays;
   if (!coverShort && !(p.fireBelowReorderPoint && belowReorderPoint)) return null;
 
-  const quantity = reorderQuantity(s.dailyDemand, position, leadTimeDays, safetyDays, packSize);
+  const quantity = ltd ? serviceLevelOrderQuantity(ltd, s.dailyDemand, p.cycleDays, position, packSize) : reorderQuantity(s.dailyDemand, position, leadTimeDays, safetyDays, packSize);
   if (quantity <= 0) return null;
 
   const offset = policy.quietHours.utcOffsetMinutes;
@@ -32,10 +41,21 @@ export function decideInventoryReorder(ctx: InventoryReorderContext, policy: Pol
     `sell-through ${s.dailyDemand.toFixed(1)}/day${s.forecastMethod ? ` (${s.forecastMethod})` : ""} projects stockout in ${stockoutDays.toFixed(1)} days (${localDate(now + stockoutDays * DAY_MS, offset)})`,
   );
   if (s.openPoQuantity) reasons.push(`${s.openPoQuantity} units already on order: cover ${coverDays.toFixed(1)} days`);
-  if (coverShort) reasons.push(`cover ${coverDays.toFixed(1)} days < supplier lead time ${leadTimeDays} days${p.triggerMarginDays ? ` + ${p.triggerMarginDays} margin` : ""}`);
-  reasons.push(
-    `order ${quantity} = ${s.dailyDemand.toFixed(1)}/day × (${leadTimeDays} lead + ${safetyDays} safety days) − ${position} in position, rounded up to packs of ${packSize}`,
-  );
+  if (ltd) {
+    const pct = `${Math.round(p.serviceLevel * 1000) / 10}%`;
+    reasons.push(
+      `lead-time demand ${ltd.mean.toFixed(1)} units over ${leadTimeDays} days (σ ${ltd.sigma.toFixed(1)}); safety stock ${ltd.safetyStock.toFixed(1)} = ${ltd.z.toFixed(2)} σ for a ${pct} service level; reorder point ${ltd.reorderPoint.toFixed(1)}`,
+    );
+    if (coverShort) reasons.push(`position ${position} ≤ reorder point ${ltd.reorderPoint.toFixed(1)} (lead-time demand ${ltd.mean.toFixed(1)} + safety stock ${ltd.safetyStock.toFixed(1)})`);
+    reasons.push(
+      `order ${quantity} = ${ltd.mean.toFixed(1)} lead-time demand + ${s.dailyDemand.toFixed(1)}/day × ${p.cycleDays} cycle days + ${ltd.safetyStock.toFixed(1)} safety stock − ${position} in position, rounded up to packs of ${packSize}`,
+    );
+  } else {
+    if (coverShort) reasons.push(`cover ${coverDays.toFixed(1)} days < supplier lead time ${leadTimeDays} days${p.triggerMarginDays ? ` + ${p.triggerMarginDays} margin` : ""}`);
+    reasons.push(
+      `order ${quantity} = ${s.dailyDemand.toFixed(1)}/day × (${leadTimeDays} lead + ${safetyDays} safety days) − ${position} in position, rounded up to packs of ${packSize}`,
+    );
+  }
 
   const expectedBy = new Date(now + leadTimeDays * DAY_MS).toISOString();
   const actions: ActionSpec[] = [
@@ -62,7 +82,10 @@ export function decideInventoryReorder(ctx: InventoryReorderContext, policy: Pol
       // One reorder per replenishment cycle: the next receipt starts a new cycle.
       dedupeKey: `inventory_reorder:sku:${s.sku}:cycle:${s.lastReceiptAt ?? 0}`,
       reasons,
-      inputs: { available: s.available, openPoQuantity: s.openPoQuantity, dailyDemand: s.dailyDemand, reorderPoint: s.reorderPoint, leadTimeDays, safetyDays, packSize, stockoutDays, coverDays, quantity },
+      inputs: {
+        available: s.available, openPoQuantity: s.openPoQuantity, dailyDemand: s.dailyDemand, reorderPoint: s.reorderPoint, leadTimeDays, safetyDays, packSize, stockoutDays, coverDays, quantity,
+        ...(ltd ? { serviceLevel: p.serviceLevel, cycleDays: p.cycleDays, leadTimeDemand: ltd.mean, leadTimeSigma: ltd.sigma, safetyStock: ltd.safetyStock, serviceReorderPoint: ltd.reorderPoint } : {}),
+      },
       actions,
     },
     policy,

@@ -5,6 +5,7 @@ import { getCustomerModel, listRouteStats } from "../../db/models";
 import { loadKpis } from "../../db/kpis";
 import { HttpError } from "../../lib/errors";
 import { routeFromRow } from "../../db/rule-inputs";
+import { CLV_HORIZON_DAYS, predictionReasons } from "../../decisions/models/customers";
 
 export const insightsApi = new Hono<{ Bindings: Env }>();
 
@@ -25,10 +26,22 @@ insightsApi.get("/customers/:id", async (c) => {
     categoryIntervals: m ? JSON.parse(m.categoryIntervals) : {},
     predictedNextOrderAt: iso(m?.predictedNextOrderAt),
     churnRisk: m?.churnRiskMilli == null ? null : m.churnRiskMilli / 1000,
+    // BG/NBD + Gamma-Gamma (null until the store has enough customers for a fit); CLV in paise over clvHorizonDays.
+    ...predictions(m),
     modelComputedAt: iso(m?.computedAt),
     orders: orders.map((o) => ({ ...o, createdAt: iso(o.createdAt) })),
   });
 });
+
+function predictions(m: { pActiveMilli: number | null; expectedMilli: number | null; predictedClv: number | null; expectedOrderValue: number | null; expectedNextOrderAt: number | null } | null) {
+  const p = {
+    pActive: m?.pActiveMilli == null ? null : m.pActiveMilli / 1000,
+    expectedOrders90d: m?.expectedMilli == null ? null : m.expectedMilli / 1000,
+    predictedClv: m?.predictedClv ?? null,
+    expectedOrderValue: m?.expectedOrderValue ?? null,
+  };
+  return { ...p, expectedNextOrderIfActiveAt: iso(m?.expectedNextOrderAt), clvHorizonDays: CLV_HORIZON_DAYS, predictionReasons: predictionReasons(p) };
+}
 
 insightsApi.get("/routes", async (c) => {
   const results = await listRouteStats(c.env.DB);

@@ -22,7 +22,9 @@ skusApi.get("/:sku", async (c) => {
     stock,
     settings,
     forecast: forecast
-      ? { method: forecast.method, dailyDemand: JSON.parse(forecast.dailyDemand), meanDaily: forecast.meanDailyMilli / 1000, mase: forecast.maseMilli === null ? null : forecast.maseMilli / 1000, computedAt: iso(forecast.computedAt) }
+      ? { method: forecast.method, dailyDemand: JSON.parse(forecast.dailyDemand), meanDaily: forecast.meanDailyMilli / 1000, mase: forecast.maseMilli === null ? null : forecast.maseMilli / 1000,
+          // {level, lower[], upper[]} per day, and the rolling-origin windows the method was chosen on.
+          interval: forecast.predictionInterval ? JSON.parse(forecast.predictionInterval) : null, windows: forecast.windows, computedAt: iso(forecast.computedAt) }
       : null,
     purchaseOrders: purchaseOrders.map((p) => ({ ...p, expectedAt: iso(p.expectedAt), lines: JSON.parse(p.lines) })),
   });

@@ -151,6 +151,10 @@ orderPages.get("/orders/:id", async (c) => {
                 <dd>{model?.predictedNextOrderAt ? formatIst(model.predictedNextOrderAt) : "—"}</dd>
                 <dt>Churn risk</dt>
                 <dd>{model?.churnRisk == null ? "—" : `${Math.round(model.churnRisk * 100)}%`}</dd>
+                <dt>P(active)</dt>
+                <dd>{model?.pActive == null ? "—" : `${Math.round(model.pActive * 100)}%`}</dd>
+                <dt>Predicted spend, next 365 days</dt>
+                <dd>{model?.predictedClv == null ? "—" : formatInr(model.predictedClv)}</dd>
                 <dt>Consent</dt>
                 <dd>
                   WhatsApp {customer.acceptsWhatsapp ? "yes" : "no"} · marketing {customer.acceptsMarketing ? "yes" : "no"}
