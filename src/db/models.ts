@@ -1,25 +1,10 @@
 /** Model outputs the crons store and the rules read: customer models, SKU forecasts, carrier route stats, the ticket model. */
+import type { CustomerModel } from "../decisions/models/customers";
 import type { RouteStat } from "../decisions/models/routes";
 import { kvGet, kvKeys, kvPut } from "./kv";
 
-export interface CustomerModelRow {
-  customerId: string;
-  ltv: number;
-  tier: string;
-  ordersCount: number;
-  lastOrderAt: number | null;
-  intervalDays: number | null;
-  categoryIntervals: unknown;
-  predictedNextOrderAt: number | null;
-  churnRisk: number | null;
-  pActive: number | null;
-  expectedOrders90d: number | null;
-  predictedClv: number | null;
-  expectedOrderValue: number | null;
-  expectedNextOrderAt: number | null;
-}
 
-export function upsertCustomerModel(db: D1Database, m: CustomerModelRow, now: number): D1PreparedStatement {
+export function upsertCustomerModel(db: D1Database, m: CustomerModel, now: number): D1PreparedStatement {
   return db
     .prepare(
       `INSERT INTO customer_models (customer_id, ltv, tier, orders_count, last_order_at, interval_days_milli, category_intervals, predicted_next_order_at, churn_risk_milli,

@@ -17,7 +17,7 @@ import { refreshForecasts } from "./forecasts";
 import { ensureWebhookSubscriptions, reconcileShopifyOrders } from "./reconcile";
 import { pullUnicommerceStock } from "./unicommerce-pull";
 import { sweepCredentials } from "./credentials";
-import { CRON_RECOVER, CRON_RESTART, recoverPipeline } from "./recover";
+import { CRON_RECOVER, CRON_RESTART, recoverPipeline, RESTART_SECOND_PASS_S } from "./recover";
 import { refreshRouteStats } from "./route-stats";
 import { INLINE_PAGES } from "./run";
 import { refreshTicketModel } from "./ticket-model";
@@ -27,6 +27,7 @@ export async function runCron(env: Env, cron: string, now: number): Promise<void
   // Every minute, and once when npm start's runtime (re)starts: nothing accepted waits for a sweep.
   if (cron === CRON_RECOVER || cron === CRON_RESTART) {
     await recoverPipeline(env, now, { afterRestart: cron === CRON_RESTART });
+    if (cron === CRON_RESTART) await env.JOBS.send({ kind: "recover_after_restart", restartedAt: now }, { delaySeconds: RESTART_SECOND_PASS_S });
     return;
   }
   const stored = await loadPolicy(env.DB);

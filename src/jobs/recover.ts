@@ -34,8 +34,16 @@ export interface RecoveryResult {
   actions: number;
 }
 
-export async function recoverPipeline(env: Env, now: number, opts: { afterRestart?: boolean } = {}): Promise<RecoveryResult> {
-  const queuedBefore = opts.afterRestart ? now : now - QUEUED_LOST_MS;
+/**
+ * `afterRestart`: every queued event (received before `restartedAt`, default now) lost its message
+ * with the dead runtime's in-memory queue. The restart's pass runs twice: at once, and again
+ * RESTART_SECOND_PASS_S later from the jobs queue for what the first could not reach (a send that
+ * failed while the new runtime was starting); a message sent twice is harmless.
+ */
+export const RESTART_SECOND_PASS_S = 30;
+
+export async function recoverPipeline(env: Env, now: number, opts: { afterRestart?: boolean; restartedAt?: number } = {}): Promise<RecoveryResult> {
+  const queuedBefore = opts.afterRestart ? (opts.restartedAt ?? now) : now - QUEUED_LOST_MS;
   let rawEvents = 0;
   let after: { at: number; id: string } | null = null;
   while (rawEvents < MAX_PER_RUN) {

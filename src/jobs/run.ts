@@ -5,6 +5,7 @@ import { syncPredictionsToCrm } from "./crm-predictions";
 import { decideCustomerOutreach } from "./customer-outreach";
 import { refreshCustomerModels } from "./customer-models";
 import { onJourneyTimer } from "./journey-timers";
+import { recoverPipeline } from "./recover";
 
 /**
  * Pages of customers a cron (or one job) works through in one invocation. D1 allows 1,000 queries
@@ -15,13 +16,19 @@ import { onJourneyTimer } from "./journey-timers";
 export const INLINE_PAGES = { customerModels: 20, customerOutreach: 60 };
 
 export type CronSlice = { kind: "customer_models" | "customer_outreach" | "crm_predictions"; after: string; now: number };
-export type JobMessage = CronSlice | JourneyTimerJob;
+/** The second pass of a restart's recovery (jobs/recover.ts). */
+export type RecoverAfterRestart = { kind: "recover_after_restart"; restartedAt: number };
+export type JobMessage = CronSlice | JourneyTimerJob | RecoverAfterRestart;
 
 export async function runJob(env: Env, job: JobMessage): Promise<void> {
   if (job.kind === "journey_timer") {
     const outcome = await onJourneyTimer(env, job.timer, Date.now());
     // The customer was asked later than the timer assumed: the object re-arms it for then.
     if (outcome?.retryAt) await env.ORDER_JOURNEY.get(env.ORDER_JOURNEY.idFromName(job.timer.orderId)).deferTimer(job.timer.key, outcome.retryAt);
+    return;
+  }
+  if (job.kind === "recover_after_restart") {
+    await recoverPipeline(env, Date.now(), { afterRestart: true, restartedAt: job.restartedAt });
     return;
   }
   if (job.kind === "crm_predictions") {

@@ -8,13 +8,13 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { devVars } from "../../scripts/lib/webhooks.mjs";
 import { query } from "../../scripts/lib/wrangler.mjs";
 import { indianOrder, shopifyRequest } from "../helpers/shopify";
+import { freePort } from "../helpers/ports";
 
 const ROOT = path.resolve(__dirname, "../..");
 const ENV = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" };
@@ -22,16 +22,6 @@ const TOTAL = Number(process.env.CRASH_TOTAL ?? 1000);
 /** The measured bound (docs/reliability.md): from the restarted server's "running" line to nothing pending. */
 const DRAIN_BOUND_MS = 60_000;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** The process ids under `pid` (children, grandchildren…), read from /proc. */
 function descendants(pid: number): number[] {
