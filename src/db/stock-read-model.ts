@@ -42,3 +42,9 @@ export async function allStockedSkus(db: D1Database): Promise<string[]> {
   const { results } = await db.prepare(`SELECT sku FROM sku_stock`).all<{ sku: string }>();
   return results.map((r) => r.sku);
 }
+
+/** A page of stocked SKUs after `after`, in SKU order. */
+export async function stockedSkusAfter(db: D1Database, after: string, limit: number): Promise<string[]> {
+  const { results } = await db.prepare(`SELECT sku FROM sku_stock WHERE sku > ? ORDER BY sku LIMIT ?`).bind(after, limit).all<{ sku: string }>();
+  return results.map((r) => r.sku);
+}

@@ -4,6 +4,7 @@ import { loadPolicy } from "../db/policies";
 import { decideCustomerOutreach } from "./customer-outreach";
 import { refreshCustomerModels } from "./customer-models";
 import { onJourneyTimer } from "./journey-timers";
+import { remapStock, type StockRemapJob } from "./stock-remap";
 
 /**
  * Pages of customers a cron (or one job) works through in one invocation. D1 allows 1,000 queries
@@ -14,7 +15,7 @@ import { onJourneyTimer } from "./journey-timers";
 export const INLINE_PAGES = { customerModels: 20, customerOutreach: 60 };
 
 export type CronSlice = { kind: "customer_models" | "customer_outreach"; after: string; now: number };
-export type JobMessage = CronSlice | JourneyTimerJob;
+export type JobMessage = CronSlice | JourneyTimerJob | StockRemapJob;
 
 export async function runJob(env: Env, job: JobMessage): Promise<void> {
   if (job.kind === "journey_timer") {
@@ -23,6 +24,7 @@ export async function runJob(env: Env, job: JobMessage): Promise<void> {
     if (outcome?.retryAt) await env.ORDER_JOURNEY.get(env.ORDER_JOURNEY.idFromName(job.timer.orderId)).deferTimer(job.timer.key, outcome.retryAt);
     return;
   }
+  if (job.kind === "stock_remap") return remapStock(env, job);
   const stored = await loadPolicy(env.DB);
   if (job.kind === "customer_models") {
     const { next } = await refreshCustomerModels(env.DB, stored, job.now, { after: job.after, maxPages: INLINE_PAGES.customerModels });

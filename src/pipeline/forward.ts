@@ -96,8 +96,22 @@ export async function forwardToObjects(
       stockCalls.push(effects.then((e) => ({ sku, effects: e })));
     }
   }
+  // A fulfilment names the location its units ship from: the order counts against that location only.
+  for (const ol of batch.orderLocations) {
+    for (const sku of new Set(ol.skus)) {
+      const stub = env.SKU_STOCK.get(env.SKU_STOCK.idFromName(sku));
+      stockCalls.push(stub.assignOrderLocation(`order:${ol.orderId}:location:${ol.locationId}`, sku, ol.orderId, ol.locationId, now).then((e) => ({ sku, effects: e })));
+    }
+  }
+  for (const d of applied.levelDisconnects) {
+    if (!d.sku) continue; // the row is gone from D1; the SKU's object never heard of this level
+    const sku = d.sku;
+    const at = d.at ? Date.parse(d.at) : raw.receivedAt;
+    const stub = env.SKU_STOCK.get(env.SKU_STOCK.idFromName(sku));
+    stockCalls.push(stub.disconnectLocation(`shopify:${d.locationId}:disconnect:${at}`, sku, d.locationId, at, now).then((e) => ({ sku, effects: e })));
+  }
   for (const { record, sku } of applied.inventory) {
-    if (sku.startsWith("item:")) continue; // a Shopify level whose SKU is not known yet
+    if (sku.startsWith("item:")) continue; // a Shopify level whose SKU is not known yet: kept in D1, applied when the product arrives
     const stub = env.SKU_STOCK.get(env.SKU_STOCK.idFromName(sku));
     const at = Date.parse(record.updatedAt);
     const eventId = `${record.source}:${record.locationId}:${at}:${record.available}`;
