@@ -6,7 +6,8 @@ import productFixture from "../fixtures/shopify/products-update.json";
 import levelFixture from "../fixtures/vendor/shopify/inventory_levels-update.json";
 import zohoItem from "../fixtures/zoho-inventory/item-with-warehouses.json";
 import { api, waitProcessed } from "../helpers/runtime";
-import { shopifyRequest, uniqueId } from "../helpers/shopify";
+import fulfillmentFixture from "../fixtures/shopify/fulfillments-create-delhivery.json";
+import { indianOrder, shopifyRequest, uniqueId } from "../helpers/shopify";
 import { postZoho } from "../helpers/vendors";
 
 async function shopify(topic: string, payload: unknown) {
@@ -124,6 +125,38 @@ describe("locations and the warehouse mapping", () => {
     expect(locs.locations.find((l: any) => l.id === String(id))).toMatchObject({ active: false, mapped: false });
     // A mapping may not feed a deactivated location.
     expect((await putMapping({ locations: [{ locationId: String(id), warehouses: [] }] })).status).toBe(400);
+  });
+});
+
+describe("orders at locations", () => {
+  it("an order holds units at every location until its fulfilment names one; then the others get them back", { timeout: 40_000 }, async () => {
+    const sku = `ORD-2L-${uniqueId()}`;
+    const item = uniqueId();
+    const [bhw, blr] = [uniqueId(), uniqueId()];
+    const [whBhw, whBlr] = [`wh-bhw-${uniqueId()}`, `wh-blr-${uniqueId()}`];
+    await product(sku, item);
+    const t = Date.now() - 600_000;
+    await shopify("inventory_levels/update", level(item, bhw, 3, t));
+    await shopify("inventory_levels/update", level(item, blr, 3, t));
+    await postZoho(zohoWarehouses(sku, { [whBhw]: 3, [whBlr]: 3 }, t + 1000));
+    expect((await putMapping({ locations: [{ locationId: String(bhw), warehouses: [whBhw] }, { locationId: String(blr), warehouses: [whBlr] }] })).status).toBe(200);
+    const settings = await api(`/api/skus/${sku}/settings`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ safetyStock: 1 }) });
+    expect(settings.status).toBe(200);
+    const before = (await pushes(sku)).length;
+
+    const order = indianOrder({ cod: false, createdAt: new Date(t + 60_000).toISOString(), updatedAt: new Date(t + 60_000).toISOString(), lineItems: [{ sku, quantity: 2, price: "499.00" }] });
+    await shopify("orders/create", order);
+    // Not yet routed: either location may ship it, so both fall to the floor.
+    const guarded = (await pushes(sku)).slice(before);
+    expect(guarded.map((p) => [p.locationId, p.quantity]).sort()).toEqual([[String(bhw), 1], [String(blr), 1]].sort());
+
+    const f = structuredClone(fulfillmentFixture) as Record<string, any>;
+    Object.assign(f, { id: uniqueId(), order_id: order.id, location_id: blr, tracking_number: `AWB${uniqueId()}`, tracking_numbers: undefined, created_at: new Date(t + 120_000).toISOString(), updated_at: new Date(t + 120_000).toISOString() });
+    f.admin_graphql_api_id = `gid://shopify/Fulfillment/${f.id}`;
+    f.line_items = [{ ...f.line_items[0], sku, quantity: 2 }];
+    await shopify("fulfillments/create", f);
+    // It ships from Bengaluru: Bhiwandi gets its 2 back; Bengaluru keeps 1.
+    expect((await pushes(sku)).slice(before + 2)).toEqual([expect.objectContaining({ locationId: String(bhw), quantity: 3, compareQuantity: 1 })]);
   });
 });
 
