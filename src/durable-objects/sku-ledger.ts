@@ -64,7 +64,7 @@ export interface SkuLedgerState {
 
 export interface ShopifyPush {
   kind: "shopify_set";
-  reason: "erp_rebase" | "oversell_guard" | "drift_correction";
+  reason: "erp_rebase" | "oversell_guard" | "drift_correction" | "bundle_components";
   quantity: number;
   /** What we believe this location shows now; null when we have never seen Shopify's number. */
   expected: number | null;
@@ -201,8 +201,8 @@ function levelFor(s: SkuLedgerState, locationId: string | null): ShopifyLocation
   return (s.locations[locationId] ??= newLevel());
 }
 
-function push(s: SkuLedgerState, t: PushTarget, reason: ShopifyPush["reason"], now: number): ShopifyPush | null {
-  const sellable = locationSellable(s, t);
+function push(s: SkuLedgerState, t: PushTarget, reason: ShopifyPush["reason"], now: number, fixed?: number): ShopifyPush | null {
+  const sellable = fixed ?? locationSellable(s, t);
   if (sellable === null) return null;
   const quantity = Math.max(0, sellable);
   const level = levelFor(s, t.locationId);
@@ -290,6 +290,32 @@ export function assignOrderLocation(s: SkuLedgerState, orderId: string, location
   o.locationId = locationId;
   // Other locations had held these units back; they may sell them again.
   return pushAll(s, map, "erp_rebase", now, (t) => t.locationId !== locationId);
+}
+
+/**
+ * A bundle's count comes from its components (min over components of ⌊count ÷ units per kit⌋ at
+ * each location, computed by the pipeline): each of the bundle's locations is pushed its number.
+ * `byLocation["*"]` is the number for a bundle Shopify has not yet named a location for.
+ */
+export function applyBundleStock(s: SkuLedgerState, byLocation: Readonly<Record<string, number>>, now: number, map: LocationMap = null): LedgerEffect[] {
+  const out: LedgerEffect[] = [];
+  for (const t of pushTargets(s, map)) {
+    const n = byLocation[t.locationId ?? "*"];
+    if (n === undefined) continue;
+    const e = push(s, t, "bundle_components", now, n);
+    if (e) out.push(e);
+  }
+  return out;
+}
+
+/** A bundle sold: Shopify lowered the bundle's own count (its components are decremented by their own ledgers). */
+export function applyBundleSale(s: SkuLedgerState, orderId: string, quantity: number, locationId: string | null = null): void {
+  if (s.seenOrders.includes(orderId)) return;
+  s.seenOrders.push(orderId);
+  if (s.seenOrders.length > SEEN_ORDERS_KEPT) s.seenOrders.splice(0, s.seenOrders.length - SEEN_ORDERS_KEPT);
+  const known = knownLocations(s);
+  const level = locationId !== null ? s.locations[locationId] : known.length === 1 ? s.locations[known[0]!] : known.length === 0 ? s.unplaced : null;
+  if (level && level.available !== null) level.available -= quantity;
 }
 
 /** The brand changed which warehouses feed which location: push every mapped location its number. */

@@ -4,6 +4,8 @@ import { activeLocationMap } from "../db/locations";
 import { writeStockReadModel } from "../db/stock-read-model";
 import { openStorage, type StorageMigrations } from "./schema";
 import {
+  applyBundleSale,
+  applyBundleStock,
   applyErpStock,
   applyOrder,
   applyShopifyLevel,
@@ -109,6 +111,19 @@ export class SkuStock extends DurableObject<Env> {
   /** The location mapping changed: every mapped location is pushed its number under the new mapping. */
   async reapply(eventId: string, sku: string, now = Date.now()): Promise<LedgerEffect[]> {
     return this.change(eventId, sku, now, (s, map) => reapplyMapping(s, now, map));
+  }
+
+  /** A bundle's per-location count, from its components. */
+  async recordBundleStock(eventId: string, sku: string, byLocation: Record<string, number>, now = Date.now()): Promise<LedgerEffect[]> {
+    return this.change(eventId, sku, now, (s, map) => applyBundleStock(s, byLocation, now, map));
+  }
+
+  /** An order for this bundle: Shopify lowered the bundle's count. */
+  async recordBundleSale(eventId: string, sku: string, orderId: string, quantity: number, now = Date.now()): Promise<LedgerEffect[]> {
+    return this.change(eventId, sku, now, (s) => {
+      applyBundleSale(s, orderId, quantity);
+      return [];
+    });
   }
 
   /** A Shopify order; `locationId` is the location it was assigned to, when already known. */
