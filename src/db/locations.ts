@@ -65,3 +65,14 @@ export async function activeLocationMap(db: D1Database): Promise<StoredLocationM
   const gone = new Set(inactive.results.map((r) => r.id));
   return Object.fromEntries(Object.entries(JSON.parse(row.body) as Record<string, string[]>).filter(([id]) => !gone.has(id)));
 }
+
+/**
+ * Active Shopify locations the mapping does not feed (none under the default when the store has
+ * one location; every one under the default when it has several, until the brand maps them).
+ */
+export async function unmappedShopifyLocations(db: D1Database): Promise<KnownLocation[]> {
+  const [locations, map] = await Promise.all([knownShopifyLocations(db), loadLocationMap(db)]);
+  const active = locations.filter((l) => l.active);
+  if (map === null) return active.length > 1 ? active : [];
+  return active.filter((l) => !(map[l.id]?.length));
+}

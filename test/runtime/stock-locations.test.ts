@@ -43,6 +43,16 @@ function zohoWarehouses(sku: string, stock: Record<string, number>, modifiedAt: 
 const pushes = (sku: string) =>
   env.DB.prepare(`SELECT params FROM actions WHERE kind = 'shopify.inventory_set' AND subject_id = ? ORDER BY created_at, id`).bind(sku).all<{ params: string }>().then((r) => r.results.map((x) => JSON.parse(x.params)));
 
+async function dashboardCookie(): Promise<string> {
+  const res = await SELF.fetch("https://switchyard.test/login", {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", "cf-connecting-ip": `198.51.100.${Math.floor(Math.random() * 250) + 1}` },
+    body: new URLSearchParams({ token: "test-dashboard-token", next: "/" }),
+    redirect: "manual",
+  });
+  return (res.headers.get("set-cookie") ?? "").split(";")[0]!;
+}
+
 const putMapping = (body: unknown) => api("/api/locations", { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
 
 describe("locations and the warehouse mapping", () => {
@@ -68,6 +78,11 @@ describe("locations and the warehouse mapping", () => {
     expect(await pushes(sku)).toEqual([]);
     let body = await (await api(`/api/skus/${sku}`)).json<any>();
     expect(body.stock.unmappedLocations.sort()).toEqual([String(bhw), String(blr)].sort());
+    // The overview says which locations nothing feeds.
+    const overview = await (await SELF.fetch("https://switchyard.test/", { headers: { cookie: await dashboardCookie() } })).text();
+    const notice = overview.slice(overview.indexOf('id="unmapped-locations"'), overview.indexOf("</p>", overview.indexOf('id="unmapped-locations"')));
+    expect(notice).toContain(String(bhw));
+    expect(notice).toContain(String(blr));
 
     const res = await putMapping({ locations: [{ locationId: String(bhw), warehouses: [whBhw] }, { locationId: String(blr), warehouses: [whBlr] }] });
     expect(res.status).toBe(200);
@@ -89,6 +104,14 @@ describe("locations and the warehouse mapping", () => {
 
     const locs = await (await api(`/api/locations`)).json<any>();
     expect(locs.warehouses).toEqual(expect.arrayContaining([expect.objectContaining({ id: whBlr, feeds: String(blr) })]));
+
+    // The dashboard's SKU page: per location, Shopify's count, the warehouses behind it and the last push.
+    const cookie = await dashboardCookie();
+    const html = await (await SELF.fetch(`https://switchyard.test/skus/${sku}`, { headers: { cookie } })).text();
+    const table = html.slice(html.indexOf('id="sku-locations"'), html.indexOf("</table>", html.indexOf('id="sku-locations"')));
+    const row = table.slice(table.indexOf(`<td>${blr}`), table.indexOf("</tr>", table.indexOf(`<td>${blr}`)));
+    expect(row).toContain(whBlr);
+    expect(row).toMatch(/<td class="n">2<\/td>.*2 \(erp rebase\)/s);
   });
 
   it("refuses a warehouse feeding two locations (both would sell the same units)", { timeout: 30_000 }, async () => {
