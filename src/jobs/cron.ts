@@ -14,6 +14,7 @@ import { decideCustomerOutreach } from "./customer-outreach";
 import { refreshCustomerModels } from "./customer-models";
 import { refreshForecasts } from "./forecasts";
 import { ensureWebhookSubscriptions, reconcileShopifyOrders } from "./reconcile";
+import { syncShopifyLocations } from "./shopify-locations";
 import { pullUnicommerceStock } from "./unicommerce-pull";
 import { sweepCredentials } from "./credentials";
 import { CRON_RECOVER, CRON_RESTART, recoverPipeline } from "./recover";
@@ -48,5 +49,6 @@ export async function runCron(env: Env, cron: string, now: number): Promise<void
     const outreach = await decideCustomerOutreach(env, stored, now, { maxPages: INLINE_PAGES.customerOutreach });
     if (outreach.next !== null) await env.JOBS.send({ kind: "customer_outreach", after: outreach.next, now });
     await ensureWebhookSubscriptions(env, env.PUBLIC_URL, now);
+    await syncShopifyLocations(env, now);
   }
 }

@@ -205,3 +205,27 @@ describe("SkuStock storage v3", () => {
     expect(body.unplaced).toBeNull();
   });
 });
+
+describe("Shopify locations from the Admin API", () => {
+  it("reads every location, deactivated ones included, into the store's list", { timeout: 30_000 }, async () => {
+    const { syncShopifyLocations } = await import("../../src/jobs/shopify-locations");
+    const shopEnv = { ...env, SHOPIFY_SHOP_DOMAIN: "vanaspati.myshopify.com", SHOPIFY_ADMIN_TOKEN: "shpat_test" } as unknown as Env;
+    const [a, b] = [uniqueId(), uniqueId()];
+    const seen: unknown[] = [];
+    const fetchMock = async (url: string, init: RequestInit) => {
+      if (url !== "https://vanaspati.myshopify.com/admin/api/2026-07/graphql.json") throw new Error(`unexpected request to ${url}`);
+      const body = JSON.parse(String(init.body));
+      seen.push(body.variables);
+      if (!String(body.query).includes("includeInactive: true")) throw new Error("expected deactivated locations to be asked for");
+      // Two pages, as Shopify pages a connection.
+      if (body.variables.after === null) {
+        return Response.json({ data: { locations: { pageInfo: { hasNextPage: true, endCursor: "c1" }, nodes: [{ id: `gid://shopify/Location/${a}`, name: "Bhiwandi warehouse", isActive: true }] } } });
+      }
+      return Response.json({ data: { locations: { pageInfo: { hasNextPage: false, endCursor: null }, nodes: [{ id: `gid://shopify/Location/${b}`, name: "Old popup", isActive: false }] } } });
+    };
+    expect(await syncShopifyLocations(shopEnv, Date.now(), fetchMock)).toBe(2);
+    expect(seen).toEqual([{ after: null }, { after: "c1" }]);
+    const locs = await (await api(`/api/locations`)).json<any>();
+    expect(locs.locations).toEqual(expect.arrayContaining([expect.objectContaining({ id: String(a), name: "Bhiwandi warehouse", active: true }), expect.objectContaining({ id: String(b), active: false, mapped: false })]));
+  });
+});
