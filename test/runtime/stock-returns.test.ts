@@ -5,7 +5,7 @@ import { describe, expect, it, vi } from "vitest";
 import refundFixture from "../fixtures/vendor/shopify/refunds-create.json";
 import { api, waitProcessed } from "../helpers/runtime";
 import { indianOrder, shopifyRequest, uniqueId } from "../helpers/shopify";
-import { postZoho, zohoStock } from "../helpers/vendors";
+import { postShiprocket, postZoho, shiprocketTracking, zohoStock } from "../helpers/vendors";
 
 async function shopify(topic: string, payload: unknown) {
   const res = await SELF.fetch(await shopifyRequest({ topic, payload }));
@@ -65,6 +65,29 @@ describe("returns into the ERP", () => {
     // A late redelivery of the refund does not count them again.
     await shopify("refunds/create", refund);
     expect(await stock()).toBe(10);
+    expect((await zohoActions(orderId)).filter((a) => a.kind === "zoho.restock")).toHaveLength(1);
+  });
+
+  it("an RTO delivered back to the warehouse → one Zoho sales return for the order's units", { timeout: 60_000 }, async () => {
+    const sku = `RTO-${uniqueId()}`;
+    const t = Date.now() - 3 * 86_400_000;
+    await postZoho(zohoStock(sku, 10, t));
+    const created = new Date(t + 60_000).toISOString();
+    const order = indianOrder({ createdAt: created, updatedAt: created, lineItems: [{ sku, quantity: 3, price: "299.00" }] });
+    await shopify("orders/create", order);
+    const awb = `SR${uniqueId()}`;
+    const H = 3_600_000;
+    const scans: Parameters<typeof shiprocketTracking>[2] = [["picked_up", t + 2 * H, "Bhiwandi"], ["in_transit", t + 10 * H, "Pune"], ["rto_initiated", t + 30 * H, "Pune"], ["rto_delivered", t + 60 * H, "Bhiwandi"]];
+    for (let i = 1; i <= scans.length; i++) await postShiprocket(shiprocketTracking(awb, String(order.name), scans.slice(0, i)));
+    const orderId = String(order.id);
+    await vi.waitFor(async () => expect((await zohoActions(orderId)).filter((a) => a.kind === "zoho.restock" && a.request !== null)).toHaveLength(1), { timeout: 10_000, interval: 100 });
+    const ret = JSON.parse((await zohoActions(orderId)).find((a) => a.kind === "zoho.restock")!.request!);
+    expect(ret.url).toMatch(/\/salesreturns\?.*salesorder_id=/);
+    expect(ret.body).toMatchObject({ reason: "RTO delivered back to the warehouse", line_items: [expect.objectContaining({ quantity: 3 })] });
+    // COD order, nothing refunded: no credit note.
+    expect((await zohoActions(orderId)).some((a) => a.kind === "zoho.credit_note")).toBe(false);
+    // The same scan again: still one sales return.
+    await postShiprocket(shiprocketTracking(awb, String(order.name), scans));
     expect((await zohoActions(orderId)).filter((a) => a.kind === "zoho.restock")).toHaveLength(1);
   });
 });
