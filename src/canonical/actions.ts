@@ -117,10 +117,22 @@ export const ActionSpec = z.discriminatedUnion("kind", [
       lines: z.array(z.object({ sku: z.string(), quantity: z.number().int(), rate: z.number().int() })),
     }),
   }),
+  /** Units coming back (refund with restock, return received, RTO delivered): a Zoho sales return against the order's sales order. */
   z.object({
     kind: z.literal("zoho.restock"),
     connector: z.literal("zoho"),
-    params: z.object({ orderId: z.string(), lines: z.array(z.object({ sku: z.string(), quantity: z.number().int() })) }),
+    params: z.object({ orderId: z.string(), lines: z.array(z.object({ sku: z.string(), quantity: z.number().int() })), reason: z.string().optional() }),
+  }),
+  /** Money going back on a prepaid order: a Zoho credit note, so the books move with the stock. */
+  z.object({
+    kind: z.literal("zoho.credit_note"),
+    connector: z.literal("zoho"),
+    params: z.object({
+      orderId: z.string(),
+      orderName: z.string(),
+      refundId: z.string(),
+      lines: z.array(z.object({ sku: z.string(), quantity: z.number().int(), rate: z.number().int() })),
+    }),
   }),
   z.object({
     kind: z.literal("helpdesk.reply"),

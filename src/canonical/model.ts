@@ -247,6 +247,19 @@ export interface CanonicalBatch {
   /** Fulfilment tracking numbers: AWB ↔ order links learnt from Shopify. */
   awbLinks: { awb: string; carrier: string | null; orderId: OrderId; fulfillmentId?: string | null }[];
   privacy: PrivacyRequest[];
+  /** The store's Shopify locations (`locations/*`). */
+  locations: ShopifyLocation[];
+  /** Levels Shopify dropped (`inventory_levels/disconnect`): the item is no longer stocked there. */
+  levelDisconnects: { inventoryItemId: string; locationId: string; at: string | null }[];
+  /** Where an order's units ship from: a fulfilment's `location_id`. */
+  orderLocations: { orderId: OrderId; locationId: string; skus: string[]; at: string }[];
+}
+
+export interface ShopifyLocation {
+  id: string;
+  name: string | null;
+  active: boolean;
+  updatedAt: string | null;
 }
 
 /**
@@ -273,6 +286,9 @@ export function emptyBatch(): CanonicalBatch {
     purchaseOrders: [],
     awbLinks: [],
     privacy: [],
+    locations: [],
+    levelDisconnects: [],
+    orderLocations: [],
   };
 }
 

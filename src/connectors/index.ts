@@ -13,7 +13,7 @@ import { buildShopifyRequest, interpretShopify, type ShopifyTarget } from "./sho
 import { buildSmsRequest, interpretMsg91, MSG91_BASE_URL } from "./sms";
 import { buildWhatsAppRequest, interpretWhatsApp, isWhatsAppRateLimit, serviceWindowRefusal, whatsAppError } from "./whatsapp";
 import { buildZohoRequest, istDate, interpretZoho, zohoRateWait, type ZohoTarget } from "./zoho";
-import { actionStepsDone, findFulfillmentId, recordActionStepsDone, zohoItemIds } from "../db/connector-state";
+import { actionStepsDone, findFulfillmentId, recordActionStepsDone, zohoItemIds, zohoSalesOrderOf } from "../db/connector-state";
 
 export interface ActionToRun {
   id: string;
@@ -103,7 +103,9 @@ export async function runAction(action: ActionToRun, deps: RunDeps): Promise<Run
       const itemIds = await zohoItemIds(db, skus);
       // A dry run shows the request it would send even for SKUs whose Zoho item id is not known yet.
       if (!config.zoho) for (const sku of skus) itemIds[sku] ??= `{ZOHO_ITEM_ID:${sku}}`;
-      const zctx = { itemIds, date: istDate(now) };
+      // A sales return names the order's Zoho sales order; a dry run shows where its id would go.
+      const salesOrder = spec.kind === "zoho.restock" ? ((await zohoSalesOrderOf(db, spec.params.orderId)) ?? (config.zoho ? null : { id: `{ZOHO_SALESORDER_ID:${spec.params.orderId}}`, lineItemIds: {} })) : null;
+      const zctx = { itemIds, date: istDate(now), salesOrder };
       const placeholder = config.zoho ? { ...PLACEHOLDER.zoho, organizationId: config.zoho.organizationId, vendorId: config.zoho.vendorId, customerId: config.zoho.customerId } : PLACEHOLDER.zoho;
       const built = buildZohoRequest(spec, placeholder, zctx);
       if ("error" in built) return failed(built.error);

@@ -136,3 +136,25 @@ export async function readInventoryAvailable(env: Env, inventoryItemId: string, 
   if (typeof actual !== "number") throw new Error("shopify inventory read: no available quantity");
   return actual;
 }
+
+/**
+ * The store's locations, active and deactivated (QueryRoot `locations`, `includeInactive: true`;
+ * https://shopify.dev/docs/api/admin-graphql/2026-01/queries/locations), so the location mapping
+ * can name them before Shopify has reported stock at each. Needs `read_locations`.
+ */
+const LOCATIONS_QUERY = `query Locations($after: String) {
+  locations(first: 100, after: $after, includeInactive: true) { pageInfo { hasNextPage endCursor } nodes { id name isActive } }
+}`;
+
+export async function readShopifyLocations(deps: ShopifyDeps): Promise<{ id: string; name: string; active: boolean }[] | { error: Outcome }> {
+  const out: { id: string; name: string; active: boolean }[] = [];
+  let after: string | null = null;
+  do {
+    type Page = { locations: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: { id: string; name: string; isActive: boolean }[] } };
+    const page: GraphqlResult<Page> = await shopifyGraphql<Page>(deps, LOCATIONS_QUERY, { after });
+    if (!page.ok) return { error: page.outcome };
+    for (const n of page.data.locations.nodes) out.push({ id: n.id.replace(/^gid:\/\/shopify\/Location\//, ""), name: n.name, active: n.isActive });
+    after = page.data.locations.pageInfo.hasNextPage ? page.data.locations.pageInfo.endCursor : null;
+  } while (after);
+  return out;
+}

@@ -1,4 +1,10 @@
-/** Zoho Inventory: purchase-order drafts, sales orders (ERP deduction) and restock adjustments. */
+/**
+ * Zoho Inventory: purchase-order drafts, sales orders (ERP deduction), sales returns (units coming
+ * back, against the order's sales order) and credit notes (money going back on a prepaid order).
+ * Sales returns: https://www.zoho.com/inventory/api/v1/salesreturns/ ("Sales return can be created
+ * for all the shipped units of the items in a sales order"; `salesorder_id` names the order, each
+ * line its `salesorder_item_id`). Credit notes: https://www.zoho.com/inventory/api/v1/creditnotes/.
+ */
 import { countZohoRequest } from "../db/connector-state";
 import { istDate } from "../lib/time";
 import type { ActionSpec } from "../canonical/actions";
@@ -14,6 +20,8 @@ export interface ZohoContext {
   itemIds: Record<string, string>;
   /** Date (YYYY-MM-DD, IST) the document is dated. */
   date: string;
+  /** The Zoho sales order behind the Shopify order (for a sales return): its id and, per item, its line's id. */
+  salesOrder?: { id: string; lineItemIds: Record<string, string> } | null;
 }
 
 export function buildZohoRequest(spec: ZohoSpec, config: ZohoTarget, ctx: ZohoContext): OutboundRequest | { error: string } {
@@ -46,14 +54,34 @@ export function buildZohoRequest(spec: ZohoSpec, config: ZohoTarget, ctx: ZohoCo
       break;
     }
     case "zoho.restock": {
+      // A document, not a bare adjustment: the ERP's stock moves when the warehouse receives the
+      // return in Zoho, and its next item snapshot brings the units back to the SKU ledger (once).
       const p = spec.params;
-      path = "inventoryadjustments";
+      const so = ctx.salesOrder;
+      if (!so) return { error: `no Zoho sales order known for order ${p.orderId}: a sales return needs one` };
+      path = `salesreturns`;
       body = {
         date: ctx.date,
-        reason: "Customer return",
+        reason: p.reason ?? "Customer return",
         reference_number: p.orderId,
-        adjustment_type: "quantity",
-        line_items: p.lines.map((l) => ({ item_id: item(l.sku), quantity_adjusted: l.quantity })),
+        line_items: p.lines.map((l) => ({ item_id: item(l.sku), ...(so.lineItemIds[item(l.sku)] ? { salesorder_item_id: so.lineItemIds[item(l.sku)] } : {}), quantity: l.quantity })),
+      };
+      return {
+        method: "POST",
+        url: `${config.baseUrl}/${path}?organization_id=${encodeURIComponent(config.organizationId)}&salesorder_id=${encodeURIComponent(so.id)}`,
+        headers: { authorization: `Zoho-oauthtoken ${config.accessToken}`, "content-type": "application/json" },
+        body,
+      };
+    }
+    case "zoho.credit_note": {
+      if (!config.customerId) return { error: "no Zoho customer configured for credit notes (ZOHO_CUSTOMER_ID)" };
+      const p = spec.params;
+      path = "creditnotes";
+      body = {
+        customer_id: config.customerId,
+        reference_number: `${p.orderName} refund ${p.refundId}`,
+        date: ctx.date,
+        line_items: p.lines.map((l) => ({ item_id: item(l.sku), quantity: l.quantity, rate: l.rate / 100 })),
       };
       break;
     }
@@ -70,8 +98,8 @@ export function buildZohoRequest(spec: ZohoSpec, config: ZohoTarget, ctx: ZohoCo
 export function interpretZoho(status: number, body: unknown): Outcome {
   const o = asRecord(body);
   if (o && typeof o.code === "number" && o.code !== 0) return { kind: "failed", httpStatus: status, reason: String(o.message ?? `Zoho code ${o.code}`), response: body };
-  const doc = asRecord(o?.purchaseorder) ?? asRecord(o?.salesorder) ?? asRecord(o?.inventory_adjustment);
-  const id = doc?.purchaseorder_id ?? doc?.salesorder_id ?? doc?.inventory_adjustment_id;
+  const doc = asRecord(o?.purchaseorder) ?? asRecord(o?.salesorder) ?? asRecord(o?.salesreturn) ?? asRecord(o?.creditnote) ?? asRecord(o?.inventory_adjustment);
+  const id = doc?.purchaseorder_id ?? doc?.salesorder_id ?? doc?.salesreturn_id ?? doc?.creditnote_id ?? doc?.inventory_adjustment_id;
   return { kind: "sent", httpStatus: status, externalId: id === undefined || id === null ? null : String(id), response: body };
 }
 

@@ -15,6 +15,7 @@ import type {
   SupportTicket,
 } from "../canonical/model";
 import { rememberFulfillment } from "./connector-state";
+import { upsertShopifyLocation } from "./locations";
 
 const ms = (iso: string | null): number | null => (iso === null ? null : Date.parse(iso));
 
@@ -247,11 +248,13 @@ export interface AppliedBatch {
   tickets: { ticket: SupportTicket; id: string; orderId: string | null; customerId: string | null }[];
   messages: { message: Message; customerId: string | null; orderId: string | null }[];
   inventory: { record: InventoryRecord; sku: string }[];
+  /** Shopify levels dropped, with the SKU they belonged to (null while the item is unknown). */
+  levelDisconnects: { sku: string | null; locationId: string; at: string | null }[];
 }
 
 /** Writes a mapped batch to D1 (one transaction) and resolves identities across systems. */
 export async function applyCanonicalBatch(db: D1Database, batch: CanonicalBatch, now: number): Promise<AppliedBatch> {
-  const applied: AppliedBatch = { orderIds: new Set(), skus: new Set(), shipmentEvents: [], tickets: [], messages: [], inventory: [] };
+  const applied: AppliedBatch = { orderIds: new Set(), skus: new Set(), shipmentEvents: [], tickets: [], messages: [], inventory: [], levelDisconnects: [] };
   const statements: D1PreparedStatement[] = [];
 
   for (const c of batch.customers) statements.push(upsertCustomer(db, c));
@@ -280,6 +283,7 @@ export async function applyCanonicalBatch(db: D1Database, batch: CanonicalBatch,
     applied.orderIds.add(l.orderId);
   }
   for (const p of batch.products) statements.push(upsertProduct(db, p));
+  for (const l of batch.locations) statements.push(upsertShopifyLocation(db, { id: l.id, name: l.name, active: l.active, updatedAt: l.updatedAt ? Date.parse(l.updatedAt) : now }));
   for (const po of batch.purchaseOrders) statements.push(upsertPurchaseOrder(db, po));
   for (const r of batch.returns) {
     statements.push(insertReturn(db, r));
@@ -341,9 +345,30 @@ export async function applyCanonicalBatch(db: D1Database, batch: CanonicalBatch,
     applied.inventory.push({ record: r, sku: key });
     if (sku) applied.skus.add(sku);
   }
-  // Shopify levels stored before their product was known now get their SKU.
+  for (const d of batch.levelDisconnects) {
+    const row = await db.prepare(`SELECT sku FROM products WHERE inventory_item_id = ?`).bind(d.inventoryItemId).first<{ sku: string }>();
+    const sku = row?.sku ?? `item:${d.inventoryItemId}`;
+    second.push(db.prepare(`DELETE FROM inventory_records WHERE source = 'shopify' AND sku = ? AND location_id = ?`).bind(sku, d.locationId));
+    applied.levelDisconnects.push({ sku: row?.sku ?? null, locationId: d.locationId, at: d.at });
+  }
+  // Shopify levels stored before their product was known now get their SKU, and reach its ledger.
   for (const p of batch.products) {
     if (p.inventoryItemId) {
+      const { results: kept } = await db
+        .prepare(
+          `SELECT location_id AS locationId, available, updated_at AS updatedAt FROM inventory_records WHERE source = 'shopify' AND sku = ?`,
+        )
+        .bind(`item:${p.inventoryItemId}`)
+        .all<{ locationId: string; available: number; updatedAt: number }>();
+      for (const k of kept) {
+        applied.inventory.push({
+          sku: p.sku,
+          record: {
+            sku: p.sku, inventoryItemId: p.inventoryItemId, locationId: k.locationId, available: k.available, onHand: null, committed: null, incoming: null,
+            reorderPoint: null, leadTimeDays: null, updatedAt: new Date(k.updatedAt).toISOString(), source: "shopify", sourceId: `${p.inventoryItemId}@${k.locationId}`,
+          },
+        });
+      }
       second.push(
         db.prepare(`UPDATE OR IGNORE inventory_records SET sku = ? WHERE sku = ? AND source = 'shopify'`).bind(p.sku, `item:${p.inventoryItemId}`),
       );

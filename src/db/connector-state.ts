@@ -26,6 +26,26 @@ export async function zohoItemIds(db: D1Database, skus: readonly string[]): Prom
   return Object.fromEntries(results.map((r) => [r.sku, r.itemId]));
 }
 
+/**
+ * The Zoho sales order Switchyard created for a Shopify order (its `zoho.sales_order` action's
+ * document id) and, from Zoho's answer, each item's line id; null when none was sent.
+ */
+export async function zohoSalesOrderOf(db: D1Database, orderId: string): Promise<{ id: string; lineItemIds: Record<string, string> } | null> {
+  const row = await db
+    .prepare(`SELECT external_id AS id, response FROM actions WHERE kind = 'zoho.sales_order' AND subject_id = ? AND external_id IS NOT NULL ORDER BY created_at DESC LIMIT 1`)
+    .bind(orderId)
+    .first<{ id: string; response: string | null }>();
+  if (!row) return null;
+  const lineItemIds: Record<string, string> = {};
+  try {
+    const lines = (JSON.parse(row.response ?? "null") as { salesorder?: { line_items?: { item_id?: unknown; line_item_id?: unknown }[] } } | null)?.salesorder?.line_items ?? [];
+    for (const l of lines) if (l.item_id !== undefined && l.line_item_id !== undefined) lineItemIds[String(l.item_id)] = String(l.line_item_id);
+  } catch {
+    // An unreadable stored answer leaves the lines to Zoho to match by item.
+  }
+  return { id: row.id, lineItemIds };
+}
+
 /** Counts one Zoho request in the current clock minute; returns the minute's count so far. */
 export function countZohoRequest(db: D1Database, minute: number, now: number): Promise<number> {
   return kvIncrement(db, kvKeys.zohoMinute(minute), now);

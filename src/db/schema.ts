@@ -529,3 +529,32 @@ export const connectorStatus = sqliteTable("connector_status", {
   lastError: text("last_error"),
   updatedAt: integer("updated_at").notNull(),
 });
+
+/** The store's Shopify locations (`locations/*` webhooks, and the Admin read at setup). */
+export const shopifyLocations = sqliteTable("shopify_locations", {
+  id: text("id").primaryKey(),
+  name: text("name"),
+  active: integer("active").notNull().default(1),
+  updatedAt: integer("updated_at").notNull(),
+  source: text("source").notNull(),
+});
+
+/** Which ERP warehouses feed which Shopify location (one row; absent = the default, see db/locations.ts). */
+export const locationMap = sqliteTable("location_map", {
+  id: integer("id").primaryKey(),
+  /** JSON `{ [shopifyLocationId]: warehouseId[] }` */
+  body: text("body").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});
+
+/** A bundle's components: selling one bundle consumes `quantity` of each. */
+export const skuBundles = sqliteTable(
+  "sku_bundles",
+  {
+    bundleSku: text("bundle_sku").notNull(),
+    componentSku: text("component_sku").notNull(),
+    quantity: integer("quantity").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.bundleSku, t.componentSku] }), index("sku_bundles_component").on(t.componentSku)],
+);

@@ -37,8 +37,17 @@ export async function writeStockReadModel(db: D1Database, row: StockReadModel, d
   ]);
 }
 
-/** Every SKU with a stock row (the daily reorder review goes through all of them). */
+/**
+ * Every SKU with a stock row (the daily reorder review goes through all of them), bundles excepted:
+ * a kit is never bought in, its sales are demand for its components (their ledgers count kit orders).
+ */
 export async function allStockedSkus(db: D1Database): Promise<string[]> {
-  const { results } = await db.prepare(`SELECT sku FROM sku_stock`).all<{ sku: string }>();
+  const { results } = await db.prepare(`SELECT sku FROM sku_stock WHERE sku NOT IN (SELECT bundle_sku FROM sku_bundles)`).all<{ sku: string }>();
+  return results.map((r) => r.sku);
+}
+
+/** A page of stocked SKUs after `after`, in SKU order. */
+export async function stockedSkusAfter(db: D1Database, after: string, limit: number): Promise<string[]> {
+  const { results } = await db.prepare(`SELECT sku FROM sku_stock WHERE sku > ? ORDER BY sku LIMIT ?`).bind(after, limit).all<{ sku: string }>();
   return results.map((r) => r.sku);
 }

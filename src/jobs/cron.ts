@@ -15,6 +15,7 @@ import { decideCustomerOutreach } from "./customer-outreach";
 import { refreshCustomerModels } from "./customer-models";
 import { refreshForecasts } from "./forecasts";
 import { ensureWebhookSubscriptions, reconcileShopifyOrders } from "./reconcile";
+import { syncShopifyLocations } from "./shopify-locations";
 import { pullUnicommerceStock } from "./unicommerce-pull";
 import { sweepCredentials } from "./credentials";
 import { CRON_RECOVER, CRON_RESTART, recoverPipeline, RESTART_SECOND_PASS_S } from "./recover";
@@ -52,5 +53,6 @@ export async function runCron(env: Env, cron: string, now: number): Promise<void
     // Predictions to the CRMs in invocations of their own (each customer is a few outbox writes).
     await env.JOBS.send({ kind: "crm_predictions", after: "", now });
     await ensureWebhookSubscriptions(env, env.PUBLIC_URL, now);
+    await syncShopifyLocations(env, now);
   }
 }

@@ -6,6 +6,7 @@ import { decideCustomerOutreach } from "./customer-outreach";
 import { refreshCustomerModels } from "./customer-models";
 import { onJourneyTimer } from "./journey-timers";
 import { recoverPipeline } from "./recover";
+import { remapStock, type StockRemapJob } from "./stock-remap";
 
 /**
  * Pages of customers a cron (or one job) works through in one invocation. D1 allows 1,000 queries
@@ -18,7 +19,7 @@ export const INLINE_PAGES = { customerModels: 20, customerOutreach: 60 };
 export type CronSlice = { kind: "customer_models" | "customer_outreach" | "crm_predictions"; after: string; now: number };
 /** The second pass of a restart's recovery (jobs/recover.ts). */
 export type RecoverAfterRestart = { kind: "recover_after_restart"; restartedAt: number };
-export type JobMessage = CronSlice | JourneyTimerJob | RecoverAfterRestart;
+export type JobMessage = CronSlice | JourneyTimerJob | RecoverAfterRestart | StockRemapJob;
 
 export async function runJob(env: Env, job: JobMessage): Promise<void> {
   if (job.kind === "journey_timer") {
@@ -36,6 +37,7 @@ export async function runJob(env: Env, job: JobMessage): Promise<void> {
     if (next !== null) await env.JOBS.send({ kind: job.kind, after: next, now: job.now } satisfies CronSlice);
     return;
   }
+  if (job.kind === "stock_remap") return remapStock(env, job);
   const stored = await loadPolicy(env.DB);
   if (job.kind === "customer_models") {
     const { next } = await refreshCustomerModels(env.DB, stored, job.now, { after: job.after, maxPages: INLINE_PAGES.customerModels });

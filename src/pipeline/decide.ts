@@ -23,6 +23,7 @@ import { fallBackFailedMessage } from "../pipeline/message-fallback";
 import { commitDrafts } from "./commit";
 import { loadCustomer, loadOrderAndJourney, loadOrderForJourney, loadOrderSummary, loadScans, loadTicket, orderIdByName } from "../db/rule-inputs";
 import { parseNdrButton } from "../canonical/vocabulary";
+import { refreshBundles } from "./bundles";
 import { decideStockForSkus, pushStockEffects } from "./stock";
 import { runWorkflows } from "./workflows";
 
@@ -95,6 +96,7 @@ export async function decideOnEvent(env: Env, batch: CanonicalBatch, applied: Ap
 
   await commitDrafts(env, drafts, stored, now);
   await pushStockEffects(env, forwarded.stock, now);
+  await refreshBundles(env, [...new Set(forwarded.stock.map((x) => x.sku))], now);
   const erpSkus = applied.inventory.filter((i) => i.record.source !== "shopify").map((i) => i.sku);
   await decideStockForSkus(env, [...new Set(erpSkus)], stored, now);
   await runWorkflows(env, batch, applied, forwarded, now);

@@ -1,6 +1,7 @@
 /** Hands what an event changed to the Durable Objects that own each order and SKU (one call per object). */
 import type { CanonicalBatch, Order } from "../canonical/model";
 import { parseCodButton } from "../canonical/vocabulary";
+import { bundlesOf } from "../db/bundles";
 import { linkedScans, resolveOrderRef, type AppliedBatch } from "../db/canonical-writes";
 import type { RawEventRow } from "../db/raw-events";
 import { journeyTargetForScan, type JourneyEvent } from "../durable-objects/journey-machine";
@@ -84,20 +85,53 @@ export async function forwardToObjects(
   );
 
   const stockCalls: Promise<ForwardResult["stock"][number]>[] = [];
-  for (const o of batch.orders) {
-    if (raw.topic !== "orders/create" && !o.cancelledAt) continue;
+  const stockOrders = batch.orders.filter((o) => raw.topic === "orders/create" || o.cancelledAt);
+  const orderSkus = [...new Set([...stockOrders.flatMap((o) => o.lineItems.map((li) => li.sku)), ...batch.orderLocations.flatMap((l) => l.skus)].filter((s): s is string => Boolean(s)))];
+  // A bundle's units are its components' units: an order for a kit consumes each component.
+  const kits = orderSkus.length ? await bundlesOf(env.DB, orderSkus) : new Map<string, { sku: string; quantity: number }[]>();
+  for (const o of stockOrders) {
     for (const li of o.lineItems) {
       const sku = li.sku;
       if (!sku) continue;
       const stub = env.SKU_STOCK.get(env.SKU_STOCK.idFromName(sku));
+      const components = kits.get(sku);
+      if (components) {
+        const kitOrder = `${o.id}/kit:${sku}`;
+        if (!o.cancelledAt) stockCalls.push(stub.recordBundleSale(`order:${o.id}`, sku, o.id, li.quantity, now).then((e) => ({ sku, effects: e })));
+        for (const c of components) {
+          const part = env.SKU_STOCK.get(env.SKU_STOCK.idFromName(c.sku));
+          const effects = o.cancelledAt
+            ? part.releaseOrder(`order:${kitOrder}:cancelled`, c.sku, kitOrder, now)
+            : part.recordOrder(`order:${kitOrder}`, c.sku, kitOrder, li.quantity * c.quantity, Date.parse(o.createdAt), now);
+          stockCalls.push(effects.then((e) => ({ sku: c.sku, effects: e })));
+        }
+        continue;
+      }
       const effects = o.cancelledAt
         ? stub.releaseOrder(`order:${o.id}:cancelled`, sku, o.id, now)
         : stub.recordOrder(`order:${o.id}`, sku, o.id, li.quantity, Date.parse(o.createdAt), now);
       stockCalls.push(effects.then((e) => ({ sku, effects: e })));
     }
   }
+  // A fulfilment names the location its units ship from: the order counts against that location only.
+  for (const ol of batch.orderLocations) {
+    for (const sku of new Set(ol.skus)) {
+      const parts: { sku: string; orderId: string }[] = kits.get(sku)?.map((c) => ({ sku: c.sku, orderId: `${ol.orderId}/kit:${sku}` })) ?? [{ sku, orderId: ol.orderId }];
+      for (const p of parts) {
+        const stub = env.SKU_STOCK.get(env.SKU_STOCK.idFromName(p.sku));
+        stockCalls.push(stub.assignOrderLocation(`order:${p.orderId}:location:${ol.locationId}`, p.sku, p.orderId, ol.locationId, now).then((e) => ({ sku: p.sku, effects: e })));
+      }
+    }
+  }
+  for (const d of applied.levelDisconnects) {
+    if (!d.sku) continue; // the row is gone from D1; the SKU's object never heard of this level
+    const sku = d.sku;
+    const at = d.at ? Date.parse(d.at) : raw.receivedAt;
+    const stub = env.SKU_STOCK.get(env.SKU_STOCK.idFromName(sku));
+    stockCalls.push(stub.disconnectLocation(`shopify:${d.locationId}:disconnect:${at}`, sku, d.locationId, at, now).then((e) => ({ sku, effects: e })));
+  }
   for (const { record, sku } of applied.inventory) {
-    if (sku.startsWith("item:")) continue; // a Shopify level whose SKU is not known yet
+    if (sku.startsWith("item:")) continue; // a Shopify level whose SKU is not known yet: kept in D1, applied when the product arrives
     const stub = env.SKU_STOCK.get(env.SKU_STOCK.idFromName(sku));
     const at = Date.parse(record.updatedAt);
     const eventId = `${record.source}:${record.locationId}:${at}:${record.available}`;

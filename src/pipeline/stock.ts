@@ -20,6 +20,8 @@ export async function pushStockEffects(env: Env, stock: { sku: string; effects: 
       if (e.kind !== "shopify_set") continue;
       const known = e.inventoryItemId && e.locationId ? null : await shopifyInventoryRef(env.DB, sku);
       const inventoryItemId = e.inventoryItemId ?? known?.inventoryItemId;
+      // A push names its location; only before Shopify has reported any level for the SKU does the
+      // one location D1 knows stand in (the ledger then has no other location to confuse it with).
       const locationId = e.locationId ?? known?.locationId;
       if (!inventoryItemId || !locationId) continue; // Shopify has never told us where this SKU lives: nothing to set
       const spec: ActionSpec = {
@@ -54,6 +56,7 @@ export async function retryStaleInventorySet(
 ): Promise<void> {
   const { sku, inventoryItemId, locationId } = action.params;
   const actual = await readInventoryAvailable(env, inventoryItemId, locationId, fetchFn);
-  const effects = await env.SKU_STOCK.get(env.SKU_STOCK.idFromName(sku)).recordStaleCompare(`stale:${action.id}`, sku, actual, now);
+  // Only the refused location is re-read and re-pushed; the others' counts are not in question.
+  const effects = await env.SKU_STOCK.get(env.SKU_STOCK.idFromName(sku)).recordStaleCompare(`stale:${action.id}`, sku, actual, now, locationId);
   await pushStockEffects(env, [{ sku, effects }], now);
 }

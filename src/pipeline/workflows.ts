@@ -2,7 +2,7 @@
 import type { ActionSpec } from "../canonical/actions";
 import type { CanonicalBatch } from "../canonical/model";
 import { actionExists, enqueueActions } from "../db/actions";
-import { orderContact } from "../db/rule-inputs";
+import { loadOrderSummary, orderContact } from "../db/rule-inputs";
 import { actionKey, erpDeductionPrefix } from "../canonical/vocabulary";
 import type { AppliedBatch } from "../db/canonical-writes";
 import type { ForwardResult } from "./forward";
@@ -52,6 +52,28 @@ export async function runWorkflows(env: Env, batch: CanonicalBatch, applied: App
       if (t.to !== "delivered") continue;
       const o = await orderContact(env.DB, u.orderId);
       if (o) jobs.push(klaviyo(`delivered:${u.orderId}`, "Order Delivered", o.email, o.phone, { order: o.name }, new Date(t.at).toISOString()));
+    }
+  }
+
+  // Money back on a prepaid order is a credit note in the ERP, so the books move with the refund
+  // (the units, when restocked, come back as a sales return: decisions/rules/return-processing.ts).
+  for (const r of batch.returns) {
+    if (r.kind !== "refunded" || r.amount <= 0) continue;
+    const order = await loadOrderSummary(env.DB, r.orderId);
+    if (!order || order.paymentMethod !== "prepaid") continue;
+    const rateOf = (sku: string) => order.lineItems.find((l) => l.sku === sku)?.unitPrice ?? 0;
+    const lines = r.lineItems.filter((l): l is { sku: string; quantity: number } => Boolean(l.sku) && l.quantity > 0).map((l) => ({ ...l, rate: rateOf(l.sku) }));
+    if (!lines.length) continue;
+    const refundId = r.refundId ?? r.sourceId;
+    jobs.push({ subjectType: "order", subjectId: r.orderId, key: `erp-credit:${r.orderId}:${refundId}`, spec: { kind: "zoho.credit_note", connector: "zoho", params: { orderId: r.orderId, orderName: order.name, refundId, lines } } });
+  }
+  // An RTO delivered back to the warehouse is a sales return in the ERP, once per order.
+  for (const u of forwarded.journeys) {
+    if (!u.newTransitions.some((t) => t.to === "rto_delivered")) continue;
+    const order = await loadOrderSummary(env.DB, u.orderId);
+    const lines = (order?.lineItems ?? []).filter((l) => l.sku && l.quantity > 0).map((l) => ({ sku: l.sku!, quantity: l.quantity }));
+    if (order && lines.length) {
+      jobs.push({ subjectType: "order", subjectId: u.orderId, key: `erp-return:rto:${u.orderId}`, spec: { kind: "zoho.restock", connector: "zoho", params: { orderId: u.orderId, lines, reason: "RTO delivered back to the warehouse" } } });
     }
   }
 

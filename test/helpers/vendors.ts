@@ -17,6 +17,7 @@ const SR_STATUS: Record<string, [string, string]> = {
   delivered: ["7", "DELIVERED"],
   failed_attempt: ["47", "UNDELIVERED"],
   rto_initiated: ["9", "RTO INITIATED"],
+  rto_delivered: ["10", "RTO DELIVERED"],
 };
 
 /** A Shiprocket tracking webhook for one AWB with the given scans (status, epoch ms, location). */

@@ -136,6 +136,24 @@ describe("zoho", () => {
     expect((req as { body: unknown }).body).toEqual({ customer_id: "C1", reference_number: "#1042", date: "2026-05-01", line_items: [{ item_id: "9001", quantity: 2, rate: 499 }] });
     expect(buildZohoRequest(s, config, { itemIds: {}, date: "2026-05-01" })).toEqual({ error: "no Zoho item_id known for SKU SKU1" });
   });
+  it("returns units as a sales return against the order's sales order, each line naming its sales-order line", () => {
+    const s = spec("zoho.restock", "zoho", { orderId: "42", lines: [{ sku: "SKU1", quantity: 2 }], reason: "RTO delivered back to the warehouse" });
+    const req = buildZohoRequest(s, config, { itemIds: { SKU1: "9001" }, date: "2026-05-01", salesOrder: { id: "4815000000044936", lineItemIds: { "9001": "4815000000044892" } } });
+    expect(req).toEqual({
+      method: "POST",
+      url: "https://www.zohoapis.in/inventory/v1/salesreturns?organization_id=600&salesorder_id=4815000000044936",
+      headers: { authorization: "Zoho-oauthtoken zt", "content-type": "application/json" },
+      body: { date: "2026-05-01", reason: "RTO delivered back to the warehouse", reference_number: "42", line_items: [{ item_id: "9001", salesorder_item_id: "4815000000044892", quantity: 2 }] },
+    });
+    // Without the sales order there is nothing to return against: refused, not sent as a bare adjustment.
+    expect(buildZohoRequest(s, config, { itemIds: { SKU1: "9001" }, date: "2026-05-01", salesOrder: null })).toEqual({ error: "no Zoho sales order known for order 42: a sales return needs one" });
+  });
+  it("credits a prepaid refund with a credit note in rupees", () => {
+    const s = spec("zoho.credit_note", "zoho", { orderId: "42", orderName: "#1042", refundId: "r9", lines: [{ sku: "SKU1", quantity: 1, rate: 49900 }] });
+    const req = buildZohoRequest(s, config, { itemIds: { SKU1: "9001" }, date: "2026-05-01" }) as { url: string; body: unknown };
+    expect(req.url).toBe("https://www.zohoapis.in/inventory/v1/creditnotes?organization_id=600");
+    expect(req.body).toEqual({ customer_id: "C1", reference_number: "#1042 refund r9", date: "2026-05-01", line_items: [{ item_id: "9001", quantity: 1, rate: 499 }] });
+  });
 });
 
 describe("helpdesk", () => {

@@ -24,6 +24,13 @@ export const SHOPIFY_TOPICS = [
   "fulfillments/update",
   "fulfillment_events/create",
   "inventory_levels/update",
+  "inventory_levels/connect",
+  "inventory_levels/disconnect",
+  "locations/create",
+  "locations/update",
+  "locations/delete",
+  "locations/activate",
+  "locations/deactivate",
   "products/create",
   "products/update",
   "refunds/create",
@@ -127,6 +134,9 @@ const FulfillmentPayload = z.looseObject({
   created_at: z.string(),
   updated_at: z.string().nullish(),
   destination: Address,
+  /** The location the fulfilment ships from (REST Fulfillment `location_id`). */
+  location_id: OptId,
+  line_items: z.array(z.looseObject({ sku: z.string().nullish() })).nullish(),
 });
 
 const FulfillmentEventPayload = z.looseObject({
@@ -149,6 +159,11 @@ const InventoryLevelPayload = z.looseObject({
   available: z.number().int().nullable(),
   updated_at: z.string(),
 });
+
+const InventoryDisconnectPayload = z.looseObject({ inventory_item_id: Id, location_id: Id, updated_at: z.string().nullish() });
+
+/** REST Location, as `locations/*` send it (`locations/delete` sends little more than the id). */
+const LocationPayload = z.looseObject({ id: Id, name: z.string().nullish(), active: z.boolean().nullish(), updated_at: z.string().nullish() });
 
 const ProductPayload = z.looseObject({
   id: Id,
@@ -236,6 +251,7 @@ const GID_TYPE_BY_TOPIC_PREFIX: Record<string, string> = {
   fulfillments: "Fulfillment",
   fulfillment_events: "FulfillmentEvent",
   inventory_levels: "InventoryLevel",
+  locations: "Location",
   products: "Product",
   refunds: "Refund",
   returns: "Return",
@@ -287,6 +303,10 @@ export function mapShopifyWebhook(topic: string, payload: unknown): CanonicalBat
     case "fulfillments/update": {
       const p = parse(FulfillmentPayload, payload, topic);
       batch.awbLinks.push(...awbLinksOf(p));
+      const skus = (p.line_items ?? []).flatMap((l) => (l.sku ? [l.sku] : []));
+      if (p.location_id && skus.length) {
+        batch.orderLocations.push({ orderId: p.order_id as Order["id"], locationId: p.location_id, skus, at: toIsoUtc(p.updated_at ?? p.created_at, "created_at") });
+      }
       const event = fulfillmentShipmentEvent(p);
       if (event) batch.shipmentEvents.push(event);
       return batch;
@@ -312,6 +332,22 @@ export function mapShopifyWebhook(topic: string, payload: unknown): CanonicalBat
       });
       return batch;
     }
+    case "inventory_levels/disconnect": {
+      const p = parse(InventoryDisconnectPayload, payload, topic);
+      batch.levelDisconnects.push({ inventoryItemId: p.inventory_item_id, locationId: p.location_id, at: toIsoUtcOrNull(p.updated_at) });
+      return batch;
+    }
+    case "locations/create":
+    case "locations/update":
+    case "locations/delete":
+    case "locations/activate":
+    case "locations/deactivate": {
+      const p = parse(LocationPayload, payload, topic);
+      const gone = topic === "locations/delete" || topic === "locations/deactivate";
+      batch.locations.push({ id: p.id, name: p.name ?? null, active: gone ? false : (p.active ?? true), updatedAt: toIsoUtcOrNull(p.updated_at) });
+      return batch;
+    }
+    case "inventory_levels/connect":
     case "inventory_levels/update": {
       const p = parse(InventoryLevelPayload, payload, topic);
       const record: InventoryRecord = {

@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import { listDecisionFeed, listFailedActions, listOrdersAtRisk, listRoutes, listStockAtRisk, type AtRiskOrder } from "../../db/dashboard-read";
 import { blockedActionCounts, listConnectorStatus } from "../../db/connectors";
 import { loadKpis } from "../../db/kpis";
+import { unmappedShopifyLocations } from "../../db/locations";
 import { listDeadLetters } from "../../db/raw-events";
 import { DECISION_TYPES } from "../../decisions/types";
 import type { DashboardEnv } from "./auth";
@@ -39,7 +40,7 @@ function riskReasons(o: AtRiskOrder, now: number): string[] {
 overview.get("/", async (c) => {
   const db = c.env.DB;
   const now = Date.now();
-  const [kpis, atRisk, stock, feed, routes, deadLetters, failed, connectors, blocked] = await Promise.all([
+  const [kpis, atRisk, stock, feed, routes, deadLetters, failed, connectors, blocked, unmapped] = await Promise.all([
     loadKpis(db, now),
     listOrdersAtRisk(db, 50),
     listStockAtRisk(db, STOCK_RISK_DAYS, 20),
@@ -49,6 +50,7 @@ overview.get("/", async (c) => {
     listFailedActions(db, 20),
     listConnectorStatus(db),
     blockedActionCounts(db),
+    unmappedShopifyLocations(db),
   ]);
   // Refused or disconnected credentials hold their actions back: said first, with what to do.
   const attention = connectors.filter((r) => r.status !== "ok");
@@ -157,6 +159,11 @@ overview.get("/", async (c) => {
 
         <section>
           <h2>Stock at risk</h2>
+          {unmapped.length ? (
+            <p class="card" id="unmapped-locations">
+              Shopify locations no warehouse feeds (never written to): {unmapped.map((l) => (l.name ? `${l.name} (${l.id})` : l.id)).join(", ")}.
+            </p>
+          ) : null}
           <div class="card">
             <table id="stock-risk">
               <thead>

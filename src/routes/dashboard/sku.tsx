@@ -1,6 +1,11 @@
-/** GET /skus/:sku: stock by location, daily sales with the forecast after them, projected stockout, open POs, drift. */
+/**
+ * GET /skus/:sku: stock per Shopify location (Shopify's count, the ERP warehouses behind it, the
+ * last push and when, drift; unmapped locations said so), the ERP records, daily sales with the
+ * forecast after them, projected stockout, open POs, bundle components.
+ */
 import { Hono } from "hono";
 import type { FC } from "hono/jsx";
+import { loadBundle } from "../../db/bundles";
 import { dailySales, getSkuOverview } from "../../db/dashboard-read";
 import type { DashboardEnv } from "./auth";
 import { Empty } from "./components";
@@ -69,7 +74,12 @@ skuPages.get("/skus/:sku", async (c) => {
   const session = c.get("session");
   const now = Date.now();
   const since = now - (HISTORY_DAYS - 1) * DAY;
-  const [sku0, sales] = await Promise.all([getSkuOverview(c.env.DB, sku), dailySales(c.env.DB, sku, since)]);
+  const [sku0, sales, ledger, bundle] = await Promise.all([
+    getSkuOverview(c.env.DB, sku),
+    dailySales(c.env.DB, sku, since),
+    c.env.SKU_STOCK.get(c.env.SKU_STOCK.idFromName(sku)).getStock(now),
+    loadBundle(c.env.DB, sku),
+  ]);
   if (!sku0) {
     return page(
       c,
@@ -121,7 +131,50 @@ skuPages.get("/skus/:sku", async (c) => {
           </div>
         </section>
         <section>
-          <h2>By location</h2>
+          <h2>Shopify locations</h2>
+          <div class="card">
+            <table id="sku-locations">
+              <thead>
+                <tr>
+                  <th>Location</th>
+                  <th class="n">Shopify count</th>
+                  <th>Fed by warehouses</th>
+                  <th class="n">Sellable</th>
+                  <th>Last push</th>
+                  <th class="n">Drift</th>
+                </tr>
+              </thead>
+              <tbody>
+                {ledger.locations.length === 0 ? <Empty cols={6} text="Shopify has not reported this SKU at any location yet." /> : null}
+                {ledger.locations.map((l) => (
+                  <tr>
+                    <td>
+                      {l.locationId}
+                      {!l.connected ? <div class="muted">disconnected: not stocked here</div> : null}
+                    </td>
+                    <td class="n">{l.shopifyAvailable === null ? "—" : groupIndian(l.shopifyAvailable)}</td>
+                    <td>{l.mapped ? l.warehouses.join(", ") || "—" : <span class="up">unmapped: never written to</span>}</td>
+                    <td class="n">{l.sellable === null ? "—" : groupIndian(l.sellable)}</td>
+                    <td>{l.lastPush ? `${groupIndian(l.lastPush.quantity)} (${l.lastPush.reason.replace(/_/g, " ")}) ${formatIst(Date.parse(l.lastPush.at))}` : "never"}</td>
+                    <td class={l.drift !== 0 ? "n up" : "n"}>{String(l.drift)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            {ledger.unmappedLocations.length ? (
+              <p class="muted">
+                Unmapped: {ledger.unmappedLocations.join(", ")}. Map warehouses to them with PUT /api/locations.
+              </p>
+            ) : null}
+            {bundle.length ? (
+              <p>
+                Bundle of {bundle.map((b) => `${b.quantity} × ${b.sku}`).join(", ")}: its count is the fewest kits its components allow at each location.
+              </p>
+            ) : null}
+          </div>
+        </section>
+        <section>
+          <h2>ERP and Shopify records</h2>
           <div class="card">
             <table>
               <thead>

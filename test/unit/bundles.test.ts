@@ -1,0 +1,19 @@
+/** Bundle arithmetic and the self-containment check. */
+import { describe, expect, it } from "vitest";
+import { bundleCycle, bundleSellable } from "../../src/decisions/bundles";
+
+describe("bundles", () => {
+  it("sells the fewest kits any component allows", () => {
+    const stock: Record<string, number> = { CLEANSER: 7, TONER: 20, SERUM: 9 };
+    expect(bundleSellable([{ sku: "CLEANSER", quantity: 1 }, { sku: "TONER", quantity: 2 }, { sku: "SERUM", quantity: 2 }], (s) => stock[s] ?? null)).toBe(4);
+    expect(bundleSellable([{ sku: "CLEANSER", quantity: 1 }, { sku: "MISSING", quantity: 1 }], (s) => stock[s] ?? null)).toBe(0);
+    expect(bundleSellable([{ sku: "CLEANSER", quantity: 3 }], () => -2)).toBe(0);
+  });
+
+  it("finds a bundle that would contain itself, directly or through another bundle", () => {
+    const edges = new Map([["KIT-B", ["KIT-C", "TONER"]], ["KIT-C", ["KIT-A"]]]);
+    expect(bundleCycle("KIT-A", ["KIT-A"], new Map())).toEqual(["KIT-A", "KIT-A"]);
+    expect(bundleCycle("KIT-A", ["SERUM", "KIT-B"], edges)).toEqual(["KIT-A", "KIT-B", "KIT-C", "KIT-A"]);
+    expect(bundleCycle("KIT-A", ["SERUM", "TONER"], edges)).toBeNull();
+  });
+});
