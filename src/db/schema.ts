@@ -331,15 +331,36 @@ export const decisions = sqliteTable(
     policyVersion: integer("policy_version").notNull(),
     mode: text("mode").notNull(),
     createdAt: integer("created_at").notNull(),
+    /** null (nothing to review) | waiting | approved | dismissed: decisions in approve mode wait for a person. */
+    reviewStatus: text("review_status"),
+    /** A snoozed decision leaves the "needs you" queue until this time (epoch ms). */
+    reviewUntil: integer("review_until"),
   },
   (t) => [
     uniqueIndex("decisions_dedupe").on(t.dedupeKey),
+    index("decisions_review").on(t.reviewStatus, t.createdAt),
     index("decisions_subject").on(t.subjectType, t.subjectId),
     index("decisions_type_created").on(t.type, t.createdAt),
     index("decisions_created").on(t.createdAt),
     // "Was this ticket auto-answered?" is asked per WISMO ticket by the KPIs: (type, subject) finds it at once.
     index("decisions_type_subject").on(t.type, t.subjectId),
   ],
+);
+
+/** Every approval, dismissal and snooze of a decision, with who and why. */
+export const decisionReviews = sqliteTable(
+  "decision_reviews",
+  {
+    id: text("id").primaryKey(),
+    decisionId: text("decision_id").notNull(),
+    /** approved | dismissed | snoozed */
+    verdict: text("verdict").notNull(),
+    by: text("by").notNull(),
+    note: text("note"),
+    until: integer("until"),
+    at: integer("at").notNull(),
+  },
+  (t) => [index("decision_reviews_decision").on(t.decisionId, t.at)],
 );
 
 export const actions = sqliteTable(

@@ -149,6 +149,8 @@ export interface SkuSupply {
   forecastMethod: string | null;
   /** Last stock receipt or PO raised: one reorder decision per replenishment cycle. */
   lastReceiptAt: number | null;
+  /** The SKU's selling price in paise (Shopify variant), to value a PO draft; absent when unknown. */
+  unitPricePaise?: number | null;
 }
 
 export interface InventoryReorderContext {

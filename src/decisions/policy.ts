@@ -21,7 +21,10 @@ export function assigneeFor(assignee: Assignee, helpdesk: HelpdeskName): string 
   return named ? named : null;
 }
 
-const Mode = z.enum(["live", "shadow"]);
+/** live: act; shadow: record what would have been done, send nothing; approve: record, hold the actions until a person approves. */
+export const DECISION_MODES = ["live", "shadow", "approve"] as const;
+const Mode = z.enum(DECISION_MODES);
+export type DecisionMode = (typeof DECISION_MODES)[number];
 const Hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "HH:MM (24 h)");
 
 /**
@@ -78,6 +81,19 @@ export const Policy = z.strictObject({
   /** WhatsApp is not sent inside these local hours; drafts get `notBefore` = the end of the window. */
   quietHours: z.strictObject({ start: Hhmm, end: Hhmm, utcOffsetMinutes: bounded(-720, 840, "minutes", { int: true }) }),
   customerTiers: z.strictObject({ highLtvPaise: Paise, midLtvPaise: Paise }),
+  /**
+   * Decisions that wait for a person even when their type runs live (decisions/approval.ts applies
+   * these): large purchase orders, COD holds (the step before a cancellation), escalations that put a
+   * named person (an email or an agent id, not a team) on a ticket. A type in `approve` mode always waits.
+   */
+  approvals: z.strictObject({
+    /** A PO draft whose value (quantity × the SKU's selling price, the only price Switchyard knows) is at or above this waits; unknown price = no wait. */
+    purchaseOrderAbovePaise: Paise,
+    codHolds: z.boolean(),
+    escalationsToAPerson: z.boolean(),
+    /** How long Snooze takes an item off the "needs you" queue. */
+    snoozeHours: Hours,
+  }),
   delay_alert: z.strictObject({
     ...switches,
     stallHours: Hours,
@@ -192,6 +208,7 @@ export const DEFAULT_POLICY: Policy = {
   currency: "INR",
   quietHours: { start: "21:00", end: "08:00", utcOffsetMinutes: IST_OFFSET_MINUTES },
   customerTiers: { highLtvPaise: 1_500_000, midLtvPaise: 500_000 },
+  approvals: { purchaseOrderAbovePaise: 10_000_000, codHolds: true, escalationsToAPerson: true, snoozeHours: 4 },
   delay_alert: {
     ...live,
     stallHours: 36,
@@ -283,7 +300,7 @@ export function parsePolicy(input: unknown, base: Policy = DEFAULT_POLICY): Poli
   return result.success ? { ok: true, policy: result.data } : { ok: false, issues: result.error.issues };
 }
 
-export function modeFor(policy: Policy, type: DecisionType): "live" | "shadow" {
+export function modeFor(policy: Policy, type: DecisionType): DecisionMode {
   return policy[type].mode;
 }
 

@@ -29,7 +29,7 @@ describe.skipIf(!hasChromium)("dashboard in Chromium", () => {
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
-    worker = await startWorker();
+    worker = await startWorker({ consumeActions: true });
     await seedBulk(worker.db, { n: 400, days: 30 });
     // localhost rather than 127.0.0.1: Chromium accepts Secure cookies from http://localhost.
     base = `http://localhost:${worker.url.port}`;
@@ -67,7 +67,46 @@ describe.skipIf(!hasChromium)("dashboard in Chromium", () => {
     await page.screenshot({ path: path.join(ARTIFACTS, "overview.png"), fullPage: true });
   });
 
+  it("puts the needs-you queue at the top; approving removes the item and its action shows as sent", async () => {
+    // A purchase order held for approval, as pipeline/commit.ts records one (mode approve, waiting).
+    const id = `dec_browser_${Date.now()}`;
+    const now = Date.now();
+    const actions = [{ kind: "zoho.purchase_order_draft", connector: "zoho", params: { sku: "KUMKUMADI-30ML", quantity: 400, expectedBy: new Date(now + 14 * 86_400_000).toISOString(), note: "Switchyard: browser test" } }];
+    await worker.db
+      .prepare(
+        `INSERT INTO decisions (id, type, subject_type, subject_id, dedupe_key, reasons, inputs, actions, policy_version, mode, created_at, review_status)
+         VALUES (?, 'inventory_reorder', 'sku', 'KUMKUMADI-30ML', ?, ?, '{}', ?, 0, 'approve', ?, 'waiting')`,
+      )
+      .bind(id, `inventory_reorder:sku:KUMKUMADI-30ML:browser-${now}`, JSON.stringify(["purchase order worth ₹5,19,600 ≥ ₹1,00,000 waits for approval"]), JSON.stringify(actions), now)
+      .run();
+    await page.goto(`${base}/`);
+    // The queue is the first thing under the title, above the KPIs.
+    const queueTop = await page.locator("#needs-you").evaluate((el) => el.getBoundingClientRect().top);
+    const kpisTop = await page.locator("section.kpis").evaluate((el) => el.getBoundingClientRect().top);
+    expect(queueTop).toBeLessThan(kpisTop);
+    expect(queueTop).toBeLessThan(900);
+    const item = page.locator(`#needs-you [data-decision="${id}"]`);
+    expect(await item.textContent()).toContain("waits for approval");
+    await page.screenshot({ path: path.join(ARTIFACTS, "needs-you.png") });
+    await Promise.all([page.waitForURL(/done=approved/), item.locator("button", { hasText: "Approve" }).click()]);
+    expect(await page.locator(`#needs-you [data-decision="${id}"]`).count()).toBe(0);
+    // The actions queue sends it (dry-run without Zoho credentials); the decision's row says so.
+    await expect
+      .poll(
+        async () => {
+          await page.goto(`${base}/`);
+          await page.click("#decisions-summary");
+          return page.locator(`#decisions tr[data-decision="${id}"] .tag.ok`).textContent({ timeout: 2000 }).catch(() => null);
+        },
+        { timeout: 15_000, interval: 500 },
+      )
+      .toMatch(/zoho\/zoho\.purchase_order_draft: (dry_run|sent)/);
+  });
+
   it("filters the decisions with the page script (served under the CSP)", async () => {
+    // The decision list is folded away; one click opens it.
+    await page.goto(`${base}/`);
+    await page.click("#decisions-summary");
     const rows = page.locator("#decisions tbody tr");
     const all = await rows.count();
     expect(all).toBeGreaterThan(1);

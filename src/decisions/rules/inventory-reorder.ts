@@ -62,7 +62,7 @@ export function decideInventoryReorder(ctx: InventoryReorderContext, policy: Pol
       // One reorder per replenishment cycle: the next receipt starts a new cycle.
       dedupeKey: `inventory_reorder:sku:${s.sku}:cycle:${s.lastReceiptAt ?? 0}`,
       reasons,
-      inputs: { available: s.available, openPoQuantity: s.openPoQuantity, dailyDemand: s.dailyDemand, reorderPoint: s.reorderPoint, leadTimeDays, safetyDays, packSize, stockoutDays, coverDays, quantity },
+      inputs: { available: s.available, openPoQuantity: s.openPoQuantity, dailyDemand: s.dailyDemand, reorderPoint: s.reorderPoint, leadTimeDays, safetyDays, packSize, stockoutDays, coverDays, quantity, poValuePaise: s.unitPricePaise ? quantity * s.unitPricePaise : null },
       actions,
     },
     policy,

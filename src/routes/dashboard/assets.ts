@@ -51,6 +51,11 @@ fieldset input,fieldset select{padding:3px 5px;width:100%;max-width:360px}
 .invalid{border:2px solid #b42318}
 .chart text{font-size:10px;fill:#667085}
 .hidden{display:none}
+.need{margin:6px 0;border-left:4px solid #b42318}
+.need-buttons{display:flex;gap:8px;flex-wrap:wrap;align-items:center;margin-top:6px}
+.need-buttons form{margin:0}
+.need-buttons input{padding:3px 5px}
+details>summary{cursor:pointer;color:#1f5fbf;margin:4px 0}
 pre{white-space:pre-wrap;word-break:break-word;font-size:12px}
 `;
 

@@ -13,6 +13,7 @@ import { orderPages } from "./order";
 import { overview } from "./overview";
 import { policyPages } from "./policies";
 import { retryRoutes } from "./retry";
+import { reviewRoutes } from "./review";
 import { skuPages } from "./sku";
 
 const pages = new Hono<DashboardEnv>();
@@ -21,6 +22,7 @@ pages.route("/", orderPages);
 pages.route("/", skuPages);
 pages.route("/", policyPages);
 pages.route("/", retryRoutes);
+pages.route("/", reviewRoutes);
 
 const open = new Hono<DashboardEnv>();
 open.route("/", assets);

@@ -1,11 +1,13 @@
 /** GET /: the morning on one page — KPIs, orders and stock at risk, decisions, routes, what failed. */
 import { Hono } from "hono";
-import { listDecisionFeed, listFailedActions, listOrdersAtRisk, listRoutes, listStockAtRisk, type AtRiskOrder } from "../../db/dashboard-read";
+import { countWaitingDecisions, listWaitingDecisions, type WaitingDecision } from "../../db/decisions";
+import { handledCounts, listDecisionFeed, listFailedActions, listOrdersAtRisk, listRoutes, listStockAtRisk, type AtRiskOrder } from "../../db/dashboard-read";
 import { blockedActionCounts, listConnectorStatus } from "../../db/connectors";
 import { loadKpis } from "../../db/kpis";
 import { listDeadLetters } from "../../db/raw-events";
 import { DECISION_TYPES } from "../../decisions/types";
 import type { DashboardEnv } from "./auth";
+import type { FC } from "hono/jsx";
 import { Empty, Kpi, ModeTag, Outcomes, PostButton, Sparkline, StatusTag } from "./components";
 import { formatInr, formatIst, formatRate, groupIndian, hoursBetween } from "./format";
 import { Layout, page } from "./layout";
@@ -21,7 +23,16 @@ const NOTICES: Record<string, string> = {
   "not-retryable": "That action is no longer failed or dead; nothing was sent.",
   replayed: "Dead letter replayed: its raw event is queued for ingest again.",
   "not-replayable": "That dead letter has no stored event to replay (it was refused at the door), or is gone.",
+  approved: "Approved: its actions are in the outbox.",
+  dismissed: "Dismissed: nothing was sent.",
+  snoozed: "Snoozed: it comes back to this queue later.",
+  "not-waiting": "That decision no longer waits for a person (someone settled it already); nothing changed.",
+  "dismiss-needs-why": "Say why before dismissing: the reason goes on the decision's record.",
 };
+
+/** How many waiting decisions the overview lists in full; the count says how many more there are. */
+const NEEDS_YOU_LIMIT = 25;
+const DAY_MS = 86_400_000;
 
 export const overview = new Hono<DashboardEnv>();
 
@@ -39,7 +50,10 @@ function riskReasons(o: AtRiskOrder, now: number): string[] {
 overview.get("/", async (c) => {
   const db = c.env.DB;
   const now = Date.now();
-  const [kpis, atRisk, stock, feed, routes, deadLetters, failed, connectors, blocked] = await Promise.all([
+  const [waiting, waitingCount, handled, kpis, atRisk, stock, feed, routes, deadLetters, failed, connectors, blocked] = await Promise.all([
+    listWaitingDecisions(db, now, NEEDS_YOU_LIMIT),
+    countWaitingDecisions(db, now),
+    handledCounts(db, now - DAY_MS),
     loadKpis(db, now),
     listOrdersAtRisk(db, 50),
     listStockAtRisk(db, STOCK_RISK_DAYS, 20),
@@ -65,6 +79,16 @@ overview.get("/", async (c) => {
         Today <span class="muted">· updated {formatIst(now)} IST</span>
       </h1>
       {notice ? <p class="tag ok">{notice}</p> : null}
+      <section id="needs-you" aria-label="Needs you">
+        <h2>
+          Needs you <span class={waitingCount ? "tag bad" : "tag ok"} data-count="needs-you">{groupIndian(waitingCount)}</span>
+        </h2>
+        {waiting.length === 0 ? <p class="muted">Nothing waits for a person.</p> : null}
+        {waiting.map((d) => (
+          <NeedsYouItem d={d} csrf={session.csrf} askWho={session.who === null} now={now} />
+        ))}
+        {waitingCount > waiting.length ? <p class="muted">and {groupIndian(waitingCount - waiting.length)} more, oldest first.</p> : null}
+      </section>
       {attention.length ? (
         <section id="connectors-attention" aria-label="Connectors holding actions back">
           {attention.map((r) => (
@@ -188,8 +212,21 @@ overview.get("/", async (c) => {
         </section>
       </div>
 
-      <section>
-        <h2>Decisions</h2>
+      <section id="handled">
+        <h2>Handled automatically <span class="muted">· last 24 h</span></h2>
+        <p class="handled-counts">
+          {handled.length === 0 ? <span class="muted">No decisions in the last 24 h.</span> : null}
+          {handled.map((h) => (
+            <span class="tag" data-handled={h.type}>
+              {h.type} {groupIndian(h.automatic)}
+              {h.shadow ? ` · shadow ${groupIndian(h.shadow)}` : ""}
+              {h.approved ? ` · approved ${groupIndian(h.approved)}` : ""}
+              {h.dismissed ? ` · dismissed ${groupIndian(h.dismissed)}` : ""}
+            </span>
+          ))}
+        </p>
+        <details id="decisions-detail">
+        <summary id="decisions-summary">Every decision, with its reasons and actions</summary>
         <div class="filters">
           <select data-type-filter="decisions" aria-label="Decision type">
             <option value="">all types</option>
@@ -213,7 +250,7 @@ overview.get("/", async (c) => {
             <tbody>
               {feed.length === 0 ? <Empty cols={5} text="No decisions yet." /> : null}
               {feed.map((d) => (
-                <tr data-type={d.type}>
+                <tr data-type={d.type} data-decision={d.id}>
                   <td>{formatIst(d.createdAt)}</td>
                   <td>
                     {d.type} <ModeTag mode={d.mode} />
@@ -228,12 +265,23 @@ overview.get("/", async (c) => {
                       ))}
                     </ul>
                   </td>
-                  <td>{d.mode === "shadow" ? <span class="muted">shadow: nothing sent</span> : <Outcomes outcomes={d.outcomes} />}</td>
+                  <td>
+                    {d.mode === "shadow" ? (
+                      <span class="muted">shadow: nothing sent</span>
+                    ) : d.reviewStatus === "waiting" ? (
+                      <span class="tag">waiting for a person</span>
+                    ) : d.reviewStatus === "dismissed" ? (
+                      <span class="muted">dismissed: nothing sent</span>
+                    ) : (
+                      <Outcomes outcomes={d.outcomes} />
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>
           </table>
         </div>
+        </details>
       </section>
 
       <section>
@@ -359,3 +407,35 @@ const SubjectLink = ({ type, id }: { type: string; id: string }) =>
       {type} {id}
     </span>
   );
+
+const heldActions = (d: WaitingDecision) => d.actions.map((a) => `${a.connector}/${a.kind.split(".").slice(1).join(".") || a.kind}`).join(", ");
+
+/** One decision waiting for a person: why it fired, what it would do, and the three buttons. */
+const NeedsYouItem: FC<{ d: WaitingDecision; csrf: string; askWho: boolean; now: number }> = ({ d, csrf, askWho, now }) => {
+  const base = `/decisions/${encodeURIComponent(d.id)}`;
+  return (
+    <div class="card need" data-decision={d.id} data-type={d.type}>
+      <div>
+        <strong>{d.type}</strong> · <SubjectLink type={d.subjectType} id={d.subjectId} /> <span class="muted">· waiting {hoursBetween(d.createdAt, now)} h</span>
+      </div>
+      <ul class="reasons">
+        {d.reasons.map((r) => (
+          <li>{r}</li>
+        ))}
+      </ul>
+      <div class="muted">On approval: {d.actions.length ? heldActions(d) : "nothing to send (acknowledge only)"}</div>
+      <div class="need-buttons">
+        <PostButton action={`${base}/approve`} csrf={csrf} label="Approve" />
+        <PostButton action={`${base}/snooze`} csrf={csrf} label="Snooze" />
+        <form method="post" action={`${base}/dismiss`} class="dismiss">
+          <input type="hidden" name="_csrf" value={csrf} />
+          {askWho ? <input name="by" placeholder="your name" aria-label="Your name" maxlength={80} /> : null}
+          <input name="why" placeholder="why dismiss?" aria-label="Why dismiss" required maxlength={500} />
+          <button type="submit" class="small">
+            Dismiss
+          </button>
+        </form>
+      </div>
+    </div>
+  );
+};
