@@ -18,3 +18,6 @@ CREATE TABLE `decision_reviews` (
 );
 --> statement-breakpoint
 CREATE INDEX `decision_reviews_decision` ON `decision_reviews` (`decision_id`,`at`);
+--> statement-breakpoint
+-- Integration health and source silence: per source, the last event and events per hour.
+CREATE INDEX `raw_events_source_received` ON `raw_events` (`source`,`received_at`);

@@ -22,6 +22,7 @@ export const rawEvents = sqliteTable(
   (t) => [
     uniqueIndex("raw_events_source_delivery").on(t.source, t.deliveryId),
     index("raw_events_status").on(t.status, t.receivedAt),
+    index("raw_events_source_received").on(t.source, t.receivedAt),
   ],
 );
 

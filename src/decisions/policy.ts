@@ -195,6 +195,36 @@ export const Policy = z.strictObject({
     /** Marketing suppression in the CRM while a return is open, and this long after a refund. */
     suppressDays: Days(0, 365, { int: true }),
   }),
+  /** Overnight anomalies (decisions/anomalies.ts), checked hourly; each finding is a decision with its numbers. */
+  anomaly: z.strictObject({
+    ...switches,
+    /** Weeks of the brand's own history the seasonal (hour × weekday) baselines read. */
+    historyWeeks: bounded(2, 12, "weeks", { int: true }),
+    /** Fewer same-window weeks than this in the history (a new brand): no baseline, no finding. */
+    minBaselineWeeks: bounded(2, 12, "weeks", { int: true }),
+    /** Orders are compared over this many whole hours ending at the last full hour. */
+    ordersWindowHours: bounded(1, 24, "hours", { int: true }),
+    /** A drop is judged only when the baseline expects at least this many orders in the window (a small brand's quiet night is not an alarm). */
+    ordersMinExpected: bounded(1, 100_000, "orders", { int: true }),
+    /** Robust z: |observed − median| / (1.4826 × MAD, at least √median) at or above this fires. */
+    ordersDeviation: bounded(1, 20, "robust deviations"),
+    /** Rates (COD share, cancellations, refunds, prepaid pending) are compared over this window. */
+    rateWindowHours: bounded(1, 72, "hours", { int: true }),
+    rateMinOrders: bounded(1, 100_000, "orders", { int: true }),
+    rateMarginPoints: Rate,
+    rateMinRatio: Ratio,
+    /** A SKU "normally sells every day" when it sold on at least this share of the last 28 days. */
+    skuSellingDayShare: Rate,
+    skuSilentHours: Hours,
+    /** Fulfilled orders with no first carrier scan after this long count as a missed pickup. */
+    pickupHours: Hours,
+    pickupMinMissed: bounded(1, 10_000, "orders", { int: true }),
+    /** A source that sent in at least this share of these hours over the past week, silent for this long, fires. */
+    sourceSilentHours: Hours,
+    sourceActiveShare: Rate,
+    /** Verification failures (401) in the last hour at or above this fire (a rotated secret). */
+    authFailureBurst: bounded(1, 100_000, "requests", { int: true }),
+  }),
 });
 export type Policy = z.infer<typeof Policy>;
 export type NotifiedStatus = z.infer<typeof NotifiedStatus>;
@@ -286,6 +316,27 @@ export const DEFAULT_POLICY: Policy = {
     holdTag: "cod-unconfirmed",
   },
   return_processing: { ...live, requestedTemplate: "return_received", refundedTemplate: "refund_processed", suppressDays: 30 },
+  // Anomalies wait on the "needs you" queue: a person confirms (the ops alert goes out) or dismisses.
+  anomaly: {
+    enabled: true,
+    mode: "approve",
+    historyWeeks: 8,
+    minBaselineWeeks: 3,
+    ordersWindowHours: 3,
+    ordersMinExpected: 12,
+    ordersDeviation: 4,
+    rateWindowHours: 12,
+    rateMinOrders: 20,
+    rateMarginPoints: 0.1,
+    rateMinRatio: 1.5,
+    skuSellingDayShare: 0.9,
+    skuSilentHours: 24,
+    pickupHours: 24,
+    pickupMinMissed: 3,
+    sourceSilentHours: 2,
+    sourceActiveShare: 0.8,
+    authFailureBurst: 10,
+  },
 };
 
 export type PolicyResult = { ok: true; policy: Policy } | { ok: false; issues: z.core.$ZodIssue[] };

@@ -9,6 +9,7 @@ import { loadPolicy } from "../db/policies";
 import { requeueStuckRawEvents } from "../db/raw-events";
 import { allStockedSkus } from "../db/stock-read-model";
 import { decideStockForSkus } from "../pipeline/stock";
+import { detectAnomalies } from "./anomalies";
 import { pullQuietParcels } from "./carrier-pull";
 import { decideCustomerOutreach } from "./customer-outreach";
 import { refreshCustomerModels } from "./customer-models";
@@ -39,6 +40,7 @@ export async function runCron(env: Env, cron: string, now: number): Promise<void
   } else if (cron === CRONS.hourly) {
     await pullQuietParcels(env, now);
     await refreshRouteStats(env, stored, now);
+    await detectAnomalies(env, stored, now);
     const models = await refreshCustomerModels(env.DB, stored, now, { maxPages: INLINE_PAGES.customerModels });
     if (models.next !== null) await env.JOBS.send({ kind: "customer_models", after: models.next, now });
   } else if (cron === CRONS.daily) {
