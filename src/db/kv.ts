@@ -35,6 +35,8 @@ export const kvKeys = {
   webhookAuthFailures: (source: string, hourStart: number) => key(`webhook_401:${source}:${hourStart}`),
   /** What the daily subscription check found missing: `shopify_subscriptions_missing` → `{ missing, created, at }`. */
   shopifySubscriptionsMissing: () => key("shopify_subscriptions_missing"),
+  /** The morning digest of one local date was queued: `digest_sent:<YYYY-MM-DD>` → epoch ms. */
+  digestSent: (date: string) => key(`digest_sent:${date}`),
   /** The last Unicommerce inventory pull of a facility (epoch ms): `unicommerce_pull:<facility>`. */
   unicommercePull: (facility: string) => key(`unicommerce_pull:${facility}`),
 };

@@ -82,7 +82,7 @@ function finding(
       subjectId: f.subjectId,
       dedupeKey: `anomaly:${f.subjectType}:${f.subjectId}:${f.kind}:${day}`,
       reasons: f.reasons,
-      inputs: { kind: f.kind, ...f.inputs },
+      inputs: { kind: f.kind, title: f.title, ...f.inputs },
       actions: [opsAlert(`Anomaly: ${f.title}`, `${f.title}\n${f.reasons.map((r) => `- ${r}`).join("\n")}`)],
     },
     policy,

@@ -94,6 +94,17 @@ export const Policy = z.strictObject({
     /** How long Snooze takes an item off the "needs you" queue. */
     snoozeHours: Hours,
   }),
+  /** The morning digest to the ops lead (decisions/digest.ts, sent by jobs/digest.ts). */
+  digest: z.strictObject({
+    enabled: z.boolean(),
+    /** Local time (quietHours.utcOffsetMinutes) at or after which the day's digest goes. */
+    time: Hhmm,
+    /** The ops lead's WhatsApp number (E.164); null sends the email only. */
+    opsLeadPhone: z.string().regex(/^\+[1-9]\d{7,14}$/, "E.164, e.g. +919812345678").nullable(),
+    template: Template,
+    /** How many waiting items the digest names. */
+    topItems: bounded(1, 20, "items", { int: true }),
+  }),
   delay_alert: z.strictObject({
     ...switches,
     stallHours: Hours,
@@ -239,6 +250,7 @@ export const DEFAULT_POLICY: Policy = {
   quietHours: { start: "21:00", end: "08:00", utcOffsetMinutes: IST_OFFSET_MINUTES },
   customerTiers: { highLtvPaise: 1_500_000, midLtvPaise: 500_000 },
   approvals: { purchaseOrderAbovePaise: 10_000_000, codHolds: true, escalationsToAPerson: true, snoozeHours: 4 },
+  digest: { enabled: true, time: "09:00", opsLeadPhone: null, template: "ops_morning_digest", topItems: 5 },
   delay_alert: {
     ...live,
     stallHours: 36,

@@ -10,6 +10,7 @@ import { requeueStuckRawEvents } from "../db/raw-events";
 import { allStockedSkus } from "../db/stock-read-model";
 import { decideStockForSkus } from "../pipeline/stock";
 import { detectAnomalies } from "./anomalies";
+import { sendMorningDigest } from "./digest";
 import { pullQuietParcels } from "./carrier-pull";
 import { decideCustomerOutreach } from "./customer-outreach";
 import { refreshCustomerModels } from "./customer-models";
@@ -37,6 +38,7 @@ export async function runCron(env: Env, cron: string, now: number): Promise<void
     await reconcileShopifyOrders(env, now);
     await sweepCredentials(env, now);
     await pullUnicommerceStock(env, now);
+    await sendMorningDigest(env, stored, now);
   } else if (cron === CRONS.hourly) {
     await pullQuietParcels(env, now);
     await refreshRouteStats(env, stored, now);

@@ -5,6 +5,8 @@ import { getCustomerModel, listRouteStats } from "../../db/models";
 import { loadKpis } from "../../db/kpis";
 import { HttpError } from "../../lib/errors";
 import { routeFromRow } from "../../db/rule-inputs";
+import { loadPolicy } from "../../db/policies";
+import { currentDigest } from "../../jobs/digest";
 
 export const insightsApi = new Hono<{ Bindings: Env }>();
 
@@ -41,3 +43,9 @@ insightsApi.get("/routes", async (c) => {
 });
 
 insightsApi.get("/kpis", async (c) => c.json(await loadKpis(c.env.DB, Date.now())));
+
+/** GET /api/digest: the morning digest as of now (the same content the 09:00 messages carry). */
+insightsApi.get("/digest", async (c) => {
+  const stored = await loadPolicy(c.env.DB);
+  return c.json(await currentDigest(c.env, stored, Date.now(), new URL(c.req.url).origin));
+});

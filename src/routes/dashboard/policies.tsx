@@ -11,7 +11,7 @@ import { fieldsOf, patchFromForm, type PolicyField } from "./policy-form";
 
 export const policyPages = new Hono<DashboardEnv>();
 
-const GENERAL = ["currency", "quietHours", "customerTiers", "approvals"] as const;
+const GENERAL = ["currency", "quietHours", "customerTiers", "approvals", "digest"] as const;
 
 /** Sections in reading order: general settings, then one per decision type. */
 function sections(policy: Record<string, unknown>): { key: string; fields: PolicyField[] }[] {
