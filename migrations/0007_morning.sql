@@ -21,3 +21,6 @@ CREATE INDEX `decision_reviews_decision` ON `decision_reviews` (`decision_id`,`a
 --> statement-breakpoint
 -- Integration health and source silence: per source, the last event and events per hour.
 CREATE INDEX `raw_events_source_received` ON `raw_events` (`source`,`received_at`);
+--> statement-breakpoint
+-- The live overview's change check: the newest action update without a scan.
+CREATE INDEX `actions_updated` ON `actions` (`updated_at`);

@@ -393,6 +393,7 @@ export const actions = sqliteTable(
     index("actions_external").on(t.externalId),
     index("actions_subject").on(t.subjectType, t.subjectId),
     index("actions_connector_status").on(t.connector, t.status),
+    index("actions_updated").on(t.updatedAt),
   ],
 );
 

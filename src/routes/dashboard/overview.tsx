@@ -3,6 +3,8 @@ import { Hono } from "hono";
 import { countWaitingDecisions, listWaitingDecisions, type WaitingDecision } from "../../db/decisions";
 import { handledCounts, listDecisionFeed, listFailedActions, listOrdersAtRisk, listRoutes, listStockAtRisk, type AtRiskOrder } from "../../db/dashboard-read";
 import { blockedActionCounts, listConnectorStatus } from "../../db/connectors";
+import { overviewFingerprint, sourceHealth, type SourceHealth } from "../../db/health";
+import { connectorsApi } from "../api/connectors";
 import { loadKpis } from "../../db/kpis";
 import { listDeadLetters } from "../../db/raw-events";
 import { DECISION_TYPES } from "../../decisions/types";
@@ -15,7 +17,8 @@ import { maskPhone } from "./mask";
 
 /** Same horizon as the stockout-risk KPI in db/kpis.ts, so the list and the count agree. */
 const STOCK_RISK_DAYS = 14;
-const REFRESH_SECONDS = 60;
+/** How often the page asks /changes whether anything moved (it swaps the new content in, no reload). */
+const LIVE_POLL_SECONDS = 3;
 
 /** Outcomes of the retry/replay buttons, by code: nothing from the query string is echoed. */
 const NOTICES: Record<string, string> = {
@@ -50,7 +53,10 @@ function riskReasons(o: AtRiskOrder, now: number): string[] {
 overview.get("/", async (c) => {
   const db = c.env.DB;
   const now = Date.now();
-  const [waiting, waitingCount, handled, kpis, atRisk, stock, feed, routes, deadLetters, failed, connectors, blocked] = await Promise.all([
+  const [fingerprint, health, connectorView, waiting, waitingCount, handled, kpis, atRisk, stock, feed, routes, deadLetters, failed, connectors, blocked] = await Promise.all([
+    overviewFingerprint(db, now),
+    sourceHealth(db, now),
+    connectorHealth(c.env),
     listWaitingDecisions(db, now, NEEDS_YOU_LIMIT),
     countWaitingDecisions(db, now),
     handledCounts(db, now - DAY_MS),
@@ -74,7 +80,7 @@ overview.get("/", async (c) => {
   return page(
     c,
     200,
-    <Layout title="Overview" session={session} refreshSeconds={REFRESH_SECONDS}>
+    <Layout title="Overview" session={session} live={{ url: "/changes", etag: etagOf(fingerprint), seconds: LIVE_POLL_SECONDS }}>
       <h1>
         Today <span class="muted">· updated {formatIst(now)} IST</span>
       </h1>
@@ -132,6 +138,8 @@ overview.get("/", async (c) => {
           }
         />
       </section>
+
+      <HealthPanel sources={health} connectors={connectorView} now={now} />
 
       <div class="grid">
         <section>
@@ -407,6 +415,87 @@ const SubjectLink = ({ type, id }: { type: string; id: string }) =>
       {type} {id}
     </span>
   );
+
+const etagOf = (fingerprint: string) => `W/"ov-${fingerprint}"`;
+
+/** GET /changes: 304 while nothing the overview shows has moved (If-None-Match), else 200 with the new ETag. */
+overview.get("/changes", async (c) => {
+  const etag = etagOf(await overviewFingerprint(c.env.DB, Date.now()));
+  if (c.req.header("if-none-match") === etag) return c.body(null, 304, { ETag: etag });
+  return c.json({ etag }, 200, { ETag: etag });
+});
+
+interface ConnectorHealth {
+  connector: string;
+  mode: string;
+  status: string;
+  lastCall: { at: string | null; outcome: string | null; httpStatus: number | null } | null;
+}
+
+/** The connectors as GET /api/connectors reports them, asked in-process so the two never disagree. */
+async function connectorHealth(env: Env): Promise<ConnectorHealth[]> {
+  const res = await connectorsApi.request("/", {}, env);
+  if (!res.ok) return [];
+  return ((await res.json()) as { connectors: ConnectorHealth[] }).connectors;
+}
+
+const HealthPanel: FC<{ sources: SourceHealth[]; connectors: ConnectorHealth[]; now: number }> = ({ sources, connectors, now }) => (
+  <section id="health" aria-label="Integration health">
+    <h2>Integration health</h2>
+    <div class="grid">
+      <div class="card">
+        <table id="health-sources">
+          <thead>
+            <tr>
+              <th>Source</th>
+              <th>Last event</th>
+              <th class="n">Last hour / normal</th>
+              <th class="n">Refused (401)</th>
+            </tr>
+          </thead>
+          <tbody>
+            {sources.map((s) => {
+              const quiet = s.lastEventAt !== null && s.normalPerHour >= 1 && s.lastHour === 0;
+              return (
+                <tr data-source={s.source}>
+                  <td>{s.source}</td>
+                  <td class={quiet ? "up" : undefined}>{s.lastEventAt === null ? <span class="muted">never</span> : `${formatIst(s.lastEventAt)} (${hoursBetween(s.lastEventAt, now)} h ago)`}</td>
+                  <td class={quiet ? "n up" : "n"} data-last-hour={String(s.lastHour)}>
+                    {groupIndian(s.lastHour)} / {s.normalPerHour.toFixed(1)}
+                  </td>
+                  <td class={s.verificationFailures ? "n up" : "n"}>{groupIndian(s.verificationFailures)}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+      <div class="card">
+        <table id="health-connectors">
+          <thead>
+            <tr>
+              <th>Connector</th>
+              <th>Mode</th>
+              <th>Last outcome</th>
+            </tr>
+          </thead>
+          <tbody>
+            {connectors.length === 0 ? <Empty cols={3} text="Connector status unavailable." /> : null}
+            {connectors.map((k) => (
+              <tr>
+                <td>{k.connector}</td>
+                <td>
+                  {k.mode} <StatusTag status={k.status} />
+                </td>
+                <td>{k.lastCall ? `${k.lastCall.outcome ?? "—"}${k.lastCall.httpStatus ? ` (HTTP ${k.lastCall.httpStatus})` : ""} · ${k.lastCall.at ? formatIst(Date.parse(k.lastCall.at)) : ""}` : <span class="muted">no calls yet</span>}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  </section>
+);
 
 const heldActions = (d: WaitingDecision) => d.actions.map((a) => `${a.connector}/${a.kind.split(".").slice(1).join(".") || a.kind}`).join(", ");
 
