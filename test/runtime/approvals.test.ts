@@ -9,6 +9,7 @@ import { describe, expect, it, vi } from "vitest";
 import { DEFAULT_POLICY, parsePolicy, type Policy } from "../../src/decisions/policy";
 import { decideInventoryReorder } from "../../src/decisions/rules/inventory-reorder";
 import type { DecisionDraft } from "../../src/decisions/types";
+import { codConfirmationKey } from "../../src/canonical/vocabulary";
 import { commitDrafts } from "../../src/pipeline/commit";
 import { api, count } from "../helpers/runtime";
 
@@ -206,5 +207,35 @@ describe("approve mode", () => {
     expect(await count(`SELECT count(*) AS n FROM decisions WHERE id = ? AND review_status = 'waiting'`, id)).toBe(1);
     expect(await count(`SELECT count(*) AS n FROM decision_reviews WHERE decision_id = ?`, id)).toBe(0);
     expect(await count(`SELECT count(*) AS n FROM actions WHERE decision_id = ?`, id)).toBe(0);
+  });
+
+  it("holds a COD order's hold (the step before cancelling) by default; the order page shows who dismissed it and why", async () => {
+    const orderId = `appr-cod-${Date.now()}`;
+    const now = Date.now();
+    await env.DB.prepare(
+      `INSERT INTO orders (id, name, currency, total_price, subtotal_price, payment_method, line_items, tags, created_at, updated_at, source, source_id)
+       VALUES (?, '#A9001', 'INR', 349900, 349900, 'cod', '[]', '[]', ?, ?, 'shopify', ?)`,
+    )
+      .bind(orderId, now, now, orderId)
+      .run();
+    const hold: DecisionDraft = {
+      type: "cod_confirmation",
+      subjectType: "order",
+      subjectId: orderId,
+      dedupeKey: codConfirmationKey(orderId, "timeout"),
+      reasons: ["no answer to the COD confirmation for 24.5 h (timeout 24 h): hold before fulfilment"],
+      inputs: { waitedHours: 24.5 },
+      actions: [{ kind: "shopify.tags_add", connector: "shopify", params: { resource: "order", id: orderId, tags: ["cod-unconfirmed"] } }],
+      notBefore: null,
+    };
+    const [c] = await commitDrafts(env, [hold], stored(), now);
+    expect(c!.mode).toBe("approve");
+    expect(await count(`SELECT count(*) AS n FROM actions WHERE decision_id = ?`, c!.id)).toBe(0);
+    const cookie = await sessionCookie();
+    const csrf = csrfFrom(await overview(cookie));
+    await post(`/decisions/${c!.id}/dismiss`, cookie, { _csrf: csrf, by: "Arjun", why: "customer called back and confirmed" });
+    const page = await (await SELF.fetch(`${BASE}/orders/${orderId}`, { headers: { cookie } })).text();
+    expect(page).toMatch(/dismissed by Arjun · [^<]*: customer called back and confirmed/);
+    expect(await count(`SELECT count(*) AS n FROM actions WHERE decision_id = ?`, c!.id)).toBe(0);
   });
 });
