@@ -52,7 +52,9 @@ async function applyMigrations(db) {
 }
 
 /**
- * @param {{ port?: number, bindings?: Record<string, string> }} [options]
+ * @param {{ port?: number, bindings?: Record<string, string>, consumeActions?: boolean }} [options]
+ * `consumeActions` runs the actions queue too (connectors dry-run without credentials): the browser
+ * test approves a held action and watches it go out; the bench leaves the outbox alone.
  * @returns {Promise<{ mf: Miniflare, url: URL, db: D1Database, dispose: () => Promise<void> }>}
  */
 export async function startWorker(options = {}) {
@@ -79,6 +81,7 @@ export async function startWorker(options = {}) {
       [QUEUES.ingestDeadLetters]: { ...queue, maxRetries: 10 },
       // Journey timers reach their rules through the jobs queue.
       [QUEUES.jobs]: { ...queue, maxRetries: 5 },
+      ...(options.consumeActions ? { [QUEUES.actions]: { ...queue, maxRetries: 5 } } : {}),
     },
     bindings: {
       ...wranglerVars(),

@@ -89,6 +89,8 @@ export interface FeedDecision {
   subjectId: string;
   reasons: string[];
   mode: string;
+  /** null | waiting | approved | dismissed (approve mode). */
+  reviewStatus: string | null;
   policyVersion: number;
   createdAt: number;
   outcomes: ActionOutcome[];
@@ -109,13 +111,34 @@ interface RawFeedDecision extends Omit<FeedDecision, "reasons" | "outcomes" | "s
   suppressed: string;
 }
 
-const FEED_COLUMNS = `d.id, d.type, d.subject_type AS subjectType, d.subject_id AS subjectId, d.reasons, d.mode, d.policy_version AS policyVersion,
-  d.created_at AS createdAt, d.suppressed,
+const FEED_COLUMNS = `d.id, d.type, d.subject_type AS subjectType, d.subject_id AS subjectId, d.reasons, d.mode, d.review_status AS reviewStatus,
+  d.policy_version AS policyVersion, d.created_at AS createdAt, d.suppressed,
   (SELECT json_group_array(json_object('id', a.id, 'connector', a.connector, 'kind', a.kind, 'status', a.status, 'lastError', a.last_error))
      FROM actions a WHERE a.decision_id = d.id) AS outcomes`;
 
 function toFeedDecision(r: RawFeedDecision): FeedDecision {
   return { ...r, reasons: parseArray<string>(r.reasons), outcomes: parseArray<ActionOutcome>(r.outcomes), suppressed: parseArray<SuppressedMessage>(r.suppressed) };
+}
+
+/** Decisions since `since` by type: how many acted on their own, ran in shadow, and were approved or dismissed by a person. */
+export interface HandledCount {
+  type: string;
+  automatic: number;
+  shadow: number;
+  approved: number;
+  dismissed: number;
+}
+
+export async function handledCounts(db: D1Database, since: number): Promise<HandledCount[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT type, sum(mode = 'live') AS automatic, sum(mode = 'shadow') AS shadow,
+              sum(review_status = 'approved') AS approved, sum(review_status = 'dismissed') AS dismissed
+       FROM decisions WHERE created_at >= ? GROUP BY type ORDER BY count(*) DESC`,
+    )
+    .bind(since)
+    .all<HandledCount>();
+  return results;
 }
 
 /** The latest decisions with the outcome of each of their actions (one query, index on created_at and decision_id). */

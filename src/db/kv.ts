@@ -31,6 +31,12 @@ export const kvKeys = {
   shopifyOAuthState: (nonce: string) => key(`shopify_oauth_state:${nonce}`),
   /** When the store's webhook topics were last registered: `shopify_subscribed:<shop>`. */
   shopifySubscribed: (shop: string) => key(`shopify_subscribed:${shop}`),
+  /** Webhook deliveries refused for a bad signature or token in one clock hour: `webhook_401:<source>:<hour start ms>` → count. */
+  webhookAuthFailures: (source: string, hourStart: number) => key(`webhook_401:${source}:${hourStart}`),
+  /** What the daily subscription check found missing: `shopify_subscriptions_missing` → `{ missing, created, at }`. */
+  shopifySubscriptionsMissing: () => key("shopify_subscriptions_missing"),
+  /** The morning digest of one local date was queued: `digest_sent:<YYYY-MM-DD>` → epoch ms. */
+  digestSent: (date: string) => key(`digest_sent:${date}`),
   /** The last Unicommerce inventory pull of a facility (epoch ms): `unicommerce_pull:<facility>`. */
   unicommercePull: (facility: string) => key(`unicommerce_pull:${facility}`),
 };
@@ -68,4 +74,9 @@ export async function kvDelete(db: D1Database, k: KvKey): Promise<void> {
 /** Reads and deletes in one statement: a value taken once cannot be taken again (OAuth states). */
 export function kvTake(db: D1Database, k: KvKey): Promise<{ value: string; updatedAt: number } | null> {
   return db.prepare(`DELETE FROM kv WHERE key = ? RETURNING value, updated_at AS updatedAt`).bind(k).first<{ value: string; updatedAt: number }>();
+}
+
+/** Drops hourly 401 counters older than `before` (they only matter for the last hour or two). */
+export async function pruneWebhookAuthFailures(db: D1Database, before: number): Promise<void> {
+  await db.prepare(`DELETE FROM kv WHERE key LIKE 'webhook_401:%' AND updated_at < ?`).bind(before).run();
 }

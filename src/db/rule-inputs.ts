@@ -338,7 +338,7 @@ export async function ticketsAwaitingFirstResponse(db: D1Database, cutoff: numbe
 export async function loadSkuSupply(db: D1Database, sku: string, _policy: Policy): Promise<SkuSupply | null> {
   const r = await db
     .prepare(
-      `SELECT s.sku, s.available, s.daily_demand_milli AS sellThroughMilli, p.title, p.product_id AS productId,
+      `SELECT s.sku, s.available, s.daily_demand_milli AS sellThroughMilli, p.title, p.product_id AS productId, p.price,
               st.lead_time_days AS settingsLead, st.reorder_point AS settingsReorder, st.safety_stock AS safetyStock, st.pack_size AS packSize,
               f.mean_daily_milli AS forecastMilli, f.method, f.daily_demand AS forecastDaily, f.cumulative_sigma AS cumulativeSigma,
               (SELECT max(lead_time_days) FROM inventory_records i WHERE i.sku = s.sku AND i.source != 'shopify') AS erpLead,
@@ -376,6 +376,7 @@ export async function loadSkuSupply(db: D1Database, sku: string, _policy: Policy
     demandForecast: r.cumulativeSigma && r.forecastDaily ? { dailyDemand: JSON.parse(String(r.forecastDaily)) as number[], cumulativeSigma: JSON.parse(String(r.cumulativeSigma)) as number[] } : null,
     forecastMethod: (r.method as string | null) ?? (r.sellThroughMilli ? "sell-through (28 days)" : null),
     lastReceiptAt,
+    unitPricePaise: num(r.price),
   };
 }
 

@@ -22,6 +22,7 @@ export const rawEvents = sqliteTable(
   (t) => [
     uniqueIndex("raw_events_source_delivery").on(t.source, t.deliveryId),
     index("raw_events_status").on(t.status, t.receivedAt),
+    index("raw_events_source_received").on(t.source, t.receivedAt),
   ],
 );
 
@@ -335,15 +336,36 @@ export const decisions = sqliteTable(
     createdAt: integer("created_at").notNull(),
     /** What the contact policy kept from the customer, each with its reason (JSON array). */
     suppressed: text("suppressed").notNull().default("[]"),
+    /** null (nothing to review) | waiting | approved | dismissed: decisions in approve mode wait for a person. */
+    reviewStatus: text("review_status"),
+    /** A snoozed decision leaves the "needs you" queue until this time (epoch ms). */
+    reviewUntil: integer("review_until"),
   },
   (t) => [
     uniqueIndex("decisions_dedupe").on(t.dedupeKey),
+    index("decisions_review").on(t.reviewStatus, t.createdAt),
     index("decisions_subject").on(t.subjectType, t.subjectId),
     index("decisions_type_created").on(t.type, t.createdAt),
     index("decisions_created").on(t.createdAt),
     // "Was this ticket auto-answered?" is asked per WISMO ticket by the KPIs: (type, subject) finds it at once.
     index("decisions_type_subject").on(t.type, t.subjectId),
   ],
+);
+
+/** Every approval, dismissal and snooze of a decision, with who and why. */
+export const decisionReviews = sqliteTable(
+  "decision_reviews",
+  {
+    id: text("id").primaryKey(),
+    decisionId: text("decision_id").notNull(),
+    /** approved | dismissed | snoozed */
+    verdict: text("verdict").notNull(),
+    by: text("by").notNull(),
+    note: text("note"),
+    until: integer("until"),
+    at: integer("at").notNull(),
+  },
+  (t) => [index("decision_reviews_decision").on(t.decisionId, t.at)],
 );
 
 export const actions = sqliteTable(
@@ -375,6 +397,7 @@ export const actions = sqliteTable(
     index("actions_external").on(t.externalId),
     index("actions_subject").on(t.subjectType, t.subjectId),
     index("actions_connector_status").on(t.connector, t.status),
+    index("actions_updated").on(t.updatedAt),
   ],
 );
 

@@ -159,6 +159,8 @@ export interface SkuSupply {
   forecastMethod: string | null;
   /** Last stock receipt or PO raised: one reorder decision per replenishment cycle. */
   lastReceiptAt: number | null;
+  /** The SKU's selling price in paise (Shopify variant), to value a PO draft; absent when unknown. */
+  unitPricePaise?: number | null;
 }
 
 export interface InventoryReorderContext {
@@ -214,4 +216,32 @@ export interface ReturnProcessingContext {
   order: OrderSummary;
   event: ReturnEvent;
   customer: CustomerSnapshot | null;
+}
+
+/** Orders created in one UTC hour, by what the anomaly rates count. */
+export interface HourCounts {
+  /** Epoch ms of the hour's start. */
+  hourStart: number;
+  orders: number;
+  cod: number;
+  cancelled: number;
+  refunded: number;
+  prepaid: number;
+  /** Prepaid orders still pending payment (not captured, or failed). */
+  prepaidPending: number;
+}
+
+export interface AnomalyContext {
+  /** The brand's orders per hour over the policy's history weeks up to now; hours with none may be absent. */
+  hours: HourCounts[];
+  /** The brand's first order: weeks before it are not "zero orders". */
+  firstOrderAt: number | null;
+  /** SKUs in stock that sold in the last 28 days, with how often. */
+  skus: { sku: string; title: string; available: number; daysSold: number; daysObserved: number; unitsObserved: number; lastSoldAt: number | null }[];
+  /** Per carrier: orders fulfilled longer ago than the pickup threshold with no first scan. */
+  pickups: { carrier: string; missed: number; oldestMissedAt: number | null; sample: string[] }[];
+  /** Per source that ever sent: events per hour over the last 8 days, first and last event, 401s in the last hour. */
+  sources: { source: string; hourlyEvents: { hourStart: number; n: number }[]; firstEventAt: number | null; lastEventAt: number | null; authFailuresLastHour: number }[];
+  /** Shopify topics without a subscription at the last daily check; null when never checked. */
+  shopifySubscriptionsMissing: string[] | null;
 }

@@ -22,7 +22,10 @@ export function assigneeFor(assignee: Assignee, helpdesk: HelpdeskName): string 
   return named ? named : null;
 }
 
-const Mode = z.enum(["live", "shadow"]);
+/** live: act; shadow: record what would have been done, send nothing; approve: record, hold the actions until a person approves. */
+export const DECISION_MODES = ["live", "shadow", "approve"] as const;
+const Mode = z.enum(DECISION_MODES);
+export type DecisionMode = (typeof DECISION_MODES)[number];
 const Hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "HH:MM (24 h)");
 
 /**
@@ -116,9 +119,32 @@ export const Policy = z.strictObject({
   }),
   /** The contact policy (decisions/contact-policy.ts) between the rules and the outbox for customer messages. */
   contact: z.strictObject({
-    /** Messages within 24 h at or above which a non-urgent (care, marketing) message is not sent. */
     /** Non-urgent messages a customer gets in a day: 0 (none) to 10. */
     dailyCap: bounded(0, 10, "messages a day", { int: true }),
+  }),
+  /**
+   * Decisions that wait for a person even when their type runs live (decisions/approval.ts applies
+   * these): large purchase orders, COD holds (the step before a cancellation), escalations that put a
+   * named person (an email or an agent id, not a team) on a ticket. A type in `approve` mode always waits.
+   */
+  approvals: z.strictObject({
+    /** A PO draft whose value (quantity × the SKU's selling price, the only price Switchyard knows) is at or above this waits; unknown price = no wait. */
+    purchaseOrderAbovePaise: Paise,
+    codHolds: z.boolean(),
+    escalationsToAPerson: z.boolean(),
+    /** How long Snooze takes an item off the "needs you" queue. */
+    snoozeHours: Hours,
+  }),
+  /** The morning digest to the ops lead (decisions/digest.ts, sent by jobs/digest.ts). */
+  digest: z.strictObject({
+    enabled: z.boolean(),
+    /** Local time (quietHours.utcOffsetMinutes) at or after which the day's digest goes. */
+    time: Hhmm,
+    /** The ops lead's WhatsApp number (E.164); null sends the email only. */
+    opsLeadPhone: z.string().regex(/^\+[1-9]\d{7,14}$/, "E.164, e.g. +919812345678").nullable(),
+    template: Template,
+    /** How many waiting items the digest names. */
+    topItems: bounded(1, 20, "items", { int: true }),
   }),
   delay_alert: z.strictObject({
     ...switches,
@@ -243,6 +269,36 @@ export const Policy = z.strictObject({
     /** Marketing suppression in the CRM while a return is open, and this long after a refund. */
     suppressDays: Days(0, 365, { int: true }),
   }),
+  /** Overnight anomalies (decisions/anomalies.ts), checked hourly; each finding is a decision with its numbers. */
+  anomaly: z.strictObject({
+    ...switches,
+    /** Weeks of the brand's own history the seasonal (hour × weekday) baselines read. */
+    historyWeeks: bounded(2, 12, "weeks", { int: true }),
+    /** Fewer same-window weeks than this in the history (a new brand): no baseline, no finding. */
+    minBaselineWeeks: bounded(2, 12, "weeks", { int: true }),
+    /** Orders are compared over this many whole hours ending at the last full hour. */
+    ordersWindowHours: bounded(1, 24, "hours", { int: true }),
+    /** A drop is judged only when the baseline expects at least this many orders in the window (a small brand's quiet night is not an alarm). */
+    ordersMinExpected: bounded(1, 100_000, "orders", { int: true }),
+    /** Robust z: |observed − median| / (1.4826 × MAD, at least √median) at or above this fires. */
+    ordersDeviation: bounded(1, 20, "robust deviations"),
+    /** Rates (COD share, cancellations, refunds, prepaid pending) are compared over this window. */
+    rateWindowHours: bounded(1, 72, "hours", { int: true }),
+    rateMinOrders: bounded(1, 100_000, "orders", { int: true }),
+    rateMarginPoints: Rate,
+    rateMinRatio: Ratio,
+    /** A SKU "normally sells every day" when it sold on at least this share of the last 28 days. */
+    skuSellingDayShare: Rate,
+    skuSilentHours: Hours,
+    /** Fulfilled orders with no first carrier scan after this long count as a missed pickup. */
+    pickupHours: Hours,
+    pickupMinMissed: bounded(1, 10_000, "orders", { int: true }),
+    /** A source that sent in at least this share of these hours over the past week, silent for this long, fires. */
+    sourceSilentHours: Hours,
+    sourceActiveShare: Rate,
+    /** Verification failures (401) in the last hour at or above this fire (a rotated secret). */
+    authFailureBurst: bounded(1, 100_000, "requests", { int: true }),
+  }),
 });
 export type Policy = z.infer<typeof Policy>;
 export type NotifiedStatus = z.infer<typeof NotifiedStatus>;
@@ -260,6 +316,8 @@ export const DEFAULT_POLICY: Policy = {
   brand: { name: "Our store", logoUrl: null, colour: "#1f6f4a", supportEmail: null, supportPhone: null, postalAddress: "", storeUrl: null },
   contact: { dailyCap: 2 },
   fallback: { trackingUrlBase: "https://shiprocket.co/tracking/", sms: {} },
+  approvals: { purchaseOrderAbovePaise: 10_000_000, codHolds: true, escalationsToAPerson: true, snoozeHours: 4 },
+  digest: { enabled: true, time: "09:00", opsLeadPhone: null, template: "ops_morning_digest", topItems: 5 },
   delay_alert: {
     ...live,
     stallHours: 36,
@@ -342,6 +400,27 @@ export const DEFAULT_POLICY: Policy = {
     holdTag: "cod-unconfirmed",
   },
   return_processing: { ...live, requestedTemplate: "return_received", refundedTemplate: "refund_processed", suppressDays: 30 },
+  // Anomalies wait on the "needs you" queue: a person confirms (the ops alert goes out) or dismisses.
+  anomaly: {
+    enabled: true,
+    mode: "approve",
+    historyWeeks: 8,
+    minBaselineWeeks: 3,
+    ordersWindowHours: 3,
+    ordersMinExpected: 12,
+    ordersDeviation: 4,
+    rateWindowHours: 12,
+    rateMinOrders: 20,
+    rateMarginPoints: 0.1,
+    rateMinRatio: 1.5,
+    skuSellingDayShare: 0.9,
+    skuSilentHours: 24,
+    pickupHours: 24,
+    pickupMinMissed: 3,
+    sourceSilentHours: 2,
+    sourceActiveShare: 0.8,
+    authFailureBurst: 10,
+  },
 };
 
 export type PolicyResult = { ok: true; policy: Policy } | { ok: false; issues: z.core.$ZodIssue[] };
@@ -356,7 +435,7 @@ export function parsePolicy(input: unknown, base: Policy = DEFAULT_POLICY): Poli
   return result.success ? { ok: true, policy: result.data } : { ok: false, issues: result.error.issues };
 }
 
-export function modeFor(policy: Policy, type: DecisionType): "live" | "shadow" {
+export function modeFor(policy: Policy, type: DecisionType): DecisionMode {
   return policy[type].mode;
 }
 

@@ -15,10 +15,11 @@ export const DECISION_TYPES = [
   "ndr_followup",
   "cod_confirmation",
   "return_processing",
+  "anomaly",
 ] as const;
 export type DecisionType = (typeof DECISION_TYPES)[number];
 
-export type SubjectType = "order" | "customer" | "sku" | "ticket" | "route";
+export type SubjectType = "order" | "customer" | "sku" | "ticket" | "route" | "brand" | "carrier" | "source";
 
 export interface DecisionDraft {
   type: DecisionType;

@@ -10,6 +10,8 @@ import { demandEvents } from "../decisions/models/calendar";
 import { requeueStuckRawEvents } from "../db/raw-events";
 import { allStockedSkus } from "../db/stock-read-model";
 import { decideStockForSkus } from "../pipeline/stock";
+import { detectAnomalies } from "./anomalies";
+import { sendMorningDigest } from "./digest";
 import { pullQuietParcels } from "./carrier-pull";
 import { decideCustomerOutreach } from "./customer-outreach";
 import { refreshCustomerModels } from "./customer-models";
@@ -39,9 +41,11 @@ export async function runCron(env: Env, cron: string, now: number): Promise<void
     await reconcileShopifyOrders(env, now);
     await sweepCredentials(env, now);
     await pullUnicommerceStock(env, now);
+    await sendMorningDigest(env, stored, now);
   } else if (cron === CRONS.hourly) {
     await pullQuietParcels(env, now);
     await refreshRouteStats(env, stored, now);
+    await detectAnomalies(env, stored, now);
     const models = await refreshCustomerModels(env.DB, stored, now, { maxPages: INLINE_PAGES.customerModels });
     if (models.next !== null) await env.JOBS.send({ kind: "customer_models", after: models.next, now });
   } else if (cron === CRONS.daily) {

@@ -82,5 +82,7 @@ export async function ensureWebhookSubscriptions(env: Env, publicUrl: string, no
   const missing = SUBSCRIBED_TOPICS.filter((t) => !report.present.includes(t));
   for (const f of report.failed) logEvent("webhook_subscription_create_failed", { topic: f.topic, error: f.error });
   if (missing.length) logEvent("webhook_subscriptions_repaired", { missing: missing.length, created: report.created.length });
+  // The hourly anomaly check names what Shopify had dropped (it drops a topic after repeated failed deliveries).
+  await kvPut(env.DB, kvKeys.shopifySubscriptionsMissing(), JSON.stringify({ missing, created: report.created, at: now }), now);
   return { missing: [...missing], created: report.created };
 }

@@ -1,5 +1,7 @@
 /** Every rule by decision type, with one signature (context, policy, now) → drafts, for the shell and the backtest. */
+import { decideAnomalies } from "../anomalies";
 import type {
+  AnomalyContext,
   CarrierRouteAlertContext,
   ChurnInterventionContext,
   CodConfirmationContext,
@@ -41,6 +43,7 @@ export interface ContextFor {
   ndr_followup: NdrFollowupContext;
   cod_confirmation: CodConfirmationContext;
   return_processing: ReturnProcessingContext;
+  anomaly: AnomalyContext;
 }
 
 type Rule<K extends DecisionType> = (ctx: ContextFor[K], policy: Policy, now: number) => DecisionDraft[];
@@ -63,6 +66,7 @@ export const RULES: { [K in DecisionType]: Rule<K> } = {
   ndr_followup: many(decideNdrFollowup),
   cod_confirmation: many(decideCodConfirmation),
   return_processing: many(decideReturnProcessing),
+  anomaly: decideAnomalies,
 };
 
 export {

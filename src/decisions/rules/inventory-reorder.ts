@@ -84,6 +84,7 @@ export function decideInventoryReorder(ctx: InventoryReorderContext, policy: Pol
       reasons,
       inputs: {
         available: s.available, openPoQuantity: s.openPoQuantity, dailyDemand: s.dailyDemand, reorderPoint: s.reorderPoint, leadTimeDays, safetyDays, packSize, stockoutDays, coverDays, quantity,
+        poValuePaise: s.unitPricePaise ? quantity * s.unitPricePaise : null,
         ...(ltd ? { serviceLevel: p.serviceLevel, cycleDays: p.cycleDays, leadTimeDemand: ltd.mean, leadTimeSigma: ltd.sigma, safetyStock: ltd.safetyStock, serviceReorderPoint: ltd.reorderPoint } : {}),
       },
       actions,

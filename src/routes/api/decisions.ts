@@ -1,6 +1,6 @@
 /** GET /api/decisions and GET|PUT /api/policies. */
 import { Hono } from "hono";
-import { listDecisions } from "../../db/decisions";
+import { listDecisions, reviewsFor } from "../../db/decisions";
 import { loadPolicy, savePolicy } from "../../db/policies";
 import { DECISION_TYPES } from "../../decisions/types";
 import { z } from "zod";
@@ -20,7 +20,9 @@ decisionsApi.get("/decisions", async (c) => {
   if (sinceRaw && !Number.isFinite(since)) throw new HttpError(400, "since must be an ISO-8601 time");
   const limit = limitParam(c, 100, 1000);
   const decisions = await listDecisions(c.env.DB, { type, subjectType, subjectId, since, limit });
-  return c.json({ decisions });
+  // Who approved, dismissed or snoozed each held decision, and why, is part of its record.
+  const reviews = await reviewsFor(c.env.DB, decisions.filter((d) => d.reviewStatus !== null).map((d) => d.id));
+  return c.json({ decisions: decisions.map((d) => ({ ...d, reviews: (reviews.get(d.id) ?? []).map((r) => ({ ...r, at: new Date(r.at).toISOString(), until: r.until === null ? null : new Date(r.until).toISOString() })) })) });
 });
 
 decisionsApi.get("/policies", async (c) => {

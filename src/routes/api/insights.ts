@@ -6,6 +6,8 @@ import { loadKpis } from "../../db/kpis";
 import { HttpError } from "../../lib/errors";
 import { routeFromRow } from "../../db/rule-inputs";
 import { CLV_HORIZON_DAYS, predictionReasons } from "../../decisions/models/customers";
+import { loadPolicy } from "../../db/policies";
+import { currentDigest } from "../../jobs/digest";
 
 export const insightsApi = new Hono<{ Bindings: Env }>();
 
@@ -54,3 +56,9 @@ insightsApi.get("/routes", async (c) => {
 });
 
 insightsApi.get("/kpis", async (c) => c.json(await loadKpis(c.env.DB, Date.now())));
+
+/** GET /api/digest: the morning digest as of now (the same content the 09:00 messages carry). */
+insightsApi.get("/digest", async (c) => {
+  const stored = await loadPolicy(c.env.DB);
+  return c.json(await currentDigest(c.env, stored, Date.now(), new URL(c.req.url).origin));
+});

@@ -51,6 +51,11 @@ fieldset input,fieldset select{padding:3px 5px;width:100%;max-width:360px}
 .invalid{border:2px solid #b42318}
 .chart text{font-size:10px;fill:#667085}
 .hidden{display:none}
+.need{margin:6px 0;border-left:4px solid #b42318}
+.need-buttons{display:flex;gap:8px;flex-wrap:wrap;align-items:center;margin-top:6px}
+.need-buttons form{margin:0}
+.need-buttons input{padding:3px 5px}
+details>summary{cursor:pointer;color:#1f5fbf;margin:4px 0}
 pre{white-space:pre-wrap;word-break:break-word;font-size:12px}
 `;
 
@@ -69,25 +74,73 @@ const JS = `"use strict";
       tr.classList.toggle("hidden", !show);
     });
   }
-  document.querySelectorAll("input[data-filter],select[data-type-filter]").forEach(function (el) {
-    var id = el.getAttribute("data-filter") || el.getAttribute("data-type-filter");
-    var key = "sy:" + location.pathname + ":" + id + ":" + el.tagName;
-    if (store && store.getItem(key) !== null) el.value = store.getItem(key);
-    el.addEventListener("input", function () { if (store) store.setItem(key, el.value); apply(id); });
-    apply(id);
-  });
-  // Retry and replay buttons ask first: they send something to a customer or a system again.
-  document.querySelectorAll("form[data-confirm]").forEach(function (f) {
-    f.addEventListener("submit", function (e) { if (!window.confirm(f.getAttribute("data-confirm"))) e.preventDefault(); });
-  });
+  // Everything inside <main> that needs a handler; run again after a live update swaps <main> in.
+  function bind(root) {
+    root.querySelectorAll("input[data-filter],select[data-type-filter]").forEach(function (el) {
+      var id = el.getAttribute("data-filter") || el.getAttribute("data-type-filter");
+      var key = "sy:" + location.pathname + ":" + id + ":" + el.tagName;
+      if (store && store.getItem(key) !== null) el.value = store.getItem(key);
+      el.addEventListener("input", function () { if (store) store.setItem(key, el.value); apply(id); });
+      apply(id);
+    });
+    // Retry and replay buttons ask first: they send something to a customer or a system again.
+    root.querySelectorAll("form[data-confirm]").forEach(function (f) {
+      f.addEventListener("submit", function (e) { if (!window.confirm(f.getAttribute("data-confirm"))) e.preventDefault(); });
+    });
+  }
+  bind(document);
   // Auto-refresh: reload every N seconds unless paused, hidden, or someone is typing.
   var every = Number(document.body.getAttribute("data-refresh") || 0);
   var box = document.getElementById("auto-refresh");
   if (box && store) { box.checked = store.getItem("sy:auto") !== "off"; box.addEventListener("change", function () { store.setItem("sy:auto", box.checked ? "on" : "off"); }); }
+  function typing() { return document.activeElement && /INPUT|SELECT|TEXTAREA/.test(document.activeElement.tagName) && document.activeElement !== box; }
   if (every > 0) setInterval(function () {
-    var typing = document.activeElement && /INPUT|SELECT|TEXTAREA/.test(document.activeElement.tagName) && document.activeElement !== box;
-    if (document.visibilityState === "visible" && (!box || box.checked) && !typing) location.reload();
+    if (document.visibilityState === "visible" && (!box || box.checked) && !typing()) location.reload();
   }, every * 1000);
+  // Live overview: ask the changes URL with the page's ETag; on a new one, fetch the page and swap
+  // <main> in (open sections stay open). A failed poll (offline, a restart) backs off and retries;
+  // the first answer after it carries the new ETag, so nothing missed while away stays missed.
+  var live = document.body.getAttribute("data-live");
+  if (!live) return;
+  var etag = document.body.getAttribute("data-etag") || "";
+  var base = Number(document.body.getAttribute("data-live-seconds") || 3) * 1000;
+  var delay = base;
+  var status = document.getElementById("live-status");
+  function say(text, bad) { if (status) { status.textContent = text; status.classList.toggle("up", !!bad); } }
+  function swap() {
+    return fetch(location.href, { credentials: "same-origin", cache: "no-store" }).then(function (res) {
+      if (!res.ok) throw new Error("page " + res.status);
+      return res.text();
+    }).then(function (html) {
+      var doc = new DOMParser().parseFromString(html, "text/html");
+      var next = doc.querySelector("main");
+      var main = document.querySelector("main");
+      if (!next || !main) return;
+      var open = {};
+      main.querySelectorAll("details[id]").forEach(function (d) { open[d.id] = d.open; });
+      main.innerHTML = next.innerHTML;
+      main.querySelectorAll("details[id]").forEach(function (d) { if (open[d.id] !== undefined) d.open = open[d.id]; });
+      etag = doc.body.getAttribute("data-etag") || etag;
+      bind(main);
+    });
+  }
+  function poll() {
+    if (document.visibilityState !== "visible" || typing()) return setTimeout(poll, base);
+    fetch(live, { credentials: "same-origin", cache: "no-store", headers: { "If-None-Match": etag } }).then(function (res) {
+      if (res.status === 304) return null;
+      if (res.status === 200) return res.json().then(function (b) { if (b.etag !== etag) return swap(); });
+      throw new Error("changes " + res.status);
+    }).then(function () {
+      delay = base;
+      say("live", false);
+      setTimeout(poll, delay);
+    }, function () {
+      delay = Math.min(delay * 2, 30000);
+      say("reconnecting…", true);
+      setTimeout(poll, delay);
+    });
+  }
+  setTimeout(poll, base);
 })();
 `;
 

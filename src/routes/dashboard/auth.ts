@@ -13,6 +13,8 @@ export interface DashboardSession {
   key: string;
   via: "cookie" | "access";
   csrf: string;
+  /** Who is signed in, when the login says (Cloudflare Access: the email); the token login names nobody. */
+  who: string | null;
 }
 
 export type DashboardEnv = { Bindings: Env; Variables: { session: DashboardSession } };
@@ -24,14 +26,14 @@ async function sessionOf(c: Context<DashboardEnv>): Promise<DashboardSession | n
   const secret = c.env.SESSION_SECRET;
   const now = Date.now();
   const cookie = getCookie(c, SESSION_COOKIE);
-  if (cookie && (await verifySession(secret, cookie, now))) return { key: cookie, via: "cookie", csrf: await csrfToken(secret, cookie) };
+  if (cookie && (await verifySession(secret, cookie, now))) return { key: cookie, via: "cookie", csrf: await csrfToken(secret, cookie), who: null };
   const access = accessConfigFrom(c.env as Env & AccessVars);
   const assertion = c.req.header("cf-access-jwt-assertion");
   if (access && assertion) {
     const identity = await verifyAccessJwt(assertion, access, now);
     if (identity) {
       const key = `access:${identity.sub || identity.email}`;
-      return { key, via: "access", csrf: await csrfToken(secret, key) };
+      return { key, via: "access", csrf: await csrfToken(secret, key), who: identity.email || identity.sub || null };
     }
   }
   return null;

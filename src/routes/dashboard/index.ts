@@ -14,6 +14,7 @@ import { overview } from "./overview";
 import { policyPages } from "./policies";
 import { previewPages } from "./previews";
 import { retryRoutes } from "./retry";
+import { reviewRoutes } from "./review";
 import { skuPages } from "./sku";
 
 const pages = new Hono<DashboardEnv>();
@@ -23,6 +24,7 @@ pages.route("/", skuPages);
 pages.route("/", policyPages);
 pages.route("/", previewPages);
 pages.route("/", retryRoutes);
+pages.route("/", reviewRoutes);
 
 const open = new Hono<DashboardEnv>();
 open.route("/", assets);

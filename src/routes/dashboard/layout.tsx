@@ -8,12 +8,14 @@ import type { DashboardSession } from "./auth";
 interface LayoutProps {
   title: string;
   session: DashboardSession | null;
-  /** Seconds between automatic reloads (the overview); absent = never. */
+  /** Seconds between automatic reloads; absent = never. */
   refreshSeconds?: number;
+  /** Live updates (the overview): poll `url` with If-None-Match every `seconds`, swap <main> in when it changes. */
+  live?: { url: string; etag: string; seconds: number };
   children?: Child;
 }
 
-export const Layout: FC<LayoutProps> = ({ title, session, refreshSeconds, children }) => (
+export const Layout: FC<LayoutProps> = ({ title, session, refreshSeconds, live, children }) => (
   <html lang="en-IN">
     <head>
       <meta charset="utf-8" />
@@ -23,7 +25,12 @@ export const Layout: FC<LayoutProps> = ({ title, session, refreshSeconds, childr
       <link rel="stylesheet" href={`/assets/app.css?v=${ASSET_VERSION}`} />
       <script src={`/assets/app.js?v=${ASSET_VERSION}`} defer></script>
     </head>
-    <body data-refresh={refreshSeconds ? String(refreshSeconds) : undefined}>
+    <body
+      data-refresh={refreshSeconds ? String(refreshSeconds) : undefined}
+      data-live={live?.url}
+      data-etag={live?.etag}
+      data-live-seconds={live ? String(live.seconds) : undefined}
+    >
       {session ? (
         <header class="top">
           <a class="brand" href="/">Switchyard</a>
@@ -35,6 +42,11 @@ export const Layout: FC<LayoutProps> = ({ title, session, refreshSeconds, childr
           <form class="go" method="get" action="/orders">
             <input name="q" placeholder="Order id, #name, AWB, email, phone" aria-label="Find an order" />
           </form>
+          {live ? (
+            <span class="auto" id="live-status" role="status">
+              live
+            </span>
+          ) : null}
           {refreshSeconds ? (
             <label class="auto">
               <input type="checkbox" id="auto-refresh" checked /> auto-refresh

@@ -1,6 +1,7 @@
 /** GET /orders/:id: everything about one order (the page a support agent opens for a WISMO ticket); full PII only here. */
 import { Hono } from "hono";
 import { getCustomerModel, getJourneyRow, listActionsFor, listDecisionsFor } from "../../db/dashboard-read";
+import { reviewsFor } from "../../db/decisions";
 import { getCustomer, getMessages, getOrder, getReturns, getShipments, getTickets, searchOrders } from "../../db/orders-read";
 import type { DashboardEnv } from "./auth";
 import { Empty, ModeTag, Outcomes, StatusTag } from "./components";
@@ -73,6 +74,8 @@ orderPages.get("/orders/:id", async (c) => {
     listDecisionsFor(db, "order", id),
     listActionsFor(db, "order", id),
   ]);
+  // Who approved, dismissed or snoozed a held decision, and why: part of the decision's record.
+  const reviews = await reviewsFor(db, decisions.filter((d) => d.reviewStatus !== null).map((d) => d.id));
 
   return page(
     c,
@@ -306,7 +309,13 @@ orderPages.get("/orders/:id", async (c) => {
                     ) : null}
                   </td>
                   <td>
-                    <Outcomes outcomes={d.outcomes} />
+                    {d.reviewStatus === "waiting" ? <span class="tag">waiting for a person</span> : <Outcomes outcomes={d.outcomes} />}
+                    {(reviews.get(d.id) ?? []).map((r) => (
+                      <div class="muted review">
+                        {r.verdict} by {r.by} · {formatIst(r.at)}
+                        {r.note ? `: ${r.note}` : ""}
+                      </div>
+                    ))}
                   </td>
                 </tr>
               ))}

@@ -1,12 +1,16 @@
 /** GET /: the morning on one page — KPIs, orders and stock at risk, decisions, routes, what failed. */
 import { Hono } from "hono";
-import { listDecisionFeed, listFailedActions, listOrdersAtRisk, listRoutes, listStockAtRisk, type AtRiskOrder } from "../../db/dashboard-read";
+import { countWaitingDecisions, listWaitingDecisions, type WaitingDecision } from "../../db/decisions";
+import { handledCounts, listDecisionFeed, listFailedActions, listOrdersAtRisk, listRoutes, listStockAtRisk, type AtRiskOrder } from "../../db/dashboard-read";
 import { blockedActionCounts, listConnectorStatus } from "../../db/connectors";
+import { overviewFingerprint, sourceHealth, type SourceHealth } from "../../db/health";
+import { connectorsApi } from "../api/connectors";
 import { loadKpis } from "../../db/kpis";
 import { unmappedShopifyLocations } from "../../db/locations";
 import { listDeadLetters } from "../../db/raw-events";
 import { DECISION_TYPES } from "../../decisions/types";
 import type { DashboardEnv } from "./auth";
+import type { FC } from "hono/jsx";
 import { Empty, Kpi, ModeTag, Outcomes, PostButton, Sparkline, StatusTag } from "./components";
 import { formatInr, formatIst, formatRate, groupIndian, hoursBetween } from "./format";
 import { Layout, page } from "./layout";
@@ -14,7 +18,8 @@ import { maskPhone } from "./mask";
 
 /** Same horizon as the stockout-risk KPI in db/kpis.ts, so the list and the count agree. */
 const STOCK_RISK_DAYS = 14;
-const REFRESH_SECONDS = 60;
+/** How often the page asks /changes whether anything moved (it swaps the new content in, no reload). */
+const LIVE_POLL_SECONDS = 3;
 
 /** Outcomes of the retry/replay buttons, by code: nothing from the query string is echoed. */
 const NOTICES: Record<string, string> = {
@@ -22,7 +27,16 @@ const NOTICES: Record<string, string> = {
   "not-retryable": "That action is no longer failed or dead; nothing was sent.",
   replayed: "Dead letter replayed: its raw event is queued for ingest again.",
   "not-replayable": "That dead letter has no stored event to replay (it was refused at the door), or is gone.",
+  approved: "Approved: its actions are in the outbox.",
+  dismissed: "Dismissed: nothing was sent.",
+  snoozed: "Snoozed: it comes back to this queue later.",
+  "not-waiting": "That decision no longer waits for a person (someone settled it already); nothing changed.",
+  "dismiss-needs-why": "Say why before dismissing: the reason goes on the decision's record.",
 };
+
+/** How many waiting decisions the overview lists in full; the count says how many more there are. */
+const NEEDS_YOU_LIMIT = 25;
+const DAY_MS = 86_400_000;
 
 export const overview = new Hono<DashboardEnv>();
 
@@ -40,7 +54,13 @@ function riskReasons(o: AtRiskOrder, now: number): string[] {
 overview.get("/", async (c) => {
   const db = c.env.DB;
   const now = Date.now();
-  const [kpis, atRisk, stock, feed, routes, deadLetters, failed, connectors, blocked, unmapped] = await Promise.all([
+  const [fingerprint, health, connectorView, waiting, waitingCount, handled, kpis, atRisk, stock, feed, routes, deadLetters, failed, connectors, blocked, unmapped] = await Promise.all([
+    overviewFingerprint(db, now),
+    sourceHealth(db, now),
+    connectorHealth(c.env),
+    listWaitingDecisions(db, now, NEEDS_YOU_LIMIT),
+    countWaitingDecisions(db, now),
+    handledCounts(db, now - DAY_MS),
     loadKpis(db, now),
     listOrdersAtRisk(db, 50),
     listStockAtRisk(db, STOCK_RISK_DAYS, 20),
@@ -62,11 +82,21 @@ overview.get("/", async (c) => {
   return page(
     c,
     200,
-    <Layout title="Overview" session={session} refreshSeconds={REFRESH_SECONDS}>
+    <Layout title="Overview" session={session} live={{ url: "/changes", etag: etagOf(fingerprint), seconds: LIVE_POLL_SECONDS }}>
       <h1>
         Today <span class="muted">· updated {formatIst(now)} IST</span>
       </h1>
       {notice ? <p class="tag ok">{notice}</p> : null}
+      <section id="needs-you" aria-label="Needs you">
+        <h2>
+          Needs you <span class={waitingCount ? "tag bad" : "tag ok"} data-count="needs-you">{groupIndian(waitingCount)}</span>
+        </h2>
+        {waiting.length === 0 ? <p class="muted">Nothing waits for a person.</p> : null}
+        {waiting.map((d) => (
+          <NeedsYouItem d={d} csrf={session.csrf} askWho={session.who === null} now={now} />
+        ))}
+        {waitingCount > waiting.length ? <p class="muted">and {groupIndian(waitingCount - waiting.length)} more, oldest first.</p> : null}
+      </section>
       {attention.length ? (
         <section id="connectors-attention" aria-label="Connectors holding actions back">
           {attention.map((r) => (
@@ -110,6 +140,8 @@ overview.get("/", async (c) => {
           }
         />
       </section>
+
+      <HealthPanel sources={health} connectors={connectorView} now={now} />
 
       <div class="grid">
         <section>
@@ -195,8 +227,21 @@ overview.get("/", async (c) => {
         </section>
       </div>
 
-      <section>
-        <h2>Decisions</h2>
+      <section id="handled">
+        <h2>Handled automatically <span class="muted">· last 24 h</span></h2>
+        <p class="handled-counts">
+          {handled.length === 0 ? <span class="muted">No decisions in the last 24 h.</span> : null}
+          {handled.map((h) => (
+            <span class="tag" data-handled={h.type}>
+              {h.type} {groupIndian(h.automatic)}
+              {h.shadow ? ` · shadow ${groupIndian(h.shadow)}` : ""}
+              {h.approved ? ` · approved ${groupIndian(h.approved)}` : ""}
+              {h.dismissed ? ` · dismissed ${groupIndian(h.dismissed)}` : ""}
+            </span>
+          ))}
+        </p>
+        <details id="decisions-detail">
+        <summary id="decisions-summary">Every decision, with its reasons and actions</summary>
         <div class="filters">
           <select data-type-filter="decisions" aria-label="Decision type">
             <option value="">all types</option>
@@ -220,7 +265,7 @@ overview.get("/", async (c) => {
             <tbody>
               {feed.length === 0 ? <Empty cols={5} text="No decisions yet." /> : null}
               {feed.map((d) => (
-                <tr data-type={d.type}>
+                <tr data-type={d.type} data-decision={d.id}>
                   <td>{formatIst(d.createdAt)}</td>
                   <td>
                     {d.type} <ModeTag mode={d.mode} />
@@ -235,12 +280,23 @@ overview.get("/", async (c) => {
                       ))}
                     </ul>
                   </td>
-                  <td>{d.mode === "shadow" ? <span class="muted">shadow: nothing sent</span> : <Outcomes outcomes={d.outcomes} />}</td>
+                  <td>
+                    {d.mode === "shadow" ? (
+                      <span class="muted">shadow: nothing sent</span>
+                    ) : d.reviewStatus === "waiting" ? (
+                      <span class="tag">waiting for a person</span>
+                    ) : d.reviewStatus === "dismissed" ? (
+                      <span class="muted">dismissed: nothing sent</span>
+                    ) : (
+                      <Outcomes outcomes={d.outcomes} />
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>
           </table>
         </div>
+        </details>
       </section>
 
       <section>
@@ -366,3 +422,116 @@ const SubjectLink = ({ type, id }: { type: string; id: string }) =>
       {type} {id}
     </span>
   );
+
+const etagOf = (fingerprint: string) => `W/"ov-${fingerprint}"`;
+
+/** GET /changes: 304 while nothing the overview shows has moved (If-None-Match), else 200 with the new ETag. */
+overview.get("/changes", async (c) => {
+  const etag = etagOf(await overviewFingerprint(c.env.DB, Date.now()));
+  if (c.req.header("if-none-match") === etag) return c.body(null, 304, { ETag: etag });
+  return c.json({ etag }, 200, { ETag: etag });
+});
+
+interface ConnectorHealth {
+  connector: string;
+  mode: string;
+  status: string;
+  lastCall: { at: string | null; outcome: string | null; httpStatus: number | null } | null;
+}
+
+/** The connectors as GET /api/connectors reports them, asked in-process so the two never disagree. */
+async function connectorHealth(env: Env): Promise<ConnectorHealth[]> {
+  const res = await connectorsApi.request("/", {}, env);
+  if (!res.ok) return [];
+  return ((await res.json()) as { connectors: ConnectorHealth[] }).connectors;
+}
+
+const HealthPanel: FC<{ sources: SourceHealth[]; connectors: ConnectorHealth[]; now: number }> = ({ sources, connectors, now }) => (
+  <section id="health" aria-label="Integration health">
+    <h2>Integration health</h2>
+    <div class="grid">
+      <div class="card">
+        <table id="health-sources">
+          <thead>
+            <tr>
+              <th>Source</th>
+              <th>Last event</th>
+              <th class="n">Last hour / normal</th>
+              <th class="n">Refused (401)</th>
+            </tr>
+          </thead>
+          <tbody>
+            {sources.map((s) => {
+              const quiet = s.lastEventAt !== null && s.normalPerHour >= 1 && s.lastHour === 0;
+              return (
+                <tr data-source={s.source}>
+                  <td>{s.source}</td>
+                  <td class={quiet ? "up" : undefined}>{s.lastEventAt === null ? <span class="muted">never</span> : `${formatIst(s.lastEventAt)} (${hoursBetween(s.lastEventAt, now)} h ago)`}</td>
+                  <td class={quiet ? "n up" : "n"} data-last-hour={String(s.lastHour)}>
+                    {groupIndian(s.lastHour)} / {s.normalPerHour.toFixed(1)}
+                  </td>
+                  <td class={s.verificationFailures ? "n up" : "n"}>{groupIndian(s.verificationFailures)}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+      <div class="card">
+        <table id="health-connectors">
+          <thead>
+            <tr>
+              <th>Connector</th>
+              <th>Mode</th>
+              <th>Last outcome</th>
+            </tr>
+          </thead>
+          <tbody>
+            {connectors.length === 0 ? <Empty cols={3} text="Connector status unavailable." /> : null}
+            {connectors.map((k) => (
+              <tr>
+                <td>{k.connector}</td>
+                <td>
+                  {k.mode} <StatusTag status={k.status} />
+                </td>
+                <td>{k.lastCall ? `${k.lastCall.outcome ?? "—"}${k.lastCall.httpStatus ? ` (HTTP ${k.lastCall.httpStatus})` : ""} · ${k.lastCall.at ? formatIst(Date.parse(k.lastCall.at)) : ""}` : <span class="muted">no calls yet</span>}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  </section>
+);
+
+const heldActions = (d: WaitingDecision) => d.actions.map((a) => `${a.connector}/${a.kind.split(".").slice(1).join(".") || a.kind}`).join(", ");
+
+/** One decision waiting for a person: why it fired, what it would do, and the three buttons. */
+const NeedsYouItem: FC<{ d: WaitingDecision; csrf: string; askWho: boolean; now: number }> = ({ d, csrf, askWho, now }) => {
+  const base = `/decisions/${encodeURIComponent(d.id)}`;
+  return (
+    <div class="card need" data-decision={d.id} data-type={d.type}>
+      <div>
+        <strong>{d.type}</strong> · <SubjectLink type={d.subjectType} id={d.subjectId} /> <span class="muted">· waiting {hoursBetween(d.createdAt, now)} h</span>
+      </div>
+      <ul class="reasons">
+        {d.reasons.map((r) => (
+          <li>{r}</li>
+        ))}
+      </ul>
+      <div class="muted">On approval: {d.actions.length ? heldActions(d) : "nothing to send (acknowledge only)"}</div>
+      <div class="need-buttons">
+        <PostButton action={`${base}/approve`} csrf={csrf} label="Approve" />
+        <PostButton action={`${base}/snooze`} csrf={csrf} label="Snooze" />
+        <form method="post" action={`${base}/dismiss`} class="dismiss">
+          <input type="hidden" name="_csrf" value={csrf} />
+          {askWho ? <input name="by" placeholder="your name" aria-label="Your name" maxlength={80} /> : null}
+          <input name="why" placeholder="why dismiss?" aria-label="Why dismiss" required maxlength={500} />
+          <button type="submit" class="small">
+            Dismiss
+          </button>
+        </form>
+      </div>
+    </div>
+  );
+};

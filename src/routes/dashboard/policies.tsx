@@ -2,6 +2,7 @@
 import { Hono } from "hono";
 import type { FC } from "hono/jsx";
 import { loadPolicy, savePolicy } from "../../db/policies";
+import { DECISION_MODES } from "../../decisions/policy";
 import { DECISION_TYPES } from "../../decisions/types";
 import type { DashboardEnv } from "./auth";
 import { formatIst } from "./format";
@@ -10,7 +11,7 @@ import { fieldsOf, patchFromForm, type PolicyField } from "./policy-form";
 
 export const policyPages = new Hono<DashboardEnv>();
 
-const GENERAL = ["currency", "quietHours", "customerTiers", "demandCalendar", "brand", "contact", "fallback"] as const;
+const GENERAL = ["currency", "quietHours", "customerTiers", "demandCalendar", "approvals", "digest", "brand", "contact", "fallback"] as const;
 
 /** Sections in reading order: general settings, then one per decision type. */
 function sections(policy: Record<string, unknown>): { key: string; fields: PolicyField[] }[] {
@@ -27,7 +28,7 @@ const Field: FC<{ field: PolicyField; error?: string }> = ({ field, error }) => 
       <label for={id}>{field.label}</label>
       {field.kind === "mode" ? (
         <select id={id} name={field.path} class={cls} aria-describedby={describedBy}>
-          {["live", "shadow"].map((m) => (
+          {DECISION_MODES.map((m) => (
             <option value={m} selected={field.value === m}>
               {m}
             </option>

@@ -3,6 +3,7 @@
  * ("delay_alert.stallHours"), string lists become comma-separated fields. Values are read back
  * with the current policy as the type reference; zod (parsePolicy) has the final word.
  */
+import { DECISION_MODES } from "../../decisions/policy";
 
 export type FieldKind = "number" | "boolean" | "mode" | "text" | "list";
 
@@ -32,7 +33,7 @@ export function fieldsOf(value: unknown, prefix: string, labelPrefix = ""): Poli
     const label = `${labelPrefix}${humanise(key)}`;
     if (typeof v === "number") out.push({ path, label, kind: "number", value: String(v), nullable: false });
     else if (typeof v === "boolean") out.push({ path, label, kind: "boolean", value: String(v), nullable: false });
-    else if (key === "mode" && (v === "live" || v === "shadow")) out.push({ path, label, kind: "mode", value: v, nullable: false });
+    else if (key === "mode" && typeof v === "string" && (DECISION_MODES as readonly string[]).includes(v)) out.push({ path, label, kind: "mode", value: v, nullable: false });
     else if (typeof v === "string" || v === null) out.push({ path, label, kind: "text", value: v ?? "", nullable: v === null });
     else if (Array.isArray(v) && v.every((x) => typeof x === "string")) out.push({ path, label, kind: "list", value: v.join(", "), nullable: false });
     else if (isPlainObject(v)) out.push(...fieldsOf(v, path, `${label} · `));
