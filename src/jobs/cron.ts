@@ -52,11 +52,11 @@ export async function runCron(env: Env, cron: string, now: number): Promise<void
     await sweepTickets(env, stored, now);
     await requeueDueActions(env, now);
     await requeueStuckRawEvents(env, now);
-    await reconcileShopifyOrders(env, now);
     await sweepCredentials(env, now);
     await pullUnicommerceStock(env, now);
-    // Reconciliation beyond orders: one failing source does not keep the others from their repair.
+    // Reconciliation: one failing source (a throttled Admin API, a helpdesk down) does not keep the others from their repair.
     await runEach([
+      ["reconcile_shopify_orders", () => reconcileShopifyOrders(env, now)],
       ["reconcile_shopify_refunds", () => reconcileShopifyRefunds(env, now)],
       ["reconcile_shopify_inventory", () => reconcileShopifyInventory(env, now)],
       ["helpdesk_pull", () => pullHelpdeskTickets(env, now)],

@@ -246,6 +246,58 @@ describe("helpdesk ticket reconciliation", () => {
     expect((await pullHelpdeskTickets(only(["GORGIAS_DOMAIN", "GORGIAS_USERNAME", "GORGIAS_API_KEY"]), Date.now())).pulls[0]).toMatchObject({ pulled: 2, ingested: 0 });
   });
 
+  it("Gorgias: a walk that runs out of pages resumes from its cursor next run; an expired cursor starts the walk over", async () => {
+    const email = `meera.${uniqueId()}@example.in`;
+    const since = new Date(Date.now() - 7_200_000).toISOString();
+    await setState("gorgias", { since });
+    const top = Date.now() - 60_000;
+    // Every page is newer than the watermark: three pages (the run's budget) do not reach it.
+    const pageOf = (n: number) => [0, 1].map((i) => gorgiasTicket({ id: uniqueId(), email, subject: `Page ${n} ticket ${i}`, body: "Where is my parcel?", createdAt: top - (n * 2 + i) * 60_000 }));
+    const pages = [pageOf(0), pageOf(1), pageOf(2), pageOf(3)];
+    const urls = vendor("vanaspati.gorgias.com", (url) => {
+      const n = Number(url.searchParams.get("cursor")?.replace("page-", "") ?? 0);
+      return Response.json({ data: pages[n], meta: { prev_cursor: n ? `page-${n - 1}` : null, next_cursor: `page-${n + 1}` } });
+    });
+    const gorgiasOnly = only(["GORGIAS_DOMAIN", "GORGIAS_USERNAME", "GORGIAS_API_KEY"]);
+    expect((await pullHelpdeskTickets(gorgiasOnly, Date.now())).pulls[0]).toEqual({ helpdesk: "gorgias", ok: true, pulled: 6, ingested: 6, complete: false });
+    expect(urls).toHaveLength(3);
+    const newest = new Date(Date.parse(pages[0]![0]!.updated_datetime)).toISOString();
+    expect(await state("gorgias")).toEqual({ since, resume: { cursor: "page-3", newest } });
+
+    // Next run goes on from page 3, reaches a ticket older than the watermark, and moves the watermark to the newest seen.
+    vi.restoreAllMocks();
+    const older = gorgiasTicket({ id: uniqueId(), email, subject: "Before the watermark", body: "old", createdAt: Date.parse(since) - 60_000 });
+    const resumed = vendor("vanaspati.gorgias.com", () => Response.json({ data: [...pages[3]!, older], meta: { prev_cursor: "page-2", next_cursor: "page-4" } }));
+    expect((await pullHelpdeskTickets(gorgiasOnly, Date.now())).pulls[0]).toEqual({ helpdesk: "gorgias", ok: true, pulled: 2, ingested: 2, complete: true });
+    expect(resumed.map((u) => u.searchParams.get("cursor"))).toEqual(["page-3"]);
+    expect(await state("gorgias")).toEqual({ since: newest });
+
+    // A resume whose cursor has expired (Gorgias answers 400 with an error attribute): dropped, the watermark kept.
+    await setState("gorgias", { since, resume: { cursor: "page-3", newest } });
+    vi.restoreAllMocks();
+    const retried = vendor("vanaspati.gorgias.com", () => Response.json({ error: { msg: "Invalid cursor." } }, { status: 400 }));
+    const expired = await pullHelpdeskTickets(gorgiasOnly, Date.now());
+    expect(expired.pulls[0]).toMatchObject({ helpdesk: "gorgias", ok: false, complete: false });
+    expect(retried[0]!.searchParams.get("cursor")).toBe("page-3");
+    expect(await state("gorgias")).toEqual({ since });
+  });
+
+  it("Freshdesk: reads following pages while they are full, and stops at the last short one", async () => {
+    const base = Date.now() - 3_000_000;
+    const full = Array.from({ length: 100 }, (_, i) => {
+      const at = new Date(base + i * 1000).toISOString().replace(/\.\d+Z$/, "Z");
+      return { ...structuredClone(freshdeskFixture), id: uniqueId(), subject: `Bulk ${i}`, created_at: at, updated_at: at };
+    });
+    const lastAt = new Date(base + 200_000).toISOString().replace(/\.\d+Z$/, "Z");
+    const last = { ...structuredClone(freshdeskFixture), id: uniqueId(), subject: "Last one", created_at: lastAt, updated_at: lastAt };
+    await setState("freshdesk", { since: new Date(base - 1000).toISOString() });
+    const urls = vendor("vanaspati.freshdesk.com", (url) => Response.json(url.searchParams.get("page") === "1" ? full : [last]));
+    const report = await pullHelpdeskTickets(only(["FRESHDESK_DOMAIN", "FRESHDESK_API_KEY"]), Date.now());
+    expect(report.pulls).toEqual([{ helpdesk: "freshdesk", ok: true, pulled: 101, ingested: 101, complete: true }]);
+    expect(urls.map((u) => u.searchParams.get("page"))).toEqual(["1", "2"]);
+    expect(await state("freshdesk")).toEqual({ since: new Date(Date.parse(lastAt)).toISOString() });
+  });
+
   it("Freshdesk: asks for tickets updated since the watermark, oldest first, and moves the watermark to the last one", async () => {
     const id = uniqueId();
     const updatedAt = new Date(Date.now() - 900_000).toISOString().replace(/\.\d+Z$/, "Z");
@@ -314,5 +366,28 @@ describe("helpdesk ticket reconciliation", () => {
     expect(raw).not.toBeNull();
     await waitProcessed(raw!.id);
     expect((await ticket(`freshdesk:${id}`))?.subject).toBe("Sweep pulled me");
+  });
+
+  it("a Shopify Admin API that answers 503 does not keep the helpdesk pull in the same sweep from running", async () => {
+    const id = uniqueId();
+    const updatedAt = new Date(Date.now() - 100_000).toISOString().replace(/\.\d+Z$/, "Z");
+    const t = { ...structuredClone(freshdeskFixture), id, subject: "Pulled despite Shopify", created_at: updatedAt, updated_at: updatedAt };
+    await setState("freshdesk", { since: new Date(Date.now() - 600_000).toISOString() });
+    const hosts: string[] = [];
+    vi.spyOn(globalThis, "fetch").mockImplementation(async (input) => {
+      const url = new URL(input instanceof Request ? input.url : String(input));
+      hosts.push(url.host);
+      if (url.href === GRAPHQL_URL) return new Response("Service Unavailable", { status: 503 });
+      if (url.host === "vanaspati.freshdesk.com") return Response.json([t]);
+      throw new Error(`unexpected request to ${url}`);
+    });
+    const both = { ...only(["FRESHDESK_DOMAIN", "FRESHDESK_API_KEY"]), SHOPIFY_ADMIN_TOKEN: "shpat_test", SHOPIFY_API_VERSION: "2026-07" } as unknown as Env;
+    await expect(worker.scheduled!(createScheduledController({ cron: CRONS.sweep, scheduledTime: Date.now() }), both, createExecutionContext())).rejects.toThrow(/reconciliation job\(s\) failed/);
+    vi.restoreAllMocks();
+    expect(hosts).toContain("vanaspati.freshdesk.com");
+    const raw = await env.DB.prepare(`SELECT id FROM raw_events WHERE source = 'freshdesk' AND delivery_id = ?`).bind(`pull:${id}:${Date.parse(updatedAt)}`).first<{ id: string }>();
+    expect(raw).not.toBeNull();
+    await waitProcessed(raw!.id);
+    expect((await ticket(`freshdesk:${id}`))?.subject).toBe("Pulled despite Shopify");
   });
 });
