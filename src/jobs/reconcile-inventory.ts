@@ -14,8 +14,8 @@ import { storeAndEnqueue } from "../db/raw-events";
 import { shopifyInventoryItemsAfter, shopifyLevelsHeld } from "../db/reconcile-reads";
 import { logEvent } from "../lib/log";
 
-/** Inventory items per Admin API call (15 × 50 locations stays under the single-query cost ceiling). */
-export const ITEMS_PER_RUN = 15;
+/** Inventory items per Admin API call (10 × 25 locations stays under the single-query cost ceiling). */
+export const ITEMS_PER_RUN = 10;
 /** Raw events one run may store (each is a D1 write and a queue send): the rest waits for the next run. */
 export const MAX_LEVELS_PER_RUN = 100;
 
@@ -23,7 +23,7 @@ export interface InventoryReconcileResult {
   items: number;
   levels: number;
   ingested: number;
-  /** Items whose levels ran past one page (more than 50 locations): the rest is not compared. */
+  /** Items whose levels ran past one page (more than 25 locations): the rest is not compared. */
   truncated: number;
   /** The SKU the next run starts after ("" = from the first). */
   next: string;

@@ -11,8 +11,8 @@ import { storeAndEnqueue } from "../db/raw-events";
 import { knownShopifyRefunds } from "../db/reconcile-reads";
 import { logEvent } from "../lib/log";
 
-/** Pages (of 10 orders) one run reads; the watermark moves to the last order read, so the next run goes on from there. */
-export const REFUND_PAGES_PER_RUN = 5;
+/** Pages (of 5 orders) one run reads; the watermark moves to the last order read, so the next run goes on from there. */
+export const REFUND_PAGES_PER_RUN = 10;
 
 export interface RefundReconcileResult {
   orders: number;

@@ -96,8 +96,14 @@ export function graphqlOrderToRest(node: unknown): Record<string, unknown> {
   };
 }
 
+/**
+ * 8 orders a page with up to 20 lines each: about 2 + 8 × (8 + 2 + 20 × 5) ≈ 880 points, under the
+ * 1,000-point ceiling of one query (an object costs 1, a connection 2 + first × its node;
+ * https://shopify.dev/docs/apps/build/apis/graphql-admin/rate-limits). 100 orders × 50 lines
+ * asked for over 25,000 and Shopify refuses such a query outright (MAX_COST_EXCEEDED).
+ */
 export const ORDERS_SINCE_QUERY = `query OrdersSince($query: String!, $after: String) {
-  orders(first: 100, after: $after, sortKey: UPDATED_AT, query: $query) {
+  orders(first: 8, after: $after, sortKey: UPDATED_AT, query: $query) {
     pageInfo { hasNextPage endCursor }
     nodes {
       legacyResourceId name email phone createdAt updatedAt cancelledAt displayFinancialStatus displayFulfillmentStatus
@@ -105,7 +111,7 @@ export const ORDERS_SINCE_QUERY = `query OrdersSince($query: String!, $after: St
       totalPriceSet { shopMoney { amount } } subtotalPriceSet { shopMoney { amount } }
       customer { legacyResourceId email phone firstName lastName numberOfOrders amountSpent { amount } }
       shippingAddress { zip city province phone }
-      lineItems(first: 50) { nodes { sku title quantity originalUnitPriceSet { shopMoney { amount } } variant { legacyResourceId } product { legacyResourceId } } }
+      lineItems(first: 20) { nodes { sku title quantity originalUnitPriceSet { shopMoney { amount } } variant { legacyResourceId } product { legacyResourceId } } }
     }
   }
 }`;
@@ -167,19 +173,22 @@ export function graphqlRefundToRest(orderId: string, node: unknown): Record<stri
 }
 
 /**
- * Orders with a refund updated since the watermark, oldest first. Ten orders a page keeps the
- * query under Shopify's single-query cost ceiling (10 × 5 refunds × their line items and
- * transactions). `financial_status` narrows the search to refunded and partially refunded orders.
+ * Orders with a refund updated since the watermark, oldest first. `financial_status` narrows the
+ * search to refunded and partially refunded orders. Sizes keep the requested cost under the
+ * 1,000-point ceiling of one query (an object costs 1, a connection 2 + first × its node; here
+ * about 2 + 5 × (1 + 3 × (1 + (2 + 10 × 4) + (2 + 3 × 3))) ≈ 820):
+ * https://shopify.dev/docs/apps/build/apis/graphql-admin/rate-limits (Cost calculation).
+ * An order with more than 3 refunds, or a refund with more than 10 lines, is read only that far.
  */
 export const REFUNDED_ORDERS_QUERY = `query RefundedOrdersSince($query: String!, $after: String) {
-  orders(first: 10, after: $after, sortKey: UPDATED_AT, query: $query) {
+  orders(first: 5, after: $after, sortKey: UPDATED_AT, query: $query) {
     pageInfo { hasNextPage endCursor }
     nodes {
       legacyResourceId updatedAt
-      refunds(first: 5) {
+      refunds(first: 3) {
         legacyResourceId createdAt note
         refundLineItems(first: 10) { nodes { quantity restockType subtotalSet { shopMoney { amount } } lineItem { sku } } }
-        transactions(first: 5) { nodes { kind status amountSet { shopMoney { amount } } } }
+        transactions(first: 3) { nodes { kind status amountSet { shopMoney { amount } } } }
       }
     }
   }
@@ -222,12 +231,15 @@ export function graphqlInventoryLevelsToRest(node: unknown, fallbackUpdatedAt: s
   return { inventoryItemId: item.legacyResourceId, levels, truncated: item.inventoryLevels.pageInfo?.hasNextPage === true };
 }
 
-/** Up to 15 items a call, 50 locations each: under the 1,000-point single-query cost ceiling. */
+/**
+ * Up to 10 items a call, 25 locations each: about 10 × (1 + 2 + 25 × 3) ≈ 780 points, under the
+ * 1,000-point ceiling of one query (https://shopify.dev/docs/apps/build/apis/graphql-admin/rate-limits).
+ */
 export const INVENTORY_LEVELS_QUERY = `query InventoryLevels($ids: [ID!]!) {
   nodes(ids: $ids) {
     ... on InventoryItem {
       legacyResourceId
-      inventoryLevels(first: 50) { pageInfo { hasNextPage } nodes { updatedAt location { legacyResourceId } quantities(names: ["available"]) { name quantity } } }
+      inventoryLevels(first: 25) { pageInfo { hasNextPage } nodes { updatedAt location { legacyResourceId } quantities(names: ["available"]) { name quantity } } }
     }
   }
 }`;
