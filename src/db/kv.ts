@@ -18,7 +18,11 @@ export const kvKeys = {
   /** The brand's learnt ticket classifier. */
   ticketModel: () => key("model:tickets"),
   /** Reconciliation watermark (ISO time of the newest record pulled): `reconcile:<source>:<what>`. */
-  watermark: (source: "shopify", what: "orders") => key(`reconcile:${source}:${what}`),
+  watermark: (source: "shopify", what: "orders" | "refunds") => key(`reconcile:${source}:${what}`),
+  /** Where the inventory-level sweep resumes (the last SKU checked): `reconcile_cursor:<source>:<what>`. */
+  reconcileCursor: (source: "shopify", what: "inventory") => key(`reconcile_cursor:${source}:${what}`),
+  /** A helpdesk's ticket sync state (JSON: watermark, and a resume cursor where the vendor has one): `helpdesk_sync:<helpdesk>`. */
+  helpdeskSync: (helpdesk: "gorgias" | "freshdesk" | "zendesk") => key(`helpdesk_sync:${helpdesk}`),
   /** How many steps of a multi-request action are done: `action_steps:<action id>` → count. */
   actionSteps: (actionId: string) => key(`action_steps:${actionId}`),
   /** The Shopify fulfillment behind an AWB: `shopify_fulfillment:<awb>` → fulfillment id. */

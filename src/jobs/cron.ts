@@ -16,15 +16,33 @@ import { pullQuietParcels } from "./carrier-pull";
 import { decideCustomerOutreach } from "./customer-outreach";
 import { refreshCustomerModels } from "./customer-models";
 import { refreshForecasts } from "./forecasts";
+import { pullHelpdeskTickets } from "./helpdesk-pull";
 import { ensureWebhookSubscriptions, reconcileShopifyOrders } from "./reconcile";
 import { syncShopifyLocations } from "./shopify-locations";
+import { reconcileShopifyInventory } from "./reconcile-inventory";
+import { reconcileShopifyRefunds } from "./reconcile-refunds";
 import { pullUnicommerceStock } from "./unicommerce-pull";
 import { sweepCredentials } from "./credentials";
 import { CRON_RECOVER, CRON_RESTART, recoverPipeline, RESTART_SECOND_PASS_S } from "./recover";
 import { refreshRouteStats } from "./route-stats";
 import { INLINE_PAGES } from "./run";
+import { logEvent } from "../lib/log";
 import { refreshTicketModel } from "./ticket-model";
 import { sweepTickets } from "./ticket-sweep";
+
+/** Runs every job even when one throws, then reports the failures together (the cron invocation fails). */
+async function runEach(jobs: [string, () => Promise<unknown>][]): Promise<void> {
+  const failed: unknown[] = [];
+  for (const [name, job] of jobs) {
+    try {
+      await job();
+    } catch (err) {
+      logEvent("cron_job_failed", { job: name, error: err instanceof Error ? err.message : String(err) });
+      failed.push(err);
+    }
+  }
+  if (failed.length) throw new AggregateError(failed, `${failed.length} reconciliation job(s) failed`);
+}
 
 export async function runCron(env: Env, cron: string, now: number): Promise<void> {
   // Every minute, and once when npm start's runtime (re)starts: nothing accepted waits for a sweep.
@@ -38,10 +56,16 @@ export async function runCron(env: Env, cron: string, now: number): Promise<void
     await sweepTickets(env, stored, now);
     await requeueDueActions(env, now);
     await requeueStuckRawEvents(env, now);
-    await reconcileShopifyOrders(env, now);
     await sweepCredentials(env, now);
     await pullUnicommerceStock(env, now);
-    await sendMorningDigest(env, stored, now);
+    // Reconciliation: one failing source (a throttled Admin API, a helpdesk down) does not keep the others from their repair.
+    await runEach([
+      ["reconcile_shopify_orders", () => reconcileShopifyOrders(env, now)],
+      ["reconcile_shopify_refunds", () => reconcileShopifyRefunds(env, now)],
+      ["reconcile_shopify_inventory", () => reconcileShopifyInventory(env, now)],
+      ["helpdesk_pull", () => pullHelpdeskTickets(env, now)],
+      ["morning_digest", () => sendMorningDigest(env, stored, now)],
+    ]);
   } else if (cron === CRONS.hourly) {
     await pullQuietParcels(env, now);
     await refreshRouteStats(env, stored, now);
