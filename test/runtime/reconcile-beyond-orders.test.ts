@@ -227,7 +227,7 @@ describe("helpdesk ticket reconciliation", () => {
       if (!url.searchParams.get("cursor")) return Response.json({ data: [created, closed], meta: { prev_cursor: null, next_cursor: "bmV4dF9fMg==" } });
       return Response.json({ data: [older], meta: { prev_cursor: "cHJldl9fMQ==", next_cursor: "bmV4dF9fMw==" } });
     });
-    const report = await pullHelpdeskTickets(only(["GORGIAS_DOMAIN", "GORGIAS_USERNAME", "GORGIAS_API_KEY"]), Date.now());
+    const report = await pullHelpdeskTickets(helpdeskEnvWith(["GORGIAS_DOMAIN", "GORGIAS_USERNAME", "GORGIAS_API_KEY"]), Date.now());
     expect(report).toEqual({ pulls: [{ helpdesk: "gorgias", ok: true, pulled: 2, ingested: 2, complete: true }], notConfigured: ["freshdesk", "zendesk"] });
     expect(urls.map((u) => u.pathname)).toEqual(["/api/tickets", "/api/tickets"]);
     expect(urls[0]!.searchParams.get("order_by")).toBe("updated_datetime:desc");
@@ -243,7 +243,7 @@ describe("helpdesk ticket reconciliation", () => {
     vi.restoreAllMocks();
     vendor("vanaspati.gorgias.com", () => Response.json({ data: [created, closed, older], meta: { next_cursor: null } }));
     await setState("gorgias", { since: new Date(base - 60_000).toISOString() });
-    expect((await pullHelpdeskTickets(only(["GORGIAS_DOMAIN", "GORGIAS_USERNAME", "GORGIAS_API_KEY"]), Date.now())).pulls[0]).toMatchObject({ pulled: 2, ingested: 0 });
+    expect((await pullHelpdeskTickets(helpdeskEnvWith(["GORGIAS_DOMAIN", "GORGIAS_USERNAME", "GORGIAS_API_KEY"]), Date.now())).pulls[0]).toMatchObject({ pulled: 2, ingested: 0 });
   });
 
   it("Gorgias: a walk that runs out of pages resumes from its cursor next run; an expired cursor starts the walk over", async () => {
@@ -258,7 +258,7 @@ describe("helpdesk ticket reconciliation", () => {
       const n = Number(url.searchParams.get("cursor")?.replace("page-", "") ?? 0);
       return Response.json({ data: pages[n], meta: { prev_cursor: n ? `page-${n - 1}` : null, next_cursor: `page-${n + 1}` } });
     });
-    const gorgiasOnly = only(["GORGIAS_DOMAIN", "GORGIAS_USERNAME", "GORGIAS_API_KEY"]);
+    const gorgiasOnly = helpdeskEnvWith(["GORGIAS_DOMAIN", "GORGIAS_USERNAME", "GORGIAS_API_KEY"]);
     expect((await pullHelpdeskTickets(gorgiasOnly, Date.now())).pulls[0]).toEqual({ helpdesk: "gorgias", ok: true, pulled: 6, ingested: 6, complete: false });
     expect(urls).toHaveLength(3);
     const newest = new Date(Date.parse(pages[0]![0]!.updated_datetime)).toISOString();
@@ -292,7 +292,7 @@ describe("helpdesk ticket reconciliation", () => {
     const last = { ...structuredClone(freshdeskFixture), id: uniqueId(), subject: "Last one", created_at: lastAt, updated_at: lastAt };
     await setState("freshdesk", { since: new Date(base - 1000).toISOString() });
     const urls = vendor("vanaspati.freshdesk.com", (url) => Response.json(url.searchParams.get("page") === "1" ? full : [last]));
-    const report = await pullHelpdeskTickets(only(["FRESHDESK_DOMAIN", "FRESHDESK_API_KEY"]), Date.now());
+    const report = await pullHelpdeskTickets(helpdeskEnvWith(["FRESHDESK_DOMAIN", "FRESHDESK_API_KEY"]), Date.now());
     expect(report.pulls).toEqual([{ helpdesk: "freshdesk", ok: true, pulled: 101, ingested: 101, complete: true }]);
     expect(urls.map((u) => u.searchParams.get("page"))).toEqual(["1", "2"]);
     expect(await state("freshdesk")).toEqual({ since: new Date(Date.parse(lastAt)).toISOString() });
@@ -307,7 +307,7 @@ describe("helpdesk ticket reconciliation", () => {
       expect(headers.authorization).toBe(`Basic ${btoa("fd-key:X")}`);
       return Response.json([t]);
     });
-    const report = await pullHelpdeskTickets(only(["FRESHDESK_DOMAIN", "FRESHDESK_API_KEY"]), Date.now());
+    const report = await pullHelpdeskTickets(helpdeskEnvWith(["FRESHDESK_DOMAIN", "FRESHDESK_API_KEY"]), Date.now());
     expect(report.pulls).toEqual([{ helpdesk: "freshdesk", ok: true, pulled: 1, ingested: 1, complete: true }]);
     expect(urls[0]!.pathname).toBe("/api/v2/tickets");
     expect(Object.fromEntries(urls[0]!.searchParams)).toMatchObject({ updated_since: "2026-11-30T10:00:00Z", order_by: "updated_at", order_type: "asc", per_page: "100", page: "1" });
@@ -328,7 +328,7 @@ describe("helpdesk ticket reconciliation", () => {
       expect(headers.authorization).toBe(`Basic ${btoa("ops@vanaspati.in/token:zd-token")}`);
       return Response.json({ tickets: [t, deleted], after_url: "https://vanaspati.zendesk.com/api/v2/incremental/tickets/cursor.json?cursor=MTU3NjYxMzUzOS4wfHw0Njd8", after_cursor: "MTU3NjYxMzUzOS4wfHw0Njd8", before_url: null, before_cursor: null, end_of_stream: true });
     });
-    const zendeskOnly = only(["ZENDESK_SUBDOMAIN", "ZENDESK_EMAIL", "ZENDESK_API_TOKEN"]);
+    const zendeskOnly = helpdeskEnvWith(["ZENDESK_SUBDOMAIN", "ZENDESK_EMAIL", "ZENDESK_API_TOKEN"]);
     expect((await pullHelpdeskTickets(zendeskOnly, now)).pulls).toEqual([{ helpdesk: "zendesk", ok: true, pulled: 1, ingested: 1, complete: true }]);
     expect(urls[0]!.pathname).toBe("/api/v2/incremental/tickets/cursor.json");
     expect(urls[0]!.searchParams.get("start_time")).toBe(String(Math.floor((now - 86_400_000) / 1000)));
@@ -349,7 +349,7 @@ describe("helpdesk ticket reconciliation", () => {
   it("does nothing and says so when no helpdesk has credentials (dry-run)", async () => {
     const spy = vi.spyOn(globalThis, "fetch");
     const log = vi.spyOn(console, "log");
-    expect(await pullHelpdeskTickets(only([]), Date.now())).toEqual({ pulls: [], notConfigured: ["gorgias", "freshdesk", "zendesk"] });
+    expect(await pullHelpdeskTickets(helpdeskEnvWith([]), Date.now())).toEqual({ pulls: [], notConfigured: ["gorgias", "freshdesk", "zendesk"] });
     expect(spy).not.toHaveBeenCalled();
     expect(log.mock.calls.map((c) => String(c[0])).some((l) => l.includes("helpdesk_pull_skipped") && l.includes("dry-run"))).toBe(true);
   });
@@ -360,7 +360,7 @@ describe("helpdesk ticket reconciliation", () => {
     const t = { ...structuredClone(freshdeskFixture), id, subject: "Sweep pulled me", created_at: updatedAt, updated_at: updatedAt };
     await setState("freshdesk", { since: new Date(Date.now() - 600_000).toISOString() });
     vendor("vanaspati.freshdesk.com", () => Response.json([t]));
-    await worker.scheduled!(createScheduledController({ cron: CRONS.sweep, scheduledTime: Date.now() }), only(["FRESHDESK_DOMAIN", "FRESHDESK_API_KEY"]), createExecutionContext());
+    await worker.scheduled!(createScheduledController({ cron: CRONS.sweep, scheduledTime: Date.now() }), helpdeskEnvWith(["FRESHDESK_DOMAIN", "FRESHDESK_API_KEY"]), createExecutionContext());
     vi.restoreAllMocks();
     const raw = await env.DB.prepare(`SELECT id FROM raw_events WHERE source = 'freshdesk' AND delivery_id = ?`).bind(`pull:${id}:${Date.parse(updatedAt)}`).first<{ id: string }>();
     expect(raw).not.toBeNull();
@@ -381,7 +381,7 @@ describe("helpdesk ticket reconciliation", () => {
       if (url.host === "vanaspati.freshdesk.com") return Response.json([t]);
       throw new Error(`unexpected request to ${url}`);
     });
-    const both = { ...only(["FRESHDESK_DOMAIN", "FRESHDESK_API_KEY"]), SHOPIFY_ADMIN_TOKEN: "shpat_test", SHOPIFY_API_VERSION: "2026-07" } as unknown as Env;
+    const both = { ...helpdeskEnvWith(["FRESHDESK_DOMAIN", "FRESHDESK_API_KEY"]), SHOPIFY_ADMIN_TOKEN: "shpat_test", SHOPIFY_API_VERSION: "2026-07" } as unknown as Env;
     await expect(worker.scheduled!(createScheduledController({ cron: CRONS.sweep, scheduledTime: Date.now() }), both, createExecutionContext())).rejects.toThrow(/reconciliation job\(s\) failed/);
     vi.restoreAllMocks();
     expect(hosts).toContain("vanaspati.freshdesk.com");
