@@ -192,7 +192,7 @@ describe("helpdesk ticket reconciliation", () => {
     FRESHDESK_DOMAIN: "vanaspati", FRESHDESK_API_KEY: "fd-key",
     ZENDESK_SUBDOMAIN: "vanaspati", ZENDESK_EMAIL: "ops@vanaspati.in", ZENDESK_API_TOKEN: "zd-token",
   };
-  const only = (names: (keyof typeof HELPDESK_ENV)[]) =>
+  const helpdeskEnvWith = (names: (keyof typeof HELPDESK_ENV)[]) =>
     ({ ...env, ...Object.fromEntries(Object.keys(HELPDESK_ENV).map((k) => [k, names.includes(k as keyof typeof HELPDESK_ENV) ? HELPDESK_ENV[k as keyof typeof HELPDESK_ENV] : ""])) }) as unknown as Env;
   const setState = (helpdesk: string, state: unknown) =>
     env.DB.prepare(`INSERT INTO kv (key, value, updated_at) VALUES (?, ?, 0) ON CONFLICT (key) DO UPDATE SET value = excluded.value`).bind(`helpdesk_sync:${helpdesk}`, JSON.stringify(state)).run();
