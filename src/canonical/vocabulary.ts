@@ -26,6 +26,12 @@ export const JOURNEY_STATES = [
 ] as const;
 export type JourneyState = (typeof JOURNEY_STATES)[number];
 
+// ── Sources ────────────────────────────────────────────────────────────────────────────────────
+
+/** Every system that sends Switchyard webhooks, as raw events name their source. */
+export const WEBHOOK_SOURCES = ["shopify", "shiprocket", "delhivery", "gorgias", "freshdesk", "zendesk", "zoho-inventory", "unicommerce", "whatsapp"] as const;
+export type WebhookSource = (typeof WEBHOOK_SOURCES)[number];
+
 // ── Helpdesks and tickets ──────────────────────────────────────────────────────────────────────
 
 export const HELPDESKS = ["gorgias", "freshdesk", "zendesk"] as const;

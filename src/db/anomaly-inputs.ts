@@ -10,7 +10,9 @@ const WEEK_MS = 7 * DAY_MS;
 const SKU_DAYS = 28;
 
 /** The webhook sources, as raw_events.source names them. */
-export const WEBHOOK_SOURCES = ["shopify", "shiprocket", "delhivery", "gorgias", "freshdesk", "zendesk", "zoho-inventory", "unicommerce", "whatsapp"] as const;
+import { WEBHOOK_SOURCES } from "../canonical/vocabulary";
+
+export { WEBHOOK_SOURCES };
 
 /** Orders per UTC hour since `since` (by created_at), with what the rates count. */
 export async function ordersPerHour(db: D1Database, since: number): Promise<HourCounts[]> {

@@ -7,6 +7,7 @@
  * state per helpdesk lives in kv (`helpdesk_sync:<helpdesk>`). A helpdesk without credentials
  * (dry-run) is not called, and the job says so.
  */
+import { HELPDESKS, type HelpdeskName } from "../canonical/vocabulary";
 import { topicWithReceivedAt } from "../canonical/normalise";
 import { configFromEnv, type ConnectorConfig, type FreshdeskConfig, type GorgiasConfig, type ZendeskConfig } from "../connectors/config";
 import type { FetchFn, Outcome } from "../connectors/http";
@@ -16,8 +17,7 @@ import { storeAndEnqueue } from "../db/raw-events";
 import { ticketsUpdatedAt } from "../db/reconcile-reads";
 import { logEvent } from "../lib/log";
 
-export type Helpdesk = "gorgias" | "freshdesk" | "zendesk";
-const HELPDESKS: Helpdesk[] = ["gorgias", "freshdesk", "zendesk"];
+export type Helpdesk = HelpdeskName;
 
 /** Pages one run reads per helpdesk (Zendesk allows 10 incremental-export requests a minute). */
 export const HELPDESK_PAGES_PER_RUN = 3;

@@ -1,4 +1,5 @@
 /** Every vendor's webhook route, mounted under /webhooks/<source>. */
+import { WEBHOOK_SOURCES } from "../../canonical/vocabulary";
 import { Hono } from "hono";
 import { kvIncrement, kvKeys } from "../../db/kv";
 import { rateLimit } from "../../lib/rate-limit";
@@ -19,7 +20,7 @@ webhooks.use("*", rateLimit("webhook", "WEBHOOK_RATE_LIMIT_PER_MINUTE", 6000));
 
 /** The path segment → the source name raw events carry (Shiprocket also posts under a neutral name). */
 const SOURCE_OF_PATH: Record<string, string> = { "courier-tracking": "shiprocket" };
-const KNOWN = new Set(["shopify", "shiprocket", "delhivery", "zoho-inventory", "unicommerce", "gorgias", "freshdesk", "zendesk", "whatsapp", "courier-tracking"]);
+const KNOWN = new Set<string>([...WEBHOOK_SOURCES, "courier-tracking"]);
 
 // A refused signature or token is counted per source and clock hour: a burst of them is how a secret
 // rotated on one side only shows itself (decisions/anomalies.ts, source_auth_failures).
