@@ -1,22 +1,44 @@
 #!/usr/bin/env node
 /**
  * npm run simulate -- [--days 7] [--orders-per-day 60] [--rate 50] [--seed 42] [--url http://localhost:8787]
- *                     [--now ISO] [--dry-run FILE] [--no-crons]
+ *                     [--now ISO] [--dry-run FILE] [--no-crons] [--quiet-night]
  *
  * Generates a week for the demo brand (see scripts/lib/week.mjs) ending now and sends it to the
  * running worker as signed webhooks through the public routes only, in event-time order, at
  * --rate requests/s. Then waits for the ingest queue to drain, fires the crons and lists which
  * decision types fired. Same flags and --now → byte-identical bodies (Zendesk's signature
  * timestamp is the one input taken at send time, as Zendesk does). Exits 1 on any 5xx.
+ * --quiet-night: see USAGE.
  */
 import { createHash } from "node:crypto";
 import { writeFileSync } from "node:fs";
-import { parseArgs } from "node:util";
+import { cliArgs } from "./lib/cli.mjs";
 import { CRONS, api, devVars, fireCron, printTally, sendAll, signed } from "./lib/webhooks.mjs";
 import { buildWeek } from "./lib/week.mjs";
 
-const { values: o } = parseArgs({
-  options: {
+const QUIET = { silentHours: 4, burst: 30 };
+const USAGE = `npm run simulate -- [options]   (with npm start running)
+
+Sends a seeded week of signed webhooks for the demo brand through the public routes, waits for the
+ingest queue to drain, fires the crons (sweep, hourly, daily) and lists the decisions by type.
+
+  --days N              days of history to send (default 7)
+  --orders-per-day N    average orders a day (default 60)
+  --rate N              requests per second (default 50)
+  --seed N              random seed (default 42); same flags and --now send the same bytes
+  --url URL             the worker (default http://localhost:$PORT or 8787)
+  --now ISO             the week ends at this time (default: now, to the minute)
+  --dry-run FILE        write the signed requests to FILE as JSON lines and send nothing
+  --no-crons            do not fire the crons
+  --quiet-night         the week ends in a night with one injected fault: Shopify sends nothing for the
+                        last ${QUIET.silentHours} hours while the carriers, the ERP, the helpdesks and WhatsApp keep sending,
+                        and in the 6 hours before it ${QUIET.burst} COD orders are placed and cancelled; after the
+                        crons the digest's anomalies are printed (GET /api/digest). The hourly check names the
+                        COD-cancellation spike; it names the Shopify silence only where the worker has received
+                        a week of deliveries in real time (a replay arrives in one minute). Use a fresh npm start.
+  -h, --help            this text`;
+
+const o = cliArgs("simulate", USAGE, {
     days: { type: "string", default: "7" },
     "orders-per-day": { type: "string", default: "60" },
     rate: { type: "string", default: "50" },
@@ -25,18 +47,20 @@ const { values: o } = parseArgs({
     now: { type: "string" },
     "dry-run": { type: "string" },
     "no-crons": { type: "boolean", default: false },
-  },
+    "quiet-night": { type: "boolean", default: false },
 });
 
 // "Now" to the minute, so two runs in the same minute send the same bytes (and the second is all duplicates).
 const now = o.now ? Date.parse(o.now) : Math.floor(Date.now() / 60_000) * 60_000;
-const { deliveries, orders } = buildWeek({ days: Number(o.days), ordersPerDay: Number(o["orders-per-day"]), seed: Number(o.seed), now });
+const quiet = o["quiet-night"];
+const { deliveries, orders, silenceFrom } = buildWeek({ days: Number(o.days), ordersPerDay: Number(o["orders-per-day"]), seed: Number(o.seed), now, quietNight: quiet ? QUIET : null });
 const vars = devVars();
 const requests = deliveries.map((d) => ({ source: d.source, ...signed(vars, d.source, d.payload, { topic: d.topic, id: d.id, at: d.at }) }));
 const digest = createHash("sha256").update(requests.map((r) => r.body).join("\n")).digest("hex").slice(0, 16);
 const counts = {};
 for (const d of deliveries) counts[d.source] = (counts[d.source] ?? 0) + 1;
 console.log(`week ending ${new Date(now).toISOString()}: ${orders.length} orders, ${deliveries.length} webhooks ${JSON.stringify(counts)} (bodies sha256 ${digest})`);
+if (quiet) console.log(`quiet night: no Shopify delivery after ${new Date(silenceFrom).toISOString()}; ${QUIET.burst} COD orders placed and cancelled in the 6 h before`);
 
 if (o["dry-run"]) {
   writeFileSync(o["dry-run"], requests.map((r) => JSON.stringify({ path: r.path, headers: r.headers, body: r.body })).join("\n") + "\n");
@@ -63,7 +87,20 @@ if (!o["no-crons"]) {
   }
 }
 await report();
+if (quiet) await printDigest();
 process.exit(tally.serverErrors ? 1 : 0);
+
+async function printDigest() {
+  const res = await api(o.url, vars, "/api/digest");
+  if (res.status !== 200) {
+    console.error(`cannot read /api/digest (HTTP ${res.status})`);
+    process.exitCode = 1;
+    return;
+  }
+  const anomalies = res.json?.anomalies ?? [];
+  console.log(`digest anomalies: ${anomalies.length}`);
+  for (const a of anomalies) console.log(`  - ${a.title} [${a.status}]${a.why ? `: ${a.why}` : ""}`);
+}
 
 /** The ingest queue drains on its own; the worker's /api/pipeline says how far behind it is. */
 async function waitForQueue(timeoutMs = 900_000) {

@@ -21,14 +21,22 @@ export const RTO_ROUTE = { carrier: "delhivery", origin: "DEL", prefix: "110", r
 /** Orders per hour of the day (IST): a morning bump and the evening peak. */
 const HOURLY = [1, 0.5, 0.3, 0.2, 0.2, 0.3, 0.6, 1, 1.6, 2.2, 2.6, 2.8, 2.7, 2.4, 2.2, 2.1, 2.2, 2.4, 2.8, 3.2, 3.6, 3.4, 2.6, 1.8];
 
-export function buildWeek({ days = 7, ordersPerDay = 60, seed = 42, now }) {
+/**
+ * `quietNight: { silentHours, burst }` turns the end of the week into a night with one injected fault:
+ * Shopify sends nothing for the last `silentHours` (nor does the rest of any order whose Shopify story
+ * falls in that window reach us), while the carriers, the ERP, the helpdesks and WhatsApp keep sending;
+ * and in the hours before, `burst` COD orders are placed and cancelled within the hour (a
+ * COD-cancellation spike). Without it the week is byte-identical to before.
+ */
+export function buildWeek({ days = 7, ordersPerDay = 60, seed = 42, now, quietNight = null }) {
   const rng = createRng(seed);
   const start = now - days * DAY;
   const { customers } = buildBrand(now);
   const repeat = customers.filter((c) => c.segment !== "once");
   const out = [];
   let seq = 0;
-  const emit = (at, source, payload, extra = {}) => out.push({ at: Math.round(at), seq: seq++, source, payload, ...extra });
+  let currentOrder = null;
+  const emit = (at, source, payload, extra = {}) => out.push({ at: Math.round(at), seq: seq++, source, payload, ...(currentOrder ? { orderId: currentOrder } : {}), ...extra });
   const base = 6_000_000_000 + (seed % 10_000) * 100_000;
   const numberBase = 20_001 + (seed % 80) * 1000;
   let newCustomerIndex = 5000 + (seed % 100) * 1000;
@@ -73,6 +81,7 @@ export function buildWeek({ days = 7, ordersPerDay = 60, seed = 42, now }) {
   const shopify = (at, topic, payload, id) => emit(at, "shopify", payload, { topic, id: `sim-${seed}-${id}` });
 
   for (const o of orders) {
+    currentOrder = o.id;
     shopify(o.createdAt, "orders/create", shopifyOrder(o), `${o.id}-create`);
     const r = rng.fork(`order:${o.id}`);
     let holdUntil = o.createdAt;
@@ -134,6 +143,31 @@ export function buildWeek({ days = 7, ordersPerDay = 60, seed = 42, now }) {
       if (at <= now) emit(at, "whatsapp", whatsappButtonReply({ phone: o.customer.phone, name: o.customer.firstName, payload: `ndr:reattempt:${o.name}`, text: "Re-attempt delivery", at, id: `ndr${o.id}` }));
     }
     tickets(o, r, scans, plan);
+  }
+
+  currentOrder = null;
+
+  // --- the quiet night's COD-cancellation burst: new customers, COD, cancelled 10–45 min after placing
+  const silenceFrom = quietNight ? now - quietNight.silentHours * HOUR : Infinity;
+  if (quietNight) {
+    const r = rng.fork("quiet-night");
+    const burstFrom = silenceFrom - 7 * HOUR;
+    for (let k = 0; k < quietNight.burst; k++) {
+      const createdAt = burstFrom + ((k + r.next()) / quietNight.burst) * 6 * HOUR;
+      const customer = makeCustomer(r, newCustomerIndex++, "new");
+      customer.createdAt = createdAt;
+      const lines = makeBasket(r, { big: false });
+      const subtotal = basketTotal(lines);
+      const o = { id: base + 50_000 + k, number: numberBase + 50_000 + k, createdAt, customer, lines, shipping: shippingFor(subtotal), cod: true, customerOrdersCount: 1 };
+      o.name = `#${o.number}`;
+      o.total = subtotal + o.shipping;
+      o.customerTotalSpent = o.total;
+      o.cancelled = true;
+      const cancelledAt = createdAt + r.between(10, 45) * 60_000;
+      shopify(createdAt, "orders/create", shopifyOrder(o), `${o.id}-create`);
+      shopify(cancelledAt, "orders/cancelled", shopifyOrder({ ...o, cancelledAt, updatedAt: cancelledAt }), `${o.id}-cancel`);
+      orders.push(o);
+    }
   }
 
   // --- helpdesk
@@ -198,7 +232,12 @@ export function buildWeek({ days = 7, ordersPerDay = 60, seed = 42, now }) {
   shopify(start + 3.5 * DAY, "products/update", shopifyProduct(edited, start + 3.5 * DAY), `product-${edited.id}-${start}`);
 
   out.sort((a, b) => a.at - b.at || a.seq - b.seq);
-  return { deliveries: out.filter((d) => d.at <= now), orders };
+  // Shopify stops sending: what it would have sent in the silent hours never arrives, and neither does
+  // what follows for those orders from anyone else (a scan for a fulfilment nobody told us about).
+  const cutFrom = new Map();
+  for (const d of out) if (d.source === "shopify" && d.at >= silenceFrom && d.orderId && !cutFrom.has(d.orderId)) cutFrom.set(d.orderId, d.at);
+  const kept = out.filter((d) => d.at <= now && !(d.source === "shopify" && d.at >= silenceFrom) && !(d.orderId && cutFrom.has(d.orderId) && d.at >= cutFrom.get(d.orderId)));
+  return { deliveries: kept.map(({ orderId, ...d }) => d), orders, silenceFrom: quietNight ? silenceFrom : null };
 }
 
 /**
