@@ -40,6 +40,14 @@ export async function bundlesOf(db: D1Database, skus: readonly string[]): Promis
   return out;
 }
 
+/** Every bundle with its components and units per kit (the forecast counts a kit's sales as its parts' demand). */
+export async function allBundles(db: D1Database): Promise<Map<string, BundleComponent[]>> {
+  const { results } = await db.prepare(`SELECT bundle_sku AS bundle, component_sku AS sku, quantity FROM sku_bundles ORDER BY bundle_sku, component_sku`).all<{ bundle: string; sku: string; quantity: number }>();
+  const out = new Map<string, BundleComponent[]>();
+  for (const r of results) out.set(r.bundle, [...(out.get(r.bundle) ?? []), { sku: r.sku, quantity: r.quantity }]);
+  return out;
+}
+
 /** Every bundle's component SKUs (for the self-containment check). */
 export async function bundleEdges(db: D1Database): Promise<Map<string, string[]>> {
   const { results } = await db.prepare(`SELECT bundle_sku AS bundle, component_sku AS sku FROM sku_bundles`).all<{ bundle: string; sku: string }>();

@@ -36,3 +36,15 @@ export function bundleCycle(bundle: string, components: readonly string[], edges
   }
   return null;
 }
+
+/**
+ * What selling `units` of `sku` takes from stock: the units themselves for an ordinary SKU; for a
+ * kit, each component × its quantity per kit, down through kits made of kits, so a kit's sales
+ * count as demand for its parts (issue 18). `bundles` is bundle → components. A cycle (refused
+ * at `PUT /api/skus/:sku/bundle`) stops at the repeated bundle instead of looping.
+ */
+export function componentDemand(sku: string, units: number, bundles: ReadonlyMap<string, readonly BundleComponent[]>, path: readonly string[] = []): { sku: string; units: number }[] {
+  const parts = bundles.get(sku);
+  if (!parts || parts.length === 0 || path.includes(sku)) return [{ sku, units }];
+  return parts.flatMap((c) => componentDemand(c.sku, units * c.quantity, bundles, [...path, sku]));
+}

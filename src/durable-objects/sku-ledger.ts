@@ -162,12 +162,17 @@ function erpFloorAt(s: SkuLedgerState, warehouses: readonly string[]): number | 
 }
 
 /**
- * What one location can still sell: its warehouses' available stock as of their snapshots, minus
- * the Shopify orders since the oldest of those snapshots that were assigned to this location (or
- * whose location is not known yet: counted everywhere they might ship from, so no location sells a
- * unit another may already have promised). Null when none of its warehouses has reported.
+ * The units one location's warehouses hold for sale: their available stock as of their snapshots,
+ * minus the Shopify orders since the oldest of those snapshots that were assigned to this location
+ * (or whose location is not known yet: counted everywhere they might ship from, so no location
+ * sells a unit another may already have promised). Null when none of its warehouses has reported.
+ *
+ * Committed units are already out of `available`: every mapper hands the ledger stock net of what
+ * the ERP has committed to open sales orders (Zoho's `available_for_sale_stock` is stock on hand −
+ * committed stock, and where Zoho sends only stock on hand the mapper subtracts committed itself;
+ * see canonical/mappers/zoho-inventory.ts). Subtracting `committed` again here would count it twice.
  */
-export function locationSellable(s: SkuLedgerState, t: PushTarget): number | null {
+export function locationStock(s: SkuLedgerState, t: PushTarget): number | null {
   const whs = warehousesOf(s, t);
   const floorAt = erpFloorAt(s, whs);
   if (floorAt === null) return null;
@@ -178,10 +183,21 @@ export function locationSellable(s: SkuLedgerState, t: PushTarget): number | nul
   return stock - pending;
 }
 
-/** Units we believe can still be sold across the business: ERP truth minus orders since, or Shopify's count without an ERP. */
+/**
+ * What one location may sell, the number pushed to Shopify (issue 18): its warehouses' available −
+ * committed (see locationStock) − the SKU's safety floor. The floor is held back from sale at each
+ * location, so Shopify reaches zero while the floor's units are still on the shelf. Can be
+ * negative (an oversold location); pushes clamp it at 0. Null when none of its warehouses has reported.
+ */
+export function locationSellable(s: SkuLedgerState, t: PushTarget): number | null {
+  const stock = locationStock(s, t);
+  return stock === null ? null : stock - s.settings.safetyFloor;
+}
+
+/** Units we believe the business holds for sale (before the safety floor): ERP truth minus orders since, or Shopify's count without an ERP. */
 export function ledgerAvailable(s: SkuLedgerState): number {
   if (s.erp.asOf === null) return shopifyTotal(s) ?? 0;
-  return locationSellable(s, { locationId: null, warehouses: "all" }) ?? 0;
+  return locationStock(s, { locationId: null, warehouses: "all" }) ?? 0;
 }
 
 /** What Shopify shows across its locations for this SKU (null when it has never said). */
@@ -260,7 +276,8 @@ export function applyErpStock(
 
 /**
  * A Shopify order: Shopify already decremented its own count (at the location the order was
- * assigned to); we decrement ours and guard the floor at every location it may ship from.
+ * assigned to); we decrement ours and, at every location it may ship from whose stock is down to the
+ * safety floor, push its sellable count (stock − floor, so 0 or less) at once.
  */
 export function applyOrder(s: SkuLedgerState, orderId: string, quantity: number, at: number, now: number, map: LocationMap = null, locationId: string | null = null): LedgerEffect[] {
   if (s.seenOrders.includes(orderId)) return [];
@@ -276,7 +293,9 @@ export function applyOrder(s: SkuLedgerState, orderId: string, quantity: number,
   const decremented = locationId !== null ? s.locations[locationId] : known.length === 1 ? s.locations[known[0]!] : known.length === 0 ? s.unplaced : null;
   if (decremented && decremented.available !== null) decremented.available -= quantity;
   if (floorAt === null) return [];
-  return pushAll(s, map, "oversell_guard", now, (t) => (locationSellable(s, t) ?? Infinity) <= s.settings.safetyFloor);
+  // Oversell guard: once a location's stock is down to the floor (its sellable count at or below 0),
+  // push at once rather than wait for the next snapshot.
+  return pushAll(s, map, "oversell_guard", now, (t) => (locationStock(s, t) ?? Infinity) <= s.settings.safetyFloor);
 }
 
 /**

@@ -10,9 +10,12 @@ import { pushStockEffects } from "./stock";
 
 const MAX_DEPTH = 5; // bundles cannot contain themselves (checked on save), so this only bounds the work
 
-/** What a component can sell at a location: the ledger's count where it has ERP stock, else what Shopify shows. */
+/**
+ * What a component can sell at a location: the ledger's count where it has ERP stock (its safety
+ * floor held back, as in its own pushes), else what Shopify shows.
+ */
 function componentAt(view: StockView, locationId: string | null): number | null {
-  if (locationId === null) return view.erpAsOf === null ? view.shopifyAvailable : view.available;
+  if (locationId === null) return view.erpAsOf === null ? view.shopifyAvailable : view.available - view.safetyFloor;
   const l = view.locations.find((x) => x.locationId === locationId);
   if (!l || !l.connected) return null;
   return view.erpAsOf === null ? l.shopifyAvailable : l.sellable;

@@ -3,6 +3,7 @@ import type { ActionSpec } from "../canonical/actions";
 import type { FetchFn } from "../connectors/http";
 import { readInventoryAvailable } from "../connectors/shopify-admin";
 import { enqueueActions } from "../db/actions";
+import { bundlesOf } from "../db/bundles";
 import { loadSkuSupply, shopifyInventoryRef } from "../db/rule-inputs";
 import type { StoredPolicy } from "../db/policies";
 import type { SkuSupply } from "../decisions/context";
@@ -34,9 +35,12 @@ export async function pushStockEffects(env: Env, stock: { sku: string; effects: 
   }
 }
 
+/** Reorder decisions for these SKUs. Kits are left out: they are never bought, their components are (and carry the kits' demand). */
 export async function decideStockForSkus(env: Env, skus: readonly string[], stored: StoredPolicy, now: number): Promise<void> {
   const drafts = [];
+  const kits = await bundlesOf(env.DB, skus);
   for (const sku of skus) {
+    if (kits.has(sku)) continue;
     const supply = await loadSkuSupply(env.DB, sku, stored.policy);
     if (supply) drafts.push(decideInventoryReorder({ sku: supply }, stored.policy, now));
   }

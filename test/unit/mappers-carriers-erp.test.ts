@@ -292,6 +292,23 @@ describe("Zoho Inventory webhook", () => {
     expect(record).toMatchObject({ locationId: "2799904000000376323", available: -20, onHand: 0, committed: 20 });
   });
 
+  it("subtracts committed stock only where Zoho's figure does not already exclude it (available for sale = on hand − committed)", () => {
+    const { item } = load("zoho-inventory/item-with-warehouses.json");
+    // An account whose webhook body carries no for-sale figures: only stock on hand / available_stock and committed.
+    for (const w of item.warehouses) {
+      delete w.warehouse_available_for_sale_stock;
+      delete w.warehouse_actual_available_for_sale_stock;
+    }
+    const byWarehouse = mapZohoInventoryWebhook("item", { item }).inventory.map((r) => [r.locationId, r.available, r.committed]);
+    // Physical available stock minus committed: the same 133 / 30 the for-sale figures give above, not counted twice.
+    expect(byWarehouse).toEqual([
+      ["982000000000391", 143 - 10, 10],
+      ["982000000000407", 32 - 2, 2],
+    ]);
+    const bare = { item_id: "7", sku: "BARE", stock_on_hand: 40, committed_stock: 6, last_modified_time: "2026-11-20T10:00:00+0530" };
+    expect(mapZohoInventoryWebhook("item", { item: bare }).inventory[0]).toMatchObject({ available: 34, onHand: 40, committed: 6 });
+  });
+
   it("maps a purchase order, skipping SKU-less charge lines", () => {
     const batch = mapZohoInventoryWebhook("purchaseorder", load("zoho-inventory/purchaseorder.json"));
     expect(batch.purchaseOrders).toEqual([

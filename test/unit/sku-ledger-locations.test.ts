@@ -47,12 +47,14 @@ describe("SKU ledger per location", () => {
     applyErpStock(s, erp("wh-bhw", 3, t0), t0, MAP);
     applyErpStock(s, erp("wh-blr", 3, t0), t0, MAP);
     settle(s, { safetyFloor: 1 });
-    // Unassigned: both locations guard against it (either may ship it).
+    // Unassigned: both locations guard against it (either may ship it). Each is left 3 − 2 = 1 on
+    // the shelf, and that 1 is the safety floor, held back from sale (issue 18: sellable = available
+    // − committed − floor): both are told 0 (the old rule told them 1).
     const unassigned = pushes(applyOrder(s, "o1", 2, t0 + H, t0 + H, MAP, null));
-    expect(unassigned.map((p) => [p.locationId, p.quantity]).sort()).toEqual([["loc-bhw", 1], ["loc-blr", 1]]);
-    // Shopify routes it to Bengaluru: Bhiwandi gets its units back, Bengaluru stays at 1.
+    expect(unassigned.map((p) => [p.locationId, p.quantity]).sort()).toEqual([["loc-bhw", 0], ["loc-blr", 0]]);
+    // Shopify routes it to Bengaluru: Bhiwandi gets its units back (3 − floor 1 = 2, was 3), Bengaluru stays at 0.
     const routed = pushes(assignOrderLocation(s, "o1", "loc-blr", t0 + 2 * H, MAP));
-    expect(routed).toEqual([expect.objectContaining({ locationId: "loc-bhw", quantity: 3, expected: 1 })]);
+    expect(routed).toEqual([expect.objectContaining({ locationId: "loc-bhw", quantity: 2, expected: 0 })]);
   });
 
   it("never writes to a location the mapping does not feed, and lists it as unmapped", () => {

@@ -40,11 +40,33 @@ describe("SKU ledger", () => {
     const s = newLedger("SKU-A");
     settle(s, { safetyFloor: 3 });
     applyErpStock(s, erp(5, t0), t0);
-    // Shopify believes it has more than the ledger (a push was lost earlier).
-    applyShopifyLevel(s, { available: 6, at: t0 + 1, inventoryItemId: "inv-1", locationId: "loc-1" }, t0 + 1);
+    // Shopify believes it has more than the ledger (a push was lost earlier), by one unit: within the
+    // drift tolerance, so only the floor guard catches it. The ledger's count is now 5 − floor 3 = 2,
+    // so "one more" is 3 (it was 6 when the floor was not held back: a 6 now is a drift of 4, corrected on arrival).
+    applyShopifyLevel(s, { available: 3, at: t0 + 1, inventoryItemId: "inv-1", locationId: "loc-1" }, t0 + 1);
     const effects = applyOrder(s, "o9", 2, t0 + H, t0 + H);
     const push = pushes(effects)[0];
-    expect(push).toMatchObject({ reason: expect.stringMatching(/oversell_guard|drift_correction/), quantity: 3 });
+    // Issue 18: sellable = available − committed − safety floor. 5 − 2 sold = 3 on the shelf, all
+    // of it the floor, which is held back from sale: Shopify is told 0 (the old rule pushed 3).
+    expect(push).toMatchObject({ reason: expect.stringMatching(/oversell_guard|drift_correction/), quantity: 0 });
+  });
+
+  it("holds the safety floor back from every push, never below 0, and pushes at once when stock crosses the floor", () => {
+    const s = newLedger("SKU-F");
+    settle(s, { safetyFloor: 4 });
+    applyShopifyLevel(s, { available: 0, at: t0, inventoryItemId: "inv-1", locationId: "loc-1" }, t0);
+    // ERP 10 for sale, floor 4: Shopify may sell 6.
+    expect(pushes(applyErpStock(s, erp(10, t0 + H), t0 + H))).toEqual([expect.objectContaining({ reason: "erp_rebase", quantity: 6, expected: 0 })]);
+    // Shopify sold 1 itself (6 → 5): still above the floor, nothing to push.
+    applyShopifyLevel(s, { available: 5, at: t0 + 2 * H, inventoryItemId: "inv-1", locationId: "loc-1" }, t0 + 2 * H);
+    expect(applyOrder(s, "f1", 1, t0 + 2 * H, t0 + 2 * H)).toEqual([]);
+    // An order that takes stock below the floor (9 − 6 = 3 < 4): pushed at once, clamped at 0.
+    expect(pushes(applyOrder(s, "f2", 6, t0 + 3 * H, t0 + 3 * H))).toEqual([expect.objectContaining({ reason: "oversell_guard", quantity: 0 })]);
+    // Shopify reporting exactly the floor-less count is not drift: ERP 3 → 3 − 4 → 0.
+    expect(applyShopifyLevel(s, { available: 0, at: t0 + 4 * H, inventoryItemId: "inv-1", locationId: "loc-1" }, t0 + 4 * H)).toEqual([]);
+    // A snapshot of 12 gives Shopify 12 − 4 = 8; the read model keeps the shelf count (available before the floor).
+    expect(pushes(applyErpStock(s, erp(12, t0 + 5 * H), t0 + 5 * H))).toEqual([expect.objectContaining({ quantity: 8, expected: 0 })]);
+    expect(ledgerAvailable(s)).toBe(12);
   });
 
   it("records drift beyond the tolerance and corrects Shopify from the authority", () => {

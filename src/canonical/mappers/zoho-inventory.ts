@@ -84,7 +84,20 @@ const sellable = (n: number): number => Math.floor(n + 1e-9);
  * Zoho keeps two stock figures: accounting (moved by invoices and bills) and physical, the
  * `actual_` fields (moved by shipments and receives). Physical is what can leave the shelf, so
  * it wins where the payload has it.
+ *
+ * `available` is handed on net of committed stock. Zoho Inventory's "Available for Sale" is
+ * "Stock on Hand − Committed Stock" (Zoho Inventory help, Item Details, stock tracking methods:
+ * http://zstatic.zohostatic.com/us/inventory/help/items/item-details.html), so
+ * `*available_for_sale_stock` is taken as is. `available_stock` is not net of it: in a live
+ * `warehouses[]` entry (vendor-samples/zoho-inventory/item-warehouse-entry.json) it equals stock on
+ * hand (0) while committed is 20 and available for sale is −20. So where only `available_stock` or
+ * `stock_on_hand` is sent, committed is subtracted here, once.
  */
+function forSale(forSaleStock: number | null, otherStock: number | null, committed: number | null): number | null {
+  if (forSaleStock !== null) return forSaleStock;
+  return otherStock === null ? null : otherStock - (committed ?? 0);
+}
+
 function itemRecords(item: Item, updatedAt: string): InventoryRecord[] {
   const base = {
     sku: item.sku,
@@ -100,13 +113,17 @@ function itemRecords(item: Item, updatedAt: string): InventoryRecord[] {
     return item.warehouses.map((w) => {
       const committed = w.warehouse_actual_committed_stock ?? w.warehouse_committed_stock;
       const onHand = w.warehouse_stock_on_hand;
-      const available =
-        w.warehouse_actual_available_for_sale_stock ?? w.warehouse_available_for_sale_stock ?? w.warehouse_actual_available_stock ?? w.warehouse_available_stock ?? onHand;
+      const available = forSale(
+        w.warehouse_actual_available_for_sale_stock ?? w.warehouse_available_for_sale_stock,
+        w.warehouse_actual_available_stock ?? w.warehouse_available_stock ?? onHand,
+        committed,
+      );
       if (available === null) throw new UnmappableError(`zoho-inventory item ${item.sku}: warehouse ${w.warehouse_id} has no stock figure`);
       return { ...base, locationId: w.warehouse_id, available: sellable(available), onHand: whole(onHand), committed: whole(committed) };
     });
   }
-  const available = item.actual_available_for_sale_stock ?? item.available_for_sale_stock ?? item.actual_available_stock ?? item.available_stock ?? item.stock_on_hand;
+  const committed = item.actual_committed_stock ?? item.committed_stock;
+  const available = forSale(item.actual_available_for_sale_stock ?? item.available_for_sale_stock, item.actual_available_stock ?? item.available_stock ?? item.stock_on_hand, committed);
   if (available === null) throw new UnmappableError(`zoho-inventory item ${item.sku}: no stock figure (stock_on_hand / available_stock)`);
   return [
     {
@@ -114,7 +131,7 @@ function itemRecords(item: Item, updatedAt: string): InventoryRecord[] {
       locationId: "default",
       available: sellable(available),
       onHand: whole(item.stock_on_hand),
-      committed: whole(item.actual_committed_stock ?? item.committed_stock),
+      committed: whole(committed),
     },
   ];
 }
