@@ -12,6 +12,7 @@
  * of --origins successive windows against the simple baselines (MASE, mean over SKUs).
  * The TypeScript model is bundled on the fly with esbuild (already installed with wrangler).
  */
+import { createRng } from "./lib/rng.mjs";
 import { cliArgs, importTs, parseOrFail, positiveInt, progress, readInput } from "./lib/cli.mjs";
 
 const NAME = "forecast:accuracy";
@@ -55,14 +56,7 @@ if (opts.sales !== undefined) {
 }
 
 function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return createRng(seed).next;
 }
 
 function poisson(lambda, rand) {

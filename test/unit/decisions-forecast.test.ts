@@ -1,20 +1,12 @@
 /** Demand forecast on seeded synthetic series: method choice against seasonal naive, stockout and reorder math, speed. */
 import { describe, expect, it } from "vitest";
+import { createRng } from "../../scripts/lib/rng.mjs";
 import { daysOfCover, forecastDemand, projectedStockoutAt, reorderQuantity, scoreMethods } from "../../src/decisions/models/forecast";
 
 const D = 86_400_000;
 
-/** mulberry32: a tiny seeded PRNG, so every run sees the same series. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seed's own mulberry32 (scripts/lib/rng.mjs), so every run sees the same series. */
+const rng = (seed: number): (() => number) => createRng(seed).next;
 
 function poisson(lambda: number, rand: () => number): number {
   const limit = Math.exp(-lambda);

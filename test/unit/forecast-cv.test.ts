@@ -1,5 +1,6 @@
 /** Rolling-origin method choice, prediction intervals, the event calendar, yearly shape and lead-time demand, on series with a known answer. */
 import { describe, expect, it } from "vitest";
+import { createRng } from "../../scripts/lib/rng.mjs";
 import { eventDays, indianFestivalEvents } from "../../src/decisions/models/calendar";
 import { forecastDemand, leadTimeDemand, normalQuantile, serviceLevelOrderQuantity } from "../../src/decisions/models/forecast";
 import type { SkuSupply } from "../../src/decisions/context";
@@ -8,16 +9,8 @@ import { decideInventoryReorder } from "../../src/decisions/rules/inventory-reor
 
 const D = 86_400_000;
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seed's own mulberry32 (scripts/lib/rng.mjs), so every run sees the same series. */
+const rng = (seed: number): (() => number) => createRng(seed).next;
 
 function poisson(lambda: number, rand: () => number): number {
   if (lambda > 60) return Math.max(0, Math.round(lambda + Math.sqrt(lambda) * Math.sqrt(-2 * Math.log(rand() || 1e-12)) * Math.cos(2 * Math.PI * rand())));
