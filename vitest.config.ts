@@ -8,6 +8,7 @@ export const TEST_BINDINGS = {
   API_TOKEN: "test-api-token",
   DASHBOARD_TOKEN: "test-dashboard-token",
   SESSION_SECRET: "test-session-secret",
+  TRACKING_SECRET: "test-tracking-secret",
   HELPDESK_CONTEXT_TOKEN: "test-helpdesk-context-token",
   SHIPROCKET_WEBHOOK_TOKEN: "test-shiprocket-token",
   DELHIVERY_WEBHOOK_TOKEN: "test-delhivery-token",
