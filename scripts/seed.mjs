@@ -201,8 +201,11 @@ async function seedLive(url) {
   const shareTotal = share.BLR + share.DEL + share.MUM;
 
   const deliveries = [];
-  // The catalog through Shopify's own webhook (categories and inventory item ids, as Shopify sends them).
-  for (const p of CATALOG) deliveries.push({ source: "shopify", ...signed(vars, "shopify", shopifyProduct(p, now - 60_000), { topic: "products/update", id: `seed-product-${p.id}`, at: now - 60_000 }) });
+  // The catalog through Shopify's own webhook (categories and inventory item ids, as Shopify sends them),
+  // as Shopify last sent it: eight days ago, before the simulated week (newer than the history's rows).
+  // Dated now, it would read as Shopify having sent a minute ago, and hide a quiet night's silence.
+  const catalogAt = now - 8 * DAY;
+  for (const p of CATALOG) deliveries.push({ source: "shopify", ...signed(vars, "shopify", shopifyProduct(p, catalogAt), { topic: "products/update", id: `seed-product-${p.id}`, at: catalogAt }) });
   // Current stock: one Zoho Inventory item webhook per SKU, split across the three warehouses by demand.
   for (const s of SKUS) {
     const total = unitsFor(s, demand.get(s.sku) ?? 0.2);

@@ -34,8 +34,9 @@ ingest queue to drain, fires the crons (sweep, hourly, daily) and lists the deci
                         last ${QUIET.silentHours} hours while the carriers, the ERP, the helpdesks and WhatsApp keep sending,
                         and in the 6 hours before it ${QUIET.burst} COD orders are placed and cancelled; after the
                         crons the digest's anomalies are printed (GET /api/digest). The hourly check names the
-                        COD-cancellation spike; it names the Shopify silence only where the worker has received
-                        a week of deliveries in real time (a replay arrives in one minute). Use a fresh npm start.
+                        COD-cancellation spike, and the Shopify silence when Shopify usually sends in the hours
+                        before the check (it reads Shopify's own send times, X-Shopify-Triggered-At; a brand of
+                        60 orders a day is quiet at 3 a.m., and that is no fault). Use a fresh npm start.
   -h, --help            this text`;
 
 const o = cliArgs("simulate", USAGE, {

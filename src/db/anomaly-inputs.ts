@@ -30,6 +30,9 @@ export async function ordersPerHour(db: D1Database, since: number): Promise<Hour
   return results;
 }
 
+/** When a raw event was sent: the source's trigger time (Shopify's X-Shopify-Triggered-At), capped at receipt. */
+const SENT_AT = "min(coalesce(triggered_at, received_at), received_at)";
+
 export async function loadAnomalyContext(db: D1Database, policy: Policy, now: number): Promise<AnomalyContext> {
   const p = policy.anomaly;
   const historyFrom = now - (p.historyWeeks + 1) * WEEK_MS;
@@ -56,7 +59,14 @@ export async function loadAnomalyContext(db: D1Database, policy: Policy, now: nu
          GROUP BY 1`,
       )
       .bind(now - p.pickupHours * HOUR_MS, now - 14 * DAY_MS),
-    db.prepare(`SELECT source, (received_at / ${HOUR_MS}) * ${HOUR_MS} AS hourStart, count(*) AS n FROM raw_events WHERE received_at >= ? GROUP BY 1, 2`).bind(sourcesFrom),
+    // Hours by when the source sent (its own trigger time where it gives one, never after receipt; else
+    // receipt): a Shopify backlog retried after an outage still shows the hours it was silent in.
+    db
+      .prepare(
+        `SELECT source, (${SENT_AT} / ${HOUR_MS}) * ${HOUR_MS} AS hourStart, count(*) AS n, min(${SENT_AT}) AS firstAt, max(${SENT_AT}) AS lastAt
+         FROM raw_events WHERE received_at >= ? GROUP BY 1, 2`,
+      )
+      .bind(sourcesFrom),
     ...WEBHOOK_SOURCES.map((s) => db.prepare(`SELECT min(received_at) AS firstAt, max(received_at) AS lastAt FROM raw_events WHERE source = ?`).bind(s)),
   ])) as D1Result<Record<string, unknown>>[];
 
@@ -94,8 +104,11 @@ export async function loadAnomalyContext(db: D1Database, policy: Policy, now: nu
     }));
 
   const eventsBySource = new Map<string, { hourStart: number; n: number }[]>();
-  for (const r of perHour!.results as { source: string; hourStart: number; n: number }[]) {
+  const sentBounds = new Map<string, { firstAt: number; lastAt: number }>();
+  for (const r of perHour!.results as { source: string; hourStart: number; n: number; firstAt: number; lastAt: number }[]) {
     eventsBySource.set(r.source, [...(eventsBySource.get(r.source) ?? []), { hourStart: r.hourStart, n: r.n }]);
+    const b = sentBounds.get(r.source);
+    sentBounds.set(r.source, { firstAt: Math.min(b?.firstAt ?? Infinity, r.firstAt), lastAt: Math.max(b?.lastAt ?? -Infinity, r.lastAt) });
   }
   const failures = await db
     .prepare(`SELECT key, value FROM kv WHERE key IN (${WEBHOOK_SOURCES.flatMap(() => ["?", "?"]).join(",")})`)
@@ -105,7 +118,11 @@ export async function loadAnomalyContext(db: D1Database, policy: Policy, now: nu
     failures.results.filter((r) => r.key === kvKeys.webhookAuthFailures(s, hourNow) || r.key === kvKeys.webhookAuthFailures(s, hourNow - HOUR_MS)).reduce((n, r) => n + Number(r.value), 0);
   const sources = WEBHOOK_SOURCES.map((source, i) => {
     const b = bounds[i]!.results[0] as { firstAt: number | null; lastAt: number | null } | undefined;
-    return { source, hourlyEvents: eventsBySource.get(source) ?? [], firstEventAt: b?.firstAt ?? null, lastEventAt: b?.lastAt ?? null, authFailuresLastHour: failuresOf(source) };
+    // Receipt bounds over all time (indexed), refined by when the source sent within the last 8 days.
+    const sent = sentBounds.get(source);
+    const firstEventAt = b?.firstAt == null ? null : Math.min(b.firstAt, sent?.firstAt ?? Infinity);
+    const lastEventAt = sent ? sent.lastAt : (b?.lastAt ?? null);
+    return { source, hourlyEvents: eventsBySource.get(source) ?? [], firstEventAt, lastEventAt, authFailuresLastHour: failuresOf(source) };
   });
 
   // The daily subscription check's finding, while it is fresh (it runs once a day).

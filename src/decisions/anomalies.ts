@@ -246,9 +246,12 @@ export function decideMissedPickups(ctx: AnomalyContext, policy: Policy, now: nu
 }
 
 /**
- * A source that stopped: it sent in most of these hours on the past seven days and has been silent
- * since; or a burst of verification failures (a rotated secret); or Shopify subscriptions missing.
- * A source that never sent is not silent, only unconfigured.
+ * A source that stopped: silent for at least `sourceSilentHours`, where the same stretch of the day
+ * on the past seven days brought, on average, at least `sourceMinExpected` events from it (so a
+ * silence that long is a chance of e^−expected if it were still sending at its usual rate: a busy
+ * store's four quiet hours fire, a small brand's 3 a.m. never does); or a burst of verification
+ * failures (a rotated secret); or Shopify subscriptions missing. A source that never sent is not
+ * silent, only unconfigured. `hourlyEvents` count by when the source sent; the span is capped at 24 h.
  */
 export function decideSourceSilence(ctx: AnomalyContext, policy: Policy, now: number): DecisionDraft[] {
   const p = policy.anomaly;
@@ -256,14 +259,9 @@ export function decideSourceSilence(ctx: AnomalyContext, policy: Policy, now: nu
   const offset = policy.quietHours.utcOffsetMinutes;
   for (const s of ctx.sources) {
     if (s.firstEventAt === null) continue;
-    const active = new Set(s.hourlyEvents.filter((h) => h.n > 0).map((h) => h.hourStart));
     if (s.lastEventAt !== null && now - s.lastEventAt >= p.sourceSilentHours * HOUR_MS) {
-      // The silent hours, looked at on each of the seven days before: did this source normally send then?
-      const silentFrom = Math.floor(Math.max(s.lastEventAt + 1, now - p.sourceSilentHours * HOUR_MS) / HOUR_MS) * HOUR_MS;
-      const slots: number[] = [];
-      for (let h = silentFrom; h + HOUR_MS <= now; h += HOUR_MS) for (let d = 1; d <= 7; d++) if (h - d * DAY_MS >= s.firstEventAt) slots.push(h - d * DAY_MS);
-      const share = slots.length ? slots.filter((h) => active.has(h)).length / slots.length : 0;
-      if (slots.length >= 7 && share >= p.sourceActiveShare) {
+      const expected = expectedEvents(s.hourlyEvents, Math.max(s.lastEventAt, now - DAY_MS), now, s.firstEventAt);
+      if (expected && expected.mean >= p.sourceMinExpected) {
         const silent = (now - s.lastEventAt) / HOUR_MS;
         out.push(
           finding(policy, now, {
@@ -273,9 +271,9 @@ export function decideSourceSilence(ctx: AnomalyContext, policy: Policy, now: nu
             title: `${s.source} stopped sending: nothing for ${silent.toFixed(1)} h`,
             reasons: [
               `no ${s.source} event since ${localTime(s.lastEventAt, offset)} (${silent.toFixed(1)} h; threshold ${p.sourceSilentHours} h)`,
-              `on the past 7 days it sent in ${percent(share)} of these hours (threshold ${percent(p.sourceActiveShare)}): check the webhook subscription and its secret`,
+              `on the past ${expected.days} days it sent ${expected.mean.toFixed(1)} events on average in these hours (at least ${p.sourceMinExpected} expected): by chance, a silence this long is ${Math.exp(-expected.mean).toExponential(0)}; check the webhook subscription and its secret`,
             ],
-            inputs: { lastEventAt: s.lastEventAt, silentHours: silent, activeShare: share, slots: slots.length },
+            inputs: { lastEventAt: s.lastEventAt, silentHours: silent, expectedEvents: expected.mean, daysCompared: expected.days },
           }),
         );
       }
@@ -315,4 +313,24 @@ export function decideSourceSilence(ctx: AnomalyContext, policy: Policy, now: nu
 export function decideAnomalies(ctx: AnomalyContext, policy: Policy, now: number): DecisionDraft[] {
   const volume = decideOrderVolume(ctx, policy, now);
   return [...(volume ? [volume] : []), ...decideRates(ctx, policy, now), ...decideSilentSkus(ctx, policy, now), ...decideMissedPickups(ctx, policy, now), ...decideSourceSilence(ctx, policy, now)];
+}
+
+/**
+ * Events a source sent, on average, in [from, to) shifted back by each of the past 7 days that its
+ * history covers (hour buckets counted pro rata at the edges); null with fewer than 3 such days.
+ */
+function expectedEvents(hourly: readonly { hourStart: number; n: number }[], from: number, to: number, firstEventAt: number): { mean: number; days: number } | null {
+  let total = 0;
+  let days = 0;
+  for (let d = 1; d <= 7; d++) {
+    const a = from - d * DAY_MS;
+    const b = to - d * DAY_MS;
+    if (a < firstEventAt) continue;
+    days++;
+    for (const h of hourly) {
+      const overlap = Math.min(b, h.hourStart + HOUR_MS) - Math.max(a, h.hourStart);
+      if (overlap > 0) total += (h.n * overlap) / HOUR_MS;
+    }
+  }
+  return days >= 3 ? { mean: total / days, days } : null;
 }

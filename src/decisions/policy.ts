@@ -293,9 +293,9 @@ export const Policy = z.strictObject({
     /** Fulfilled orders with no first carrier scan after this long count as a missed pickup. */
     pickupHours: Hours,
     pickupMinMissed: bounded(1, 10_000, "orders", { int: true }),
-    /** A source that sent in at least this share of these hours over the past week, silent for this long, fires. */
+    /** A source silent this long fires when the same hours of the past week brought at least this many events on average. */
     sourceSilentHours: Hours,
-    sourceActiveShare: Rate,
+    sourceMinExpected: bounded(1, 100_000, "events"),
     /** Verification failures (401) in the last hour at or above this fire (a rotated secret). */
     authFailureBurst: bounded(1, 100_000, "requests", { int: true }),
   }),
@@ -418,7 +418,7 @@ export const DEFAULT_POLICY: Policy = {
     pickupHours: 24,
     pickupMinMissed: 3,
     sourceSilentHours: 2,
-    sourceActiveShare: 0.8,
+    sourceMinExpected: 8,
     authFailureBurst: 10,
   },
 };
@@ -431,8 +431,20 @@ export type PolicyResult = { ok: true; policy: Policy } | { ok: false; issues: z
  * Unknown keys are errors: a typo must not silently leave a default in force.
  */
 export function parsePolicy(input: unknown, base: Policy = DEFAULT_POLICY): PolicyResult {
-  const result = Policy.safeParse(mergeOver(base, input));
+  const result = Policy.safeParse(mergeOver(base, withoutRetiredFields(input)));
   return result.success ? { ok: true, policy: result.data } : { ok: false, issues: result.error.issues };
+}
+
+/**
+ * Fields a stored policy may still carry from an earlier version, dropped before validation so the
+ * brand's saved policy keeps loading: `anomaly.sourceActiveShare` (replaced by `sourceMinExpected`).
+ */
+function withoutRetiredFields(input: unknown): unknown {
+  if (!input || typeof input !== "object" || Array.isArray(input)) return input;
+  const anomaly = (input as Record<string, unknown>).anomaly;
+  if (!anomaly || typeof anomaly !== "object" || !("sourceActiveShare" in anomaly)) return input;
+  const { sourceActiveShare: _retired, ...rest } = anomaly as Record<string, unknown>;
+  return { ...(input as Record<string, unknown>), anomaly: rest };
 }
 
 export function modeFor(policy: Policy, type: DecisionType): DecisionMode {

@@ -34,11 +34,14 @@ async function insertOrders(rows: { at: number; cod: boolean; cancelled: boolean
   }
 }
 
-async function insertEvents(source: string, from: number, to: number) {
+/** `perHour` deliveries from `source` in every hour of [from, to), received as sent. */
+async function insertEvents(source: string, from: number, to: number, perHour = 3) {
   const stmts: D1PreparedStatement[] = [];
   for (let t = from; t < to; t += H) {
-    const id = `raw-${source}-${t}`;
-    stmts.push(env.DB.prepare(`INSERT INTO raw_events (id, source, delivery_id, topic, received_at, body, status) VALUES (?, ?, ?, 'orders/create', ?, '{}', 'processed')`).bind(id, source, id, t + 60_000));
+    for (let k = 0; k < perHour; k++) {
+      const id = `raw-${source}-${t}-${k}`;
+      stmts.push(env.DB.prepare(`INSERT INTO raw_events (id, source, delivery_id, topic, received_at, body, status) VALUES (?, ?, ?, 'orders/create', ?, '{}', 'processed')`).bind(id, source, id, t + (k + 1) * 60_000));
+    }
   }
   for (let i = 0; i < stmts.length; i += 50) await env.DB.batch(stmts.slice(i, i + 50));
 }
@@ -53,7 +56,7 @@ describe("anomaly job", () => {
     // Last night: the same volume, but 4 of the 4 COD orders an hour cancelled.
     for (let h = 1; h <= 12; h++) for (let i = 0; i < 10; i++) rows.push({ at: END - h * H + i * 60_000, cod: i < 4, cancelled: i < 4 });
     await insertOrders(rows);
-    // Shopify sent every hour for 8 days and stopped 5 h ago; Shiprocket still sends; Zendesk never did.
+    // Shopify sent 3 deliveries every hour for 8 days and stopped 5 h ago; Shiprocket still sends; Zendesk never did.
     await insertEvents("shopify", END - 8 * DAY, END - 5 * H);
     await insertEvents("shiprocket", END - 8 * DAY, NOW);
 
@@ -70,6 +73,31 @@ describe("anomaly job", () => {
     // The next hour's run finds the same things and records nothing twice.
     expect(await detectAnomalies(env, stored, NOW + H)).toEqual([]);
     expect(await count(`SELECT count(*) AS n FROM decisions WHERE type = 'anomaly'`)).toBe(2);
+  });
+
+  it("reads when a source sent, not when its backlog arrived: a week replayed in minutes still shows the hours it went quiet", async () => {
+    // Delhivery's events, all received in the last 10 minutes (a replay or a retried backlog), sent every
+    // hour for 8 days until 5 h ago; Gorgias's, received now and sent now. Only Delhivery stopped sending.
+    const stmts: D1PreparedStatement[] = [];
+    for (let t = END - 8 * DAY, k = 0; t < END - 5 * H; t += H) {
+      for (const m of [0, 20, 40]) {
+        const id = `late-delhivery-${t}-${m}`;
+        stmts.push(env.DB.prepare(`INSERT INTO raw_events (id, source, delivery_id, topic, received_at, triggered_at, body, status) VALUES (?, 'delhivery', ?, 'scan', ?, ?, '{}', 'processed')`).bind(id, id, NOW - 10 * 60_000 + k++, t + m * 60_000));
+      }
+    }
+    for (let t = END - 8 * DAY; t < NOW; t += H) {
+      const id = `now-gorgias-${t}`;
+      stmts.push(env.DB.prepare(`INSERT INTO raw_events (id, source, delivery_id, topic, received_at, triggered_at, body, status) VALUES (?, 'gorgias', ?, 'ticket', ?, ?, '{}', 'processed')`).bind(id, id, t + 60_000, t));
+    }
+    // A trigger time after receipt (a skewed clock) counts as the receipt.
+    stmts.push(env.DB.prepare(`INSERT INTO raw_events (id, source, delivery_id, topic, received_at, triggered_at, body, status) VALUES ('skew', 'gorgias', 'skew', 'ticket', ?, ?, '{}', 'processed')`).bind(NOW - 1000, NOW + DAY));
+    for (let i = 0; i < stmts.length; i += 50) await env.DB.batch(stmts.slice(i, i + 50));
+
+    const found = await detectAnomalies(env, stored, NOW);
+    const silent = found.filter((c) => c.draft.inputs.kind === "source_silent");
+    expect(silent.map((c) => c.draft.subjectId)).toEqual(["delhivery"]);
+    expect(silent[0]!.draft.inputs.lastEventAt).toBe(END - 6 * H + 40 * 60_000);
+    expect(silent[0]!.draft.inputs.title).toBe("delhivery stopped sending: nothing for 5.3 h");
   });
 
   it("finds a daily seller gone quiet while in stock and a carrier's missed pickups, from D1 (not the out-of-stock SKU, not the carrier with 2)", async () => {

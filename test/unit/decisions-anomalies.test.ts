@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { decideAnomalies, decideMissedPickups, decideOrderVolume, decideRates, decideSilentSkus, decideSourceSilence, median, robustScale } from "../../src/decisions/anomalies";
 import type { AnomalyContext, HourCounts } from "../../src/decisions/context";
-import { DEFAULT_POLICY } from "../../src/decisions/policy";
+import { DEFAULT_POLICY, parsePolicy } from "../../src/decisions/policy";
 
 const H = 3_600_000;
 const DAY = 24 * H;
@@ -157,10 +157,34 @@ describe("source silence", () => {
     return { source, hourlyEvents, firstEventAt: END - 8 * DAY, lastEventAt: stoppedAt ? stoppedAt - 60_000 : NOW - 60_000, authFailuresLastHour: 0 };
   };
 
-  it("fires for Shopify, which sent every hour and stopped 4 h ago", () => {
+  it("fires for Shopify, which sent 5 events every hour and stopped 4 h ago", () => {
     const [d] = decideSourceSilence(ctx({ sources: [hourly("shopify", END - 4 * H)] }), DEFAULT_POLICY, NOW);
     expect(d!.inputs.kind).toBe("source_silent");
-    expect(d!.reasons[1]).toBe("on the past 7 days it sent in 100% of these hours (threshold 80%): check the webhook subscription and its secret");
+    // The silence runs from the last event (1 min before it stopped) to now, half past: 4 h 31 min at 5 an hour.
+    expect(d!.inputs.expectedEvents).toBeCloseTo(5 * (4.5 + 1 / 60), 6);
+    expect(d!.reasons[1]).toBe("on the past 7 days it sent 22.6 events on average in these hours (at least 8 expected): by chance, a silence this long is 2e-10; check the webhook subscription and its secret");
+  });
+
+  it("weighs the whole silence against the brand's size: a small brand's 4 quiet hours do not fire, the same at 3 an hour do", () => {
+    const small = hourly("shopify", END - 4 * H);
+    small.hourlyEvents = small.hourlyEvents.map((h) => ({ ...h, n: 1 }));
+    expect(decideSourceSilence(ctx({ sources: [small] }), DEFAULT_POLICY, NOW)).toEqual([]);
+    const medium = { ...small, hourlyEvents: small.hourlyEvents.map((h) => ({ ...h, n: 3 })) };
+    expect(decideSourceSilence(ctx({ sources: [medium] }), DEFAULT_POLICY, NOW).map((d) => d.inputs.kind)).toEqual(["source_silent"]);
+    // Under the 2 h minimum nothing fires, however busy; with under 3 days of history neither.
+    const recent = hourly("shopify", NOW - H);
+    recent.hourlyEvents = recent.hourlyEvents.map((h) => ({ ...h, n: 100 }));
+    expect(decideSourceSilence(ctx({ sources: [recent] }), DEFAULT_POLICY, NOW)).toEqual([]);
+    const young = { ...hourly("shopify", END - 4 * H), firstEventAt: END - 2 * DAY - 5 * H };
+    expect(decideSourceSilence(ctx({ sources: [young] }), DEFAULT_POLICY, NOW)).toEqual([]);
+  });
+
+  it("still loads a policy saved with the retired sourceActiveShare, and refuses it in a new edit's other typos", () => {
+    const saved = { anomaly: { ...DEFAULT_POLICY.anomaly, sourceActiveShare: 0.8 } };
+    const loaded = parsePolicy(saved);
+    expect(loaded.ok && loaded.policy.anomaly.sourceMinExpected).toBe(8);
+    expect(parsePolicy({ anomaly: { sourceMinExpect: 8 } }).ok).toBe(false);
+    expect(parsePolicy({ anomaly: { sourceMinExpected: 0 } }).ok).toBe(false);
   });
 
   it("stays quiet for a source that never sent, one still sending, and one that only ever sends by day", () => {

@@ -85,14 +85,7 @@ describe("forecastDemand", () => {
     expect(forecastDemand([3, 4, 5]).meanDaily).toBe(4);
     expect(forecastDemand(weeklySeries(5, 30, 10)).mase).toBeNull();
   });
-
-  it("runs 1,000 SKUs × 365 days well inside the cron budget", () => {
-    const series = Array.from({ length: 1000 }, (_, i) => (i % 4 === 0 ? intermittentSeries(i, 365, 0.1) : weeklySeries(i, 365, 5 + (i % 50))));
-    const started = performance.now();
-    for (const s of series) forecastDemand(s);
-    // 10,000 SKUs must fit in < 5 s of CPU: 1,000 in well under 500 ms leaves room.
-    expect(performance.now() - started).toBeLessThan(500);
-  });
+  // Its speed (10,000 SKUs × 365 days in CPU seconds) is measured by `npm run bench` (models), not timed here.
 });
 
 describe("stockout and reorder math", () => {
