@@ -6,6 +6,7 @@
 import { createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
+import { ACTION_IDLE_MS } from "../../src/jobs/recover";
 import worker from "../../src/worker";
 import { uniqueId } from "../helpers/shopify";
 import { count } from "../helpers/runtime";
@@ -50,7 +51,7 @@ describe("recovery", () => {
     expect(await count(`SELECT count(*) AS n FROM raw_events WHERE id LIKE ? AND status = 'queued'`, `shopify:customers/update:recover-${young.base}-%`)).toBe(3);
   });
 
-  it("re-sends due actions with no live message (pending and idle a minute, or all of them after a restart)", async () => {
+  it("re-sends due actions with no live message (pending and idle ten minutes, or all of them after a restart), not those waiting behind a backlog", async () => {
     const now = Date.now();
     const tag = uniqueId();
     const rows = Array.from({ length: 120 }, (_, i) => ({ id: `act_recover_${tag}_${i}`, idle: i < 60 }));
@@ -60,12 +61,14 @@ describe("recovery", () => {
           env.DB.prepare(
             `INSERT INTO actions (id, decision_id, connector, kind, idempotency_key, status, attempts, next_attempt_at, params, created_at, updated_at)
              VALUES (?, NULL, 'email', 'email.send', ?, 'pending', 0, ?, ?, ?, ?)`,
-          ).bind(r.id, `idem_${r.id}`, now - 120_000, JSON.stringify({ to: "ops@brand.in", subject: "s", text: "t" }), now - 120_000, r.idle ? now - 120_000 : now),
+          ).bind(r.id, `idem_${r.id}`, now - 120_000, JSON.stringify({ to: "ops@brand.in", subject: "s", text: "t" }), now - 120_000, r.idle ? now - ACTION_IDLE_MS - 60_000 : now - 5 * 60_000),
         ),
       );
     }
     await fire("* * * * *", now);
     await vi.waitFor(async () => expect(await count(`SELECT count(*) AS n FROM actions WHERE id LIKE ? AND status = 'dry_run'`, `act_recover_${tag}_%`)).toBe(60), { timeout: 30_000, interval: 200 });
+    // The 60 waiting five minutes (behind a backlog, their messages alive) were not touched, nor re-sent.
+    expect(await count(`SELECT count(*) AS n FROM actions WHERE id LIKE ? AND status = 'pending' AND updated_at = ?`, `act_recover_${tag}_%`, now - 5 * 60_000)).toBe(60);
     await fire("@restart", now + 1);
     await vi.waitFor(async () => expect(await count(`SELECT count(*) AS n FROM actions WHERE id LIKE ? AND status = 'dry_run'`, `act_recover_${tag}_%`)).toBe(120), { timeout: 30_000, interval: 200 });
     expect(await count(`SELECT count(*) AS n FROM action_attempts WHERE action_id LIKE ?`, `act_recover_${tag}_%`)).toBe(120);
