@@ -62,7 +62,9 @@ export async function recoverPipeline(env: Env, now: number, opts: { afterRestar
     after = { at: last.receivedAt, id: last.id };
   }
   let actions = 0;
-  const idleBefore = opts.afterRestart ? now : now - ACTION_IDLE_MS;
+  // After a restart, only actions untouched since the restart lost their messages: those queued since
+  // (a seed's thousands of CRM updates, say) have live ones, and re-sending them is what flooded the queue.
+  const idleBefore = opts.afterRestart ? (opts.restartedAt ?? now) : now - ACTION_IDLE_MS;
   while (actions < MAX_PER_RUN) {
     const ids = await takeDueActionIds(env.DB, now, idleBefore, PAGE);
     for (let i = 0; i < ids.length; i += SEND_BATCH) {

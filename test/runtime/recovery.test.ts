@@ -6,7 +6,7 @@
 import { createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
-import { ACTION_IDLE_MS } from "../../src/jobs/recover";
+import { ACTION_IDLE_MS, recoverPipeline } from "../../src/jobs/recover";
 import worker from "../../src/worker";
 import { uniqueId } from "../helpers/shopify";
 import { count } from "../helpers/runtime";
@@ -72,5 +72,23 @@ describe("recovery", () => {
     await fire("@restart", now + 1);
     await vi.waitFor(async () => expect(await count(`SELECT count(*) AS n FROM actions WHERE id LIKE ? AND status = 'dry_run'`, `act_recover_${tag}_%`)).toBe(120), { timeout: 30_000, interval: 200 });
     expect(await count(`SELECT count(*) AS n FROM action_attempts WHERE action_id LIKE ?`, `act_recover_${tag}_%`)).toBe(120);
+  });
+  it("the restart's second pass re-sends only actions untouched since the restart, not the ones queued after it", async () => {
+    const restartedAt = Date.now() - 30_000;
+    const tag = uniqueId();
+    const rows = Array.from({ length: 40 }, (_, i) => ({ id: `act_restart_${tag}_${i}`, before: i < 10 }));
+    await env.DB.batch(
+      rows.map((r) =>
+        env.DB.prepare(
+          `INSERT INTO actions (id, decision_id, connector, kind, idempotency_key, status, attempts, next_attempt_at, params, created_at, updated_at)
+           VALUES (?, NULL, 'email', 'email.send', ?, 'pending', 0, ?, ?, ?, ?)`,
+        ).bind(r.id, `idem_${r.id}`, restartedAt - 60_000, JSON.stringify({ to: "ops@brand.in", subject: "s", text: "t" }), restartedAt - 60_000, r.before ? restartedAt - 60_000 : restartedAt + 5_000),
+      ),
+    );
+    const result = await recoverPipeline(env, Date.now(), { afterRestart: true, restartedAt });
+    expect(result.actions).toBeGreaterThanOrEqual(10);
+    // The 30 queued after the restart keep their messages: untouched, not re-sent.
+    expect(await count(`SELECT count(*) AS n FROM actions WHERE id LIKE ? AND updated_at = ?`, `act_restart_${tag}_%`, restartedAt + 5_000)).toBe(30);
+    await vi.waitFor(async () => expect(await count(`SELECT count(*) AS n FROM actions WHERE id LIKE ? AND status = 'dry_run'`, `act_restart_${tag}_%`)).toBe(10), { timeout: 30_000, interval: 200 });
   });
 });
