@@ -91,7 +91,8 @@ describe("the demo week", () => {
       actions: Record<string, number>;
       customerMessages: { sent: number; repeatedMoments: number };
     };
-    expect(pipeline.pending).toBe(0);
+    // On failure, what the simulator and the server said (a stalled queue shows in both).
+    expect(pipeline.pending, `${sim.out.slice(-2500)}\n--- server ---\n${startLog.slice(-4000)}`).toBe(0);
     expect(pipeline.rawEvents.dead).toBe(0);
     // Every action the week caused was run in dry-run (or waits for the end of quiet hours); none failed.
     expect(pipeline.actions.failed ?? 0).toBe(0);
