@@ -121,7 +121,7 @@ ol{list-style:none;margin:0;padding:0}ol li{position:relative;padding:0 0 16px 2
 ol li:before{content:"";position:absolute;left:4px;top:5px;width:12px;height:12px;border-radius:50%;background:${c}}
 ol li:after{content:"";position:absolute;left:9px;top:19px;bottom:-3px;width:2px;background:#cfd8d4}ol li:last-child:after{display:none}
 ol li.next{color:#8a938f}ol li.next:before{background:#fff;border:2px solid #cfd8d4}ol li.current b{color:${c}}
-time{display:block;color:#56615c;font-size:.88rem}ul{list-style:none;margin:0;padding:0}ul li{display:flex;justify-content:space-between;gap:12px;padding:6px 0;border-top:1px solid #eef1f0}ul li:first-child{border-top:0}
+time{display:block;color:#56615c;font-size:.88rem}ul{list-style:none;margin:0;padding:0}ul li{display:flex;justify-content:space-between;gap:12px;padding:6px 0;border-top:1px solid #eef1f0}ul li:first-child{border-top:0}ul li span+span{white-space:nowrap}
 a{color:${c}}.note{color:#56615c;font-size:.85rem;margin:16px 4px 4px}`;
 }
 
@@ -131,7 +131,13 @@ function Timeline({ view, s }: { view: TrackingView; s: PageStrings }) {
       {view.timeline.map((e) => (
         <li class={e.kind} data-state={e.state}>
           <b>{s.states[e.state]}</b>
-          {e.at !== null ? <time>{istTime(e.at, s)}</time> : <time>{s.upcoming}</time>}
+          {e.at !== null ? (
+            <time>{istTime(e.at, s)}</time>
+          ) : e.state === "delivered" && (view.revisedEta ?? view.eta) !== null ? (
+            <time>{`${s.expected} ${istDay((view.revisedEta ?? view.eta)!, s)}`}</time>
+          ) : (
+            <time>{s.upcoming}</time>
+          )}
         </li>
       ))}
     </ol>
