@@ -50,6 +50,16 @@ function trackingLink(wa: WhatsAppTemplateParams, policy: Policy): string | null
   return url.url ?? `${policy.fallback.trackingUrlBase}${encodeURIComponent(url.param)}`;
 }
 
+/**
+ * An SMS's link must be whitelisted on the DLT platform, where a dynamic URL is its fixed part ending in
+ * "?" (MSG91, https://msg91.com/help/how-to-whitelist-urls-and-callback-numbers-on-dlt): the tracking
+ * page goes by SMS as <PUBLIC_URL>/t?k=<token> (routes/tracking/ answers both forms).
+ */
+export function smsLink(url: string): string {
+  const m = /^(https:\/\/[^?#]+)\/t\/([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/.exec(url);
+  return m ? `${m[1]}/t?k=${m[2]}` : url;
+}
+
 function emailData(wa: WhatsAppTemplateParams, template: EmailTemplate, items: EmailItem[], policy: Policy): EmailData {
   const p = (n: number) => wa.bodyParams[n - 1] ?? "";
   const base = { firstName: p(1) || "there", items };
@@ -82,7 +92,8 @@ export function planFallback(ctx: FallbackContext, policy: Policy): FallbackPlan
   const sms = smsTemplateFor(wa.template);
   const ids = policy.fallback.sms[wa.template];
   if (sms && ids) {
-    const link = trackingLink(wa, policy);
+    const page = trackingLink(wa, policy);
+    const link = page ? smsLink(page) : null;
     const variables: Record<string, string> = {};
     for (const [name, source] of Object.entries(sms.variables)) {
       variables[name] = "bodyParam" in source ? (wa.bodyParams[source.bodyParam - 1] ?? "") : (link ?? policy.brand.storeUrl ?? "");

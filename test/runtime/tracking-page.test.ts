@@ -148,6 +148,24 @@ describe("the tracking page", () => {
     expect((await app.fetch(other, limited, createExecutionContext())).status).toBe(404);
   });
 
+  it("answers the SMS form /t?k=<token> with the same page, its language link keeping the token", async () => {
+    const order = await orderInTransit();
+    const token = await signTrackingToken(SECRET, order.orderId);
+    const res = await SELF.fetch(`https://switchyard.test/t?k=${token}`);
+    expect(res.status).toBe(200);
+    const body = await res.text();
+    expect(body).toContain(`<dd id="awb">${order.awb}</dd>`);
+    expect(body).toContain(`href="?k=${token}&amp;lang=hi"`);
+    expect((await SELF.fetch(`https://switchyard.test/t?k=${token}&lang=hi`).then((r) => r.text()))).toContain('<html lang="hi-IN">');
+    const tampered = `${token.slice(0, -1)}${token.at(-1) === "Q" ? "R" : "Q"}`;
+    const notFound = await (await page(tampered)).text();
+    for (const bad of ["https://switchyard.test/t?k=", "https://switchyard.test/t", `https://switchyard.test/t?k=${tampered}`]) {
+      const r = await SELF.fetch(bad);
+      expect(r.status).toBe(404);
+      expect(await r.text()).toBe(notFound);
+    }
+  });
+
   it("is not behind the dashboard session", async () => {
     const order = await orderInTransit();
     const res = await page(await signTrackingToken(SECRET, order.orderId), { redirect: "manual" });

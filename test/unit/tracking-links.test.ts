@@ -22,6 +22,8 @@ import type { TrackingPageData } from "../../src/db/tracking-read";
 const H = 3_600_000;
 const NOW = Date.UTC(2026, 10, 20, 6, 0); // 11:30 IST
 const PAGE: TrackingPageLink = { token: "NjAwMQ.AAAAAAAAAAAAAAAAAAAAAA", url: "https://ops.vanaspati.example/t/NjAwMQ.AAAAAAAAAAAAAAAAAAAAAA" };
+/** The same page in the form an SMS carries (DLT whitelists a dynamic URL as its part up to "?"). */
+const SMS_PAGE = "https://ops.vanaspati.example/t?k=NjAwMQ.AAAAAAAAAAAAAAAAAAAAAA";
 
 const order: OrderSummary = {
   id: "6001", name: "#2001", totalPrice: 249_900, currency: "INR", paymentMethod: "prepaid", customerId: "8001", customerFirstName: "Arjun",
@@ -79,10 +81,10 @@ describe("their SMS and email versions carry the page's address", () => {
   const policy: Policy = parsed.policy;
 
   for (const status of ["shipped", "out_for_delivery"] as const) {
-    it(`${status}: SMS ##link## and the email's button are the tracking page`, () => {
+    it(`${status}: SMS ##link## (in its DLT-whitelistable form) and the email's button are the tracking page`, () => {
       const wa = whatsapp(decideStatusNotification({ order, status, eventAt: NOW - 60_000, journey, trackingPage: PAGE }, policy, NOW)?.actions)!;
       const sms = planFallback({ failed: { channel: "whatsapp", params: wa.params }, email: "arjun@example.in", items: [] }, policy);
-      expect(sms.spec).toMatchObject({ kind: "sms.send", params: { variables: { link: PAGE.url } } });
+      expect(sms.spec).toMatchObject({ kind: "sms.send", params: { variables: { link: SMS_PAGE } } });
       // The SMS failed too: the email version, with the page.
       const email = planFallback({ failed: { channel: "sms", params: (sms.spec as Extract<ActionSpec, { kind: "sms.send" }>).params, whatsapp: wa.params }, email: "arjun@example.in", items: [{ title: "Kumkumadi Face Oil", quantity: 1 }] }, policy);
       expect(email.spec).toMatchObject({ kind: "email.send", params: { template: "shipping_update" } });
@@ -95,7 +97,7 @@ describe("their SMS and email versions carry the page's address", () => {
 
   it("delay alert: SMS and email fallbacks link the page; an old action without the url still links the carrier by AWB", () => {
     const wa = whatsapp(decideDelayAlert({ order, journey, customer, route: null, trackingPage: PAGE }, policy, NOW)?.actions)!;
-    expect(planFallback({ failed: { channel: "whatsapp", params: wa.params }, email: null, items: [] }, policy).spec).toMatchObject({ params: { variables: { link: PAGE.url } } });
+    expect(planFallback({ failed: { channel: "whatsapp", params: wa.params }, email: null, items: [] }, policy).spec).toMatchObject({ params: { variables: { link: SMS_PAGE } } });
     const emailOnly = planFallback({ failed: { channel: "whatsapp", params: wa.params }, email: "arjun@example.in", items: [] }, DEFAULT_POLICY);
     expect((emailOnly.spec as Extract<ActionSpec, { kind: "email.send" }>).params.html).toContain(`href="${PAGE.url}"`);
     const old = { ...wa.params, buttons: [{ type: "url" as const, param: "SR1" }] };

@@ -1,9 +1,14 @@
 /**
- * GET /t/:token — the customer's tracking page. Public (no dashboard session): the token, signed
+ * GET /t/:token (and GET /t?k=<token>, the form SMS links use) — the customer's tracking page. Public (no dashboard session): the token, signed
  * over the order id with TRACKING_SECRET (lib/tracking-token.ts), is the only key. A malformed,
  * tampered or unknown token gets the same 404; every request counts against one per-IP allowance
  * over all tokens, so the address space cannot be walked. The page is personal: private, briefly
  * cached, never indexed, never sent as a referrer.
+ *
+ * The query form exists for India's SMS rules: a link in an SMS must be whitelisted on the DLT
+ * platform, and a dynamic URL is whitelisted as its fixed part ending in "?" (MSG91, "How to Whitelist
+ * URLs and Callback Numbers on DLT", https://msg91.com/help/how-to-whitelist-urls-and-callback-numbers-on-dlt),
+ * so SMS carry <PUBLIC_URL>/t?k=<token> and the brand whitelists <PUBLIC_URL>/t?.
  */
 import { Hono, type Context } from "hono";
 import { html } from "hono/html";
@@ -36,11 +41,16 @@ async function send(c: Context<{ Bindings: Env }>, element: ReturnType<typeof Tr
   return c.html(html`<!doctype html>${element}`, status);
 }
 
-tracking.get("/:token", rateLimit("tracking", "TRACKING_RATE_LIMIT_PER_MINUTE", 60, { perPath: false }), async (c) => {
+const limit = rateLimit("tracking", "TRACKING_RATE_LIMIT_PER_MINUTE", 60, { perPath: false });
+
+tracking.get("/", limit, (c) => trackingPage(c, c.req.query("k") ?? "", "query"));
+tracking.get("/:token", limit, (c) => trackingPage(c, c.req.param("token"), "path"));
+
+async function trackingPage(c: Context<{ Bindings: Env }>, token: string, form: "path" | "query") {
   const { policy } = await loadPolicy(c.env.DB);
   const brand = policy.brand;
   const css = trackingCss(brand);
-  const orderId = await verifyTrackingToken(c.env.TRACKING_SECRET ?? "", c.req.param("token"));
+  const orderId = await verifyTrackingToken(c.env.TRACKING_SECRET ?? "", token);
   const data = orderId ? await loadTrackingPage(c.env.DB, orderId) : null;
   if (!orderId || !data) return send(c, NotFoundPage({ css, brandName: brand.name }), css, 404);
 
@@ -49,5 +59,7 @@ tracking.get("/:token", rateLimit("tracking", "TRACKING_RATE_LIMIT_PER_MINUTE", 
   const lang: PageLanguage =
     asked === "en" || asked === "hi" ? asked : customerLanguage({ locale: data.order.locale, inboundTexts: data.order.inboundTexts }).language;
   const view = buildTrackingView(data, snapshot.history, lang);
-  return send(c, TrackingPage({ view, brand, css }), css, 200);
-});
+  const other = lang === "hi" ? "en" : "hi";
+  const switchHref = form === "query" ? `?k=${encodeURIComponent(token)}&lang=${other}` : `?lang=${other}`;
+  return send(c, TrackingPage({ view, brand, css, switchHref }), css, 200);
+}

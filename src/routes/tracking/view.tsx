@@ -172,7 +172,8 @@ function Support({ brand, s }: { brand: Brand; s: PageStrings }) {
   );
 }
 
-export function TrackingPage({ view, brand, css }: { view: TrackingView; brand: Brand; css: string }) {
+/** `switchHref`: the same page in the other language (keeps the token when it rides in the query). */
+export function TrackingPage({ view, brand, css, switchHref }: { view: TrackingView; brand: Brand; css: string; switchHref: string }) {
   const s = STRINGS[view.lang];
   const other: PageLanguage = view.lang === "hi" ? "en" : "hi";
   return (
@@ -254,7 +255,7 @@ export function TrackingPage({ view, brand, css }: { view: TrackingView; brand: 
           <Support brand={brand} s={s} />
           <p class="note">{s.privateNote}</p>
           <p class="note">
-            <a href={`?lang=${other}`} hreflang={STRINGS[other].htmlLang} lang={STRINGS[other].htmlLang}>
+            <a href={switchHref} hreflang={STRINGS[other].htmlLang} lang={STRINGS[other].htmlLang}>
               {s.switchTo}
             </a>
           </p>
