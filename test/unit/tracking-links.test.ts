@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { ActionSpec } from "../../src/canonical/actions";
 import type { CustomerSnapshot, JourneySnapshot, OrderSummary, TrackingPageLink } from "../../src/decisions/context";
+import { buildWhatsAppRequest } from "../../src/connectors/whatsapp";
 import { planFallback } from "../../src/decisions/channel-fallback";
 import { DEFAULT_POLICY, parsePolicy, type Policy } from "../../src/decisions/policy";
 import { decideDelayAlert, decideStatusNotification } from "../../src/decisions/rules";
@@ -54,6 +55,13 @@ describe("the shipped, out-for-delivery and delay messages link the tracking pag
       expect(whatsapp(d?.actions)?.params.buttons).toEqual([{ type: "url", param: "SR1" }]);
     });
   }
+
+  it("Meta gets only the suffix: the button component's one text parameter is the token (the page's address stays ours)", () => {
+    const wa = whatsapp(decideStatusNotification({ order, status: "shipped", eventAt: NOW - 60_000, journey, trackingPage: PAGE }, DEFAULT_POLICY, NOW)?.actions)!;
+    const req = buildWhatsAppRequest(wa, { accessToken: "t", phoneNumberId: "1", apiVersion: "v21.0" });
+    const components = (req.body as { template: { components: unknown[] } }).template.components;
+    expect(components.at(-1)).toEqual({ type: "button", sub_type: "url", index: "0", parameters: [{ type: "text", text: PAGE.token }] });
+  });
 
   it("confirmed and delivered carry no link", () => {
     for (const status of ["confirmed", "delivered"] as const) {
