@@ -141,6 +141,8 @@ export interface WismoContext {
   ticket: TicketSummary;
   order: OrderSummary | null;
   journey: JourneySnapshot | null;
+  /** The tracking page the reply links; absent or null → the carrier's page. */
+  trackingPage?: TrackingPageLink | null;
 }
 
 export interface SupportEscalationContext {

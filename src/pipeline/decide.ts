@@ -71,7 +71,7 @@ export async function decideOnEvent(env: Env, batch: CanonicalBatch, applied: Ap
     const ticket = await loadTicket(env.DB, t.id);
     if (!ticket) continue;
     const { order, journey } = ticket.orderId ? await loadOrderAndJourney(env.DB, ticket.orderId) : { order: null, journey: null };
-    if (ticket.category === "wismo") drafts.push(decideWismoAutoreply({ ticket, order, journey }, policy, now));
+    if (ticket.category === "wismo") drafts.push(decideWismoAutoreply({ ticket, order, journey, trackingPage: order ? await trackingPageLink(env, order.id) : null }, policy, now));
     const customer = await loadCustomer(env.DB, ticket.customerId ?? order?.customerId ?? null, policy);
     const scans = ticket.orderId ? await loadScans(env.DB, ticket.orderId) : [];
     drafts.push(decideSupportEscalation({ ticket, customer, order, journey, scans }, policy, now));

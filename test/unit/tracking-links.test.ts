@@ -14,7 +14,7 @@ import type { CustomerSnapshot, JourneySnapshot, OrderSummary, TrackingPageLink 
 import { buildWhatsAppRequest } from "../../src/connectors/whatsapp";
 import { planFallback } from "../../src/decisions/channel-fallback";
 import { DEFAULT_POLICY, parsePolicy, type Policy } from "../../src/decisions/policy";
-import { decideDelayAlert, decideStatusNotification } from "../../src/decisions/rules";
+import { decideDelayAlert, decideStatusNotification, decideWismoAutoreply } from "../../src/decisions/rules";
 import { signTrackingToken } from "../../src/lib/tracking-token";
 import { trackingPageLink } from "../../src/pipeline/tracking-link";
 import { buildTrackingView, scanPlace } from "../../src/routes/tracking/view";
@@ -79,6 +79,16 @@ describe("the shipped, out-for-delivery and delay messages link the tracking pag
     expect(email?.params.html).toContain(`href="${PAGE.url}"`);
     const noPage = decideDelayAlert({ order: { ...order, phone: null }, journey, customer: { ...customer, phone: null }, route: null }, DEFAULT_POLICY, NOW);
     expect(noPage?.actions.find((a) => a.kind === "email.send")?.params).toMatchObject({ text: expect.stringContaining("https://shiprocket.co/tracking/SR1") });
+  });
+});
+
+describe("the helpdesk WISMO answer links the page too", () => {
+  const ticket = { helpdesk: "freshdesk" as const, ticketId: "77", category: "wismo", status: "open", subject: "where is my order", createdAt: NOW - 60_000, firstResponseAt: null };
+  const healthy = { ...journey, lastScanAt: NOW - 2 * H };
+  const replyOf = (d: ReturnType<typeof decideWismoAutoreply>) => (d?.actions.find((a) => a.kind === "helpdesk.reply")?.params as { body: string } | undefined)?.body;
+  it("with the page: its address; without: the carrier's", () => {
+    expect(replyOf(decideWismoAutoreply({ ticket, order, journey: healthy, trackingPage: PAGE }, DEFAULT_POLICY, NOW))).toContain(`Track it live: ${PAGE.url}`);
+    expect(replyOf(decideWismoAutoreply({ ticket, order, journey: healthy, trackingPage: null }, DEFAULT_POLICY, NOW))).toContain("Track it live: https://shiprocket.co/tracking/SR1");
   });
 });
 
