@@ -17,8 +17,8 @@ export const ActionSpec = z.discriminatedUnion("kind", [
       template: z.string().min(1),
       language: z.string().default("en"),
       bodyParams: z.array(z.string()).default([]),
-      /** URL button suffixes (dynamic URL buttons) or quick-reply payloads, by button index. */
-      buttons: z.array(z.object({ type: z.enum(["url", "quick_reply"]), param: z.string() })).default([]),
+      /** URL button suffixes (dynamic URL buttons) or quick-reply payloads, by button index; `url` is the whole address a URL button opens, for the SMS/email versions. */
+      buttons: z.array(z.object({ type: z.enum(["url", "quick_reply"]), param: z.string(), url: z.string().optional() })).default([]),
     }),
   }),
   z.object({

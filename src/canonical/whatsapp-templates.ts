@@ -1,8 +1,9 @@
 /**
  * Every WhatsApp template Switchyard sends, in one place: what Meta must approve before a brand
  * goes live. Names, categories, body text with numbered parameters (in the order the rules pass
- * them) and example values, and buttons: a URL button whose dynamic suffix is the AWB or cart
- * path, quick replies whose payloads (set per message) answer COD and NDR questions.
+ * them) and example values, and buttons: a URL button whose dynamic suffix is the tracking-page token
+ * (or the AWB, where the brand runs no tracking page) or the cart path, quick replies whose payloads
+ * (set per message) answer COD and NDR questions.
  *
  * Shape per Meta's template docs ("Template components",
  * https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/components, and
@@ -11,6 +12,10 @@
  * (`example.body_text` = [[…one value per {{n}}…]]), FOOTER, BUTTONS (URL with one `{{1}}` at the
  * end of `url` and a full example URL; QUICK_REPLY with its text). Quick replies and URL buttons
  * are not mixed in one template (see the 360dialog / MyOperator notes on Meta's rules).
+ * A URL button has one variable, appended at the end of its approved URL; the message fills it with
+ * `{"type":"button","sub_type":"url","index":"0","parameters":[{"type":"text","text":<suffix>}]}`
+ * (connectors/whatsapp.ts). With the tracking page on, the tracking button is approved as
+ * `<PUBLIC_URL>/t/{{1}}` and the suffix is the order's signed token (routes/tracking/).
  */
 
 export const TEMPLATE_LANGUAGES = ["en", "hi"] as const;
@@ -241,10 +246,12 @@ export function bodyParamCount(t: CatalogueTemplate): number {
   return Math.max(0, ...placeholders(t.body.en));
 }
 
-/** The fixed parts of URL buttons, from the brand's settings: `tracking` + AWB, `store` + /cart/ + path. */
+/** The fixed parts of URL buttons, from the brand's settings: `tracking` + token or AWB, `store` + /cart/ + path. */
 export interface UrlBases {
-  /** e.g. https://shiprocket.co/tracking/ (the AWB is appended). */
+  /** <PUBLIC_URL>/t/ (the tracking-page token is appended), or e.g. https://shiprocket.co/tracking/ (the AWB is). */
   tracking: string;
+  /** The example suffix for `tracking` when it is the tracking page: a real order's token, so the reviewer's example opens a page. */
+  trackingExample?: string;
   /** The store's https URL (e.g. https://vanaspati-naturals.myshopify.com); /cart/<path> is appended. */
   store: string;
 }
@@ -267,6 +274,10 @@ function urlPrefix(base: UrlBase, bases: UrlBases): string {
   return base === "tracking" ? bases.tracking : `${bases.store.replace(/\/+$/, "")}/cart/`;
 }
 
+function exampleSuffix(b: Extract<CatalogueButton, { type: "url" }>, bases: UrlBases): string {
+  return b.base === "tracking" && bases.trackingExample ? bases.trackingExample : b.exampleSuffix;
+}
+
 export function toMetaTemplate(t: CatalogueTemplate, language: TemplateLanguage, bases: UrlBases): MetaTemplateRequest {
   const components: MetaTemplateRequest["components"] = [
     { type: "BODY", text: t.body[language], ...(t.examples.length ? { example: { body_text: [t.examples] } } : {}) },
@@ -277,7 +288,7 @@ export function toMetaTemplate(t: CatalogueTemplate, language: TemplateLanguage,
       type: "BUTTONS",
       buttons: t.buttons.map((b) =>
         b.type === "url"
-          ? { type: "URL", text: b.text[language], url: `${urlPrefix(b.base, bases)}{{1}}`, example: [`${urlPrefix(b.base, bases)}${b.exampleSuffix}`] }
+          ? { type: "URL", text: b.text[language], url: `${urlPrefix(b.base, bases)}{{1}}`, example: [`${urlPrefix(b.base, bases)}${exampleSuffix(b, bases)}`] }
           : { type: "QUICK_REPLY", text: b.text[language] },
       ),
     });

@@ -30,6 +30,8 @@ const EMAIL_FOR: Record<string, EmailTemplate> = {
   winback_high: "winback",
   return_received: "return_update",
   refund_processed: "return_update",
+  order_shipped: "shipping_update",
+  out_for_delivery: "shipping_update",
 };
 
 export interface FallbackContext {
@@ -43,7 +45,19 @@ export type FallbackPlan = { spec: ActionSpec; reason: string } | { spec: null; 
 
 function trackingLink(wa: WhatsAppTemplateParams, policy: Policy): string | null {
   const url = wa.buttons.find((b) => b.type === "url");
-  return url ? `${policy.fallback.trackingUrlBase}${encodeURIComponent(url.param)}` : null;
+  if (!url) return null;
+  // The tracking page's whole address when the button carries it; else the carrier's page by AWB.
+  return url.url ?? `${policy.fallback.trackingUrlBase}${encodeURIComponent(url.param)}`;
+}
+
+/**
+ * An SMS's link must be whitelisted on the DLT platform, where a dynamic URL is its fixed part ending in
+ * "?" (MSG91, https://msg91.com/help/how-to-whitelist-urls-and-callback-numbers-on-dlt): the tracking
+ * page goes by SMS as <PUBLIC_URL>/t?k=<token> (routes/tracking/ answers both forms).
+ */
+export function smsLink(url: string): string {
+  const m = /^(https:\/\/[^?#]+)\/t\/([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/.exec(url);
+  return m ? `${m[1]}/t?k=${m[2]}` : url;
 }
 
 function emailData(wa: WhatsAppTemplateParams, template: EmailTemplate, items: EmailItem[], policy: Policy): EmailData {
@@ -52,6 +66,8 @@ function emailData(wa: WhatsAppTemplateParams, template: EmailTemplate, items: E
   switch (template) {
     case "delay_alert":
       return { ...base, orderName: p(2), revisedEta: p(3), creditLine: wa.template === "delay_alert" ? p(4) : undefined, trackingUrl: trackingLink(wa, policy) };
+    case "shipping_update":
+      return { ...base, orderName: p(2), shippingStage: wa.template === "out_for_delivery" ? "out_for_delivery" : "shipped", carrier: wa.template === "order_shipped" ? p(3) : undefined, trackingUrl: trackingLink(wa, policy) };
     case "winback":
       return { ...base, orderName: null, items: [], discountCode: p(2), percentOff: Number.parseFloat(p(3)) || 0 };
     case "return_update":
@@ -76,7 +92,8 @@ export function planFallback(ctx: FallbackContext, policy: Policy): FallbackPlan
   const sms = smsTemplateFor(wa.template);
   const ids = policy.fallback.sms[wa.template];
   if (sms && ids) {
-    const link = trackingLink(wa, policy);
+    const page = trackingLink(wa, policy);
+    const link = page ? smsLink(page) : null;
     const variables: Record<string, string> = {};
     for (const [name, source] of Object.entries(sms.variables)) {
       variables[name] = "bodyParam" in source ? (wa.bodyParams[source.bodyParam - 1] ?? "") : (link ?? policy.brand.storeUrl ?? "");

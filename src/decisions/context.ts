@@ -84,12 +84,21 @@ export interface TicketSummary {
   firstResponseAt: number | null;
 }
 
+/** The customer's tracking page (/t/:token), when TRACKING_SECRET and PUBLIC_URL are set; built by pipeline/tracking-link.ts. */
+export interface TrackingPageLink {
+  /** The URL button's dynamic suffix (the template is approved with <PUBLIC_URL>/t/{{1}}). */
+  token: string;
+  url: string;
+}
+
 export interface DelayAlertContext {
   order: OrderSummary;
   journey: JourneySnapshot;
   customer: CustomerSnapshot | null;
   /** Stats of this shipment's route (carrier × origin × destination prefix); null when unknown. */
   route: RouteStat | null;
+  /** The tracking page the message links; absent or null → the carrier's page by AWB. */
+  trackingPage?: TrackingPageLink | null;
 }
 
 export interface StatusNotificationContext {
@@ -98,6 +107,8 @@ export interface StatusNotificationContext {
   /** When the real event (Shopify or carrier) happened. */
   eventAt: number;
   journey: JourneySnapshot | null;
+  /** The tracking page the message links; absent or null → the carrier's page by AWB. */
+  trackingPage?: TrackingPageLink | null;
 }
 
 export interface ReorderItem {
@@ -130,6 +141,8 @@ export interface WismoContext {
   ticket: TicketSummary;
   order: OrderSummary | null;
   journey: JourneySnapshot | null;
+  /** The tracking page the reply links; absent or null → the carrier's page. */
+  trackingPage?: TrackingPageLink | null;
 }
 
 export interface SupportEscalationContext {

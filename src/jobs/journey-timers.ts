@@ -9,6 +9,7 @@ import type { DecisionDraft } from "../decisions/types";
 import type { JourneyTimer } from "../durable-objects/order-journey";
 import { HOUR_MS } from "../lib/time";
 import { commitDrafts } from "../pipeline/commit";
+import { trackingPageLink } from "../pipeline/tracking-link";
 
 /**
  * Runs the rules a due timer calls for. Idempotent: every decision carries a dedupe key, so a
@@ -26,8 +27,9 @@ export async function onJourneyTimer(env: Env, timer: JourneyTimer, now: number)
   if (timer.kind === "stall") {
     const customer = await loadCustomer(env.DB, order.customerId, policy);
     const route = await loadRoute(env.DB, journey.carrier, journey.origin, order.shippingPincode);
-    drafts.push(decideDelayAlert({ order, journey, customer, route }, policy, now));
-    drafts.push(decideStatusNotification({ order, status: "delayed", eventAt: now, journey }, policy, now));
+    const trackingPage = await trackingPageLink(env, order.id);
+    drafts.push(decideDelayAlert({ order, journey, customer, route, trackingPage }, policy, now));
+    drafts.push(decideStatusNotification({ order, status: "delayed", eventAt: now, journey, trackingPage }, policy, now));
   } else if (timer.kind === "cod_timeout") {
     const askedAt = (await decidedAt(env.DB, codConfirmationKey(order.id, "request"))) ?? timer.stateAt;
     // The question may have gone out later than the order (late ingest, quiet hours): the customer

@@ -26,6 +26,7 @@ import { parseNdrButton } from "../canonical/vocabulary";
 import { refreshBundles } from "./bundles";
 import { decideStockForSkus, pushStockEffects } from "./stock";
 import { runWorkflows } from "./workflows";
+import { trackingPageLink } from "./tracking-link";
 
 const NOTIFIED: Partial<Record<JourneyState, NotifiedStatus>> = {
   confirmed: "confirmed",
@@ -45,7 +46,7 @@ export async function decideOnEvent(env: Env, batch: CanonicalBatch, applied: Ap
     for (const t of update.newTransitions) {
       const status = NOTIFIED[t.to];
       // Only the transition that is the journey's current state is news to the customer.
-      if (status && t.to === update.snapshot.state) drafts.push(decideStatusNotification({ order, status, eventAt: t.at, journey }, policy, now));
+      if (status && t.to === update.snapshot.state) drafts.push(decideStatusNotification({ order, status, eventAt: t.at, journey, trackingPage: await trackingPageLink(env, order.id) }, policy, now));
       if (t.to === "failed_attempt" && journey) drafts.push(decideNdrFollowup({ order, journey, reply: null }, policy, now));
       if (t.to === "cod_confirmation_pending") {
         drafts.push(decideCodConfirmation({ order, state: t.to, destinationRtoRate: null, confirmationRequestedAt: null, reply: null }, policy, now));
@@ -70,7 +71,7 @@ export async function decideOnEvent(env: Env, batch: CanonicalBatch, applied: Ap
     const ticket = await loadTicket(env.DB, t.id);
     if (!ticket) continue;
     const { order, journey } = ticket.orderId ? await loadOrderAndJourney(env.DB, ticket.orderId) : { order: null, journey: null };
-    if (ticket.category === "wismo") drafts.push(decideWismoAutoreply({ ticket, order, journey }, policy, now));
+    if (ticket.category === "wismo") drafts.push(decideWismoAutoreply({ ticket, order, journey, trackingPage: order ? await trackingPageLink(env, order.id) : null }, policy, now));
     const customer = await loadCustomer(env.DB, ticket.customerId ?? order?.customerId ?? null, policy);
     const scans = ticket.orderId ? await loadScans(env.DB, ticket.orderId) : [];
     drafts.push(decideSupportEscalation({ ticket, customer, order, journey, scans }, policy, now));

@@ -8,6 +8,7 @@ import { webhooks } from "./webhooks";
 import { HttpError } from "../lib/errors";
 import { logEvent } from "../lib/log";
 import { shopifyOAuth } from "./shopify-oauth";
+import { tracking } from "./tracking";
 
 export const app = new Hono<{ Bindings: Env }>();
 
@@ -17,6 +18,7 @@ app.route("/shopify", shopifyOAuth);
 // Before /api: the helpdesk widget's route has its own token, not the API bearer token.
 app.route("/api/helpdesk", helpdeskApi);
 app.route("/api", api);
+app.route("/t", tracking);
 app.route("/", dashboard);
 
 app.notFound((c) => c.json({ error: "not found" }, 404));

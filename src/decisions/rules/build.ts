@@ -7,7 +7,15 @@ import { quietHoursEnd } from "../format";
 import type { Policy } from "../policy";
 import type { DecisionDraft } from "../types";
 
-type Button = { type: "url" | "quick_reply"; param: string };
+type Button = { type: "url" | "quick_reply"; param: string; url?: string };
+
+/**
+ * The tracking URL button: the tracking page's token when the page is on (the catalogue's template is
+ * then approved with <PUBLIC_URL>/t/{{1}}), else the AWB for the carrier's page.
+ */
+export function trackButton(page: { token: string; url: string } | null | undefined, awb: string): Button {
+  return page ? { type: "url", param: page.token, url: page.url } : { type: "url", param: awb };
+}
 
 export function whatsappTemplate(to: string, template: string, bodyParams: string[], buttons: Button[] = []): ActionSpec {
   return { kind: "whatsapp.template", connector: "whatsapp", params: { to, template, language: "en", bodyParams, buttons } };

@@ -5,7 +5,7 @@ import { HOUR_MS, hours, localDate, rupees } from "../format";
 import { delayElevation, revisedEta as computeRevisedEta } from "../models/routes";
 import type { Policy } from "../policy";
 import type { DecisionDraft } from "../types";
-import { customerEmail, draft, emailItems, firstName, whatsappTemplate } from "./build";
+import { customerEmail, draft, emailItems, firstName, trackButton, whatsappTemplate } from "./build";
 
 const IN_TRANSIT: ReadonlySet<JourneyState> = new Set(["shipped", "in_transit", "out_for_delivery"]);
 
@@ -51,11 +51,11 @@ export function decideDelayAlert(ctx: DelayAlertContext, policy: Policy, now: nu
   const name = firstName(order.customerFirstName ?? customer?.firstName ?? null);
   if (phone) {
     const awb = journey.awb ?? order.name.replace(/^#/, "");
-    actions.push(whatsappTemplate(phone, p.template, [name, order.name, localDate(revisedEta, offset), creditLine], [{ type: "url", param: awb }]));
+    actions.push(whatsappTemplate(phone, p.template, [name, order.name, localDate(revisedEta, offset), creditLine], [trackButton(ctx.trackingPage, awb)]));
   } else if (email) {
     // No number to reach on WhatsApp: the same news by email.
     actions.push(
-      customerEmail(email, "delay_alert", { firstName: name, orderName: order.name, items: emailItems(order.lineItems), revisedEta: localDate(revisedEta, offset), creditLine, trackingUrl: journey.trackingUrl }, policy),
+      customerEmail(email, "delay_alert", { firstName: name, orderName: order.name, items: emailItems(order.lineItems), revisedEta: localDate(revisedEta, offset), creditLine, trackingUrl: ctx.trackingPage?.url ?? journey.trackingUrl }, policy),
     );
   }
   if (credit) {

@@ -3,7 +3,7 @@ import type { StatusNotificationContext } from "../context";
 import { HOUR_MS, hours, localDate, localTime } from "../format";
 import type { Policy } from "../policy";
 import type { DecisionDraft } from "../types";
-import { draft, firstName, whatsappTemplate } from "./build";
+import { draft, firstName, trackButton, whatsappTemplate } from "./build";
 
 export function decideStatusNotification(ctx: StatusNotificationContext, policy: Policy, now: number): DecisionDraft | null {
   const p = policy.status_notification;
@@ -16,7 +16,8 @@ export function decideStatusNotification(ctx: StatusNotificationContext, policy:
 
   const offset = policy.quietHours.utcOffsetMinutes;
   const name = firstName(order.customerFirstName);
-  // Tracking goes in the template's URL button (canonical/whatsapp-templates.ts): its dynamic suffix is the AWB.
+  // Tracking goes in the template's URL button (canonical/whatsapp-templates.ts): its dynamic suffix is the
+  // tracking page's token, or the AWB where the page is off (trackButton).
   const awb = journey?.awb ?? order.name.replace(/^#/, "");
   const params: Record<typeof status, string[]> = {
     confirmed: [name, order.name],
@@ -37,7 +38,7 @@ export function decideStatusNotification(ctx: StatusNotificationContext, policy:
       dedupeKey: `status_notification:order:${order.id}:${status}`,
       reasons,
       inputs: { status, eventAt, awb: journey?.awb ?? null, carrier: journey?.carrier ?? null, eta: journey?.eta ?? null },
-      actions: [whatsappTemplate(order.phone, toggle.template, params[status], tracked ? [{ type: "url", param: awb }] : [])],
+      actions: [whatsappTemplate(order.phone, toggle.template, params[status], tracked ? [trackButton(ctx.trackingPage, awb)] : [])],
     },
     policy,
     now,

@@ -51,7 +51,8 @@ export function decideWismoAutoreply(ctx: WismoContext, policy: Policy, now: num
   const lines = [`Hi! Your order ${order.name} ${STATE_TEXT[journey.state] ?? `is ${journey.state.replace(/_/g, " ")}`}.`];
   if (journey.lastScanAt) lines.push(`Last update from ${journey.carrier ?? "the courier"}: ${localTime(journey.lastScanAt, offset)}${journey.lastScanLocation ? ` at ${journey.lastScanLocation}` : ""}.`);
   if (journey.eta) lines.push(`Expected delivery: ${localDate(journey.eta, offset)}.`);
-  if (journey.trackingUrl) lines.push(`Track it live: ${journey.trackingUrl}`);
+  const track = ctx.trackingPage?.url ?? journey.trackingUrl;
+  if (track) lines.push(`Track it live: ${track}`);
   lines.push("Reply here if anything looks wrong and we'll jump in.");
 
   const reasons = [`ticket classified WISMO, no response yet`, `shipment healthy: ${journey.state}${journey.lastScanAt ? `, last scan ${hours(now - journey.lastScanAt)} ago (stall threshold ${p.stallHours} h)` : ""}`];

@@ -28,4 +28,5 @@ export const SAMPLE_DATA: Record<EmailTemplate, EmailData> = {
   winback: { ...base, orderName: null, items: [], discountCode: "COMEBACK10", percentOff: 10 },
   return_update: { ...base, returnKind: "refunded", amount: "₹1,299" },
   delay_alert: { ...base, revisedEta: "24 Nov", creditLine: "We've added ₹100 store credit to your account for the wait.", trackingUrl: "https://shiprocket.co/tracking/SR1042" },
+  shipping_update: { ...base, shippingStage: "shipped", carrier: "Delhivery", trackingUrl: "https://switchyard.example/t/MTA0Mg.exampleTokenForReview0" },
 };

@@ -5,7 +5,7 @@
  */
 import { safeUrl, type Brand } from "./brand";
 
-export const EMAIL_TEMPLATES = ["review_request", "care_tips", "cross_sell", "winback", "return_update", "delay_alert"] as const;
+export const EMAIL_TEMPLATES = ["review_request", "care_tips", "cross_sell", "winback", "return_update", "delay_alert", "shipping_update"] as const;
 export type EmailTemplate = (typeof EMAIL_TEMPLATES)[number];
 
 export function isEmailTemplate(name: string): name is EmailTemplate {
@@ -34,6 +34,9 @@ export interface EmailData {
   revisedEta?: string;
   creditLine?: string;
   trackingUrl?: string | null;
+  /** shipping_update (also reads trackingUrl) */
+  shippingStage?: "shipped" | "out_for_delivery";
+  carrier?: string;
 }
 
 export interface EmailContent {
@@ -152,6 +155,23 @@ export const TEMPLATES: Record<EmailTemplate, (d: EmailData, brand: Brand) => Em
       ],
       items: d.items,
       highlight: d.revisedEta ? { label: "New expected delivery", value: d.revisedEta } : null,
+      cta: url ? { label: "Track your parcel", url } : null,
+      marketing: false,
+    };
+  },
+  // The email version of the shipped and out-for-delivery WhatsApp messages (channel fallback).
+  shipping_update: (d) => {
+    const url = safeUrl(d.trackingUrl);
+    const today = d.shippingStage === "out_for_delivery";
+    return {
+      subject: today ? `Your order${order(d)} is out for delivery` : `Your order${order(d)} is on its way`,
+      preheader: today ? "It should reach you today." : "Follow it on its way to you.",
+      greeting: `Hi ${d.firstName},`,
+      paragraphs: today
+        ? [`Your order${order(d)} is out for delivery today. Please keep your phone handy for the courier.`]
+        : [`Your order${order(d)} has shipped${d.carrier ? ` with ${d.carrier}` : ""}.`, "You can follow it all the way to your door."],
+      items: d.items,
+      highlight: null,
       cta: url ? { label: "Track your parcel", url } : null,
       marketing: false,
     };
