@@ -149,6 +149,8 @@ export const ActionSpec = z.discriminatedUnion("kind", [
       assignee: z.string().nullable(),
       status: z.enum(["open", "pending", "solved"]).nullable(),
       tags: z.array(z.string()).default([]),
+      /** The helpdesk's group (Gorgias team) id; absent or null leaves it as it is. */
+      group: z.string().nullable().optional(),
     }),
   }),
   z.object({
