@@ -31,7 +31,12 @@ function json(method: "POST" | "PUT", url: string, authorization: string, body: 
 const GORGIAS_STATUS: Record<Status, string> = { open: "open", pending: "closed", solved: "closed" };
 const GORGIAS_PRIORITY: Record<Priority, string> = { low: "low", normal: "normal", high: "high", urgent: "critical" };
 
-function gorgias(spec: HelpdeskSpec, c: GorgiasConfig): OutboundRequest[] {
+/** A group (Gorgias team, Freshdesk/Zendesk group) is named by its numeric id in every one of the three APIs. */
+function groupError(helpdesk: string, group: string | null | undefined): { error: string } | null {
+  return group && !/^\d+$/.test(group) ? { error: `${helpdesk} needs a numeric group id, got "${group}"` } : null;
+}
+
+function gorgias(spec: HelpdeskSpec, c: GorgiasConfig): OutboundRequest[] | { error: string } {
   const base = `${helpdeskOrigin(c.domain, "gorgias.com")}/api/tickets/${encodeURIComponent(spec.params.ticketId)}`;
   const auth = basicAuth(c.username, c.apiKey);
   const message = (channel: string, text: string) => json("POST", `${base}/messages`, auth, { channel, via: "api", from_agent: true, sender: { email: c.username }, body_text: text });
@@ -45,10 +50,15 @@ function gorgias(spec: HelpdeskSpec, c: GorgiasConfig): OutboundRequest[] {
     }
     case "helpdesk.update": {
       const p = spec.params;
+      const bad = groupError("Gorgias", p.group);
+      if (bad) return bad;
+      // PUT /api/tickets/{id} takes assignee_user and assignee_team as objects with an id
+      // (https://developers.gorgias.com/reference/update-ticket; teams: https://developers.gorgias.com/reference/teams).
       const update = {
         ...(p.status ? { status: GORGIAS_STATUS[p.status] } : {}),
         ...(p.priority ? { priority: GORGIAS_PRIORITY[p.priority] } : {}),
         ...(p.assignee ? { assignee_user: /^\d+$/.test(p.assignee) ? { id: Number(p.assignee) } : { email: p.assignee } } : {}),
+        ...(p.group ? { assignee_team: { id: Number(p.group) } } : {}),
       };
       const steps: OutboundRequest[] = [];
       if (Object.keys(update).length) steps.push(json("PUT", base, auth, update));
@@ -91,18 +101,23 @@ function freshdesk(spec: HelpdeskSpec, c: FreshdeskConfig): OutboundRequest[] | 
     case "helpdesk.update": {
       const p = spec.params;
       if (p.assignee && !/^\d+$/.test(p.assignee)) return { error: `Freshdesk needs a numeric agent id as assignee, got "${p.assignee}"` };
+      const bad = groupError("Freshdesk", p.group);
+      if (bad) return bad;
       // Freshdesk's tags field replaces the ticket's tags and it has no add-tags call, so tags are not sent.
       const update = {
         ...(p.status ? { status: FRESHDESK_STATUS[p.status] } : {}),
         ...(p.priority ? { priority: FRESHDESK_PRIORITY[p.priority] } : {}),
+        // PUT /api/v2/tickets/[id]: responder_id "ID of the agent to whom the ticket has been assigned",
+        // group_id "ID of the group to which the ticket has been assigned" (https://developers.freshdesk.com/api/#update_ticket).
         ...(p.assignee ? { responder_id: Number(p.assignee) } : {}),
+        ...(p.group ? { group_id: Number(p.group) } : {}),
       };
       return Object.keys(update).length ? [json("PUT", base, auth, update)] : [];
     }
   }
 }
 
-function zendesk(spec: HelpdeskSpec, c: ZendeskConfig): OutboundRequest[] {
+function zendesk(spec: HelpdeskSpec, c: ZendeskConfig): OutboundRequest[] | { error: string } {
   const url = `${helpdeskOrigin(c.subdomain, "zendesk.com")}/api/v2/tickets/${encodeURIComponent(spec.params.ticketId)}.json`;
   const auth = basicAuth(`${c.email}/token`, c.apiToken);
   let ticket: Record<string, unknown>;
@@ -115,10 +130,15 @@ function zendesk(spec: HelpdeskSpec, c: ZendeskConfig): OutboundRequest[] {
       break;
     case "helpdesk.update": {
       const p = spec.params;
+      const bad = groupError("Zendesk", p.group);
+      if (bad) return bad;
+      // Update Ticket (https://developer.zendesk.com/api-reference/ticketing/tickets/tickets/#update-ticket):
+      // assignee_id / assignee_email for the agent, group_id for the group.
       ticket = {
         ...(p.status ? { status: p.status } : {}),
         ...(p.priority ? { priority: p.priority } : {}),
         ...(p.assignee ? (/^\d+$/.test(p.assignee) ? { assignee_id: Number(p.assignee) } : { assignee_email: p.assignee }) : {}),
+        ...(p.group ? { group_id: Number(p.group) } : {}),
         // additional_tags adds without replacing what agents set.
         ...(p.tags.length ? { additional_tags: p.tags } : {}),
       };
