@@ -40,20 +40,37 @@ export function forHelpdesk(value: PerHelpdeskValue, helpdesk: HelpdeskName): st
 }
 
 /**
+ * A condition the policy page shows as an empty text field (it is null, so the form cannot know its
+ * type) arrives as text when a person fills it in: a number, or a comma-separated list. Blank (or an
+ * empty list) is null.
+ */
+const fromFormText = (kind: "number" | "list") => (v: unknown) => {
+  // An emptied list means the rule no longer looks at that fact.
+  if (kind === "list" && Array.isArray(v) && v.length === 0) return null;
+  if (typeof v !== "string") return v;
+  const s = v.trim();
+  if (s === "") return null;
+  if (kind === "list") return s.split(",").map((x) => x.trim()).filter(Boolean);
+  return Number.isFinite(Number(s)) ? Number(s) : v;
+};
+const numberCondition = <T extends z.ZodType>(schema: T) => z.preprocess(fromFormText("number"), schema.nullable());
+const listCondition = <T extends z.ZodType>(schema: T) => z.preprocess(fromFormText("list"), schema.nullable());
+
+/**
  * The conditions of one rule; null means the rule does not look at that fact. With `all` every
  * condition set must hold, with `any` one is enough.
  */
 const Conditions = z.strictObject({
   /** Open this long with no first response. */
-  unansweredHours: Hours.nullable(),
+  unansweredHours: numberCondition(Hours),
   /** Customer lifetime value at or above this. */
-  minLtvPaise: Paise.nullable(),
+  minLtvPaise: numberCondition(Paise),
   /** The ticket's category is one of these (e.g. delivered_not_received). */
-  categories: z.array(Category).min(1).max(50).nullable(),
+  categories: listCondition(z.array(Category).min(1).max(50)),
   /** The customer's LTV tier (customerTiers) is one of these: ["high"] is the VIP rule. */
-  customerTiers: z.array(z.enum(["high", "mid", "low"])).min(1).max(3).nullable(),
+  customerTiers: listCondition(z.array(z.enum(["high", "mid", "low"])).min(1).max(3)),
   /** The linked order's journey is in one of these states (e.g. delivered, failed_attempt). */
-  journeyStates: z.array(z.enum(JOURNEY_STATES)).min(1).max(JOURNEY_STATES.length).nullable(),
+  journeyStates: listCondition(z.array(z.enum(JOURNEY_STATES)).min(1).max(JOURNEY_STATES.length)),
 });
 export type EscalationConditions = z.infer<typeof Conditions>;
 

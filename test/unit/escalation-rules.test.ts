@@ -4,6 +4,7 @@ import type { CustomerSnapshot, SupportEscalationContext, TicketSummary } from "
 import { DEFAULT_POLICY, parsePolicy, type Policy } from "../../src/decisions/policy";
 import { decideSupportEscalation } from "../../src/decisions/rules/support-escalation";
 import { firstUnansweredCheckpoint } from "../../src/decisions/escalation-policy";
+import { fieldsOf, patchFromForm } from "../../src/routes/dashboard/policy-form";
 
 const H = 3_600_000;
 const NOW = Date.UTC(2026, 2, 10, 6, 0);
@@ -190,5 +191,57 @@ describe("a policy saved in the old single-rule shape", () => {
 
   it("an old value out of range is still refused", () => {
     expect(parsePolicy({ support_escalation: { noResponseHours: 1e308 } }).ok).toBe(false);
+  });
+});
+
+describe("the policy page form (routes/dashboard/policy-form.ts)", () => {
+  const fields = fieldsOf(DEFAULT_POLICY.support_escalation, "support_escalation");
+  const submitted = (changes: Record<string, string>) => ({ ...Object.fromEntries(fields.map((f) => [f.path, f.value])), ...changes });
+
+  it("shows every rule's switch, match, conditions and priority, and the routing default", () => {
+    const paths = fields.map((f) => f.path);
+    for (const p of [
+      "support_escalation.rules.vip.enabled",
+      "support_escalation.rules.high_value_not_received.match",
+      "support_escalation.rules.high_value_not_received.when.unansweredHours",
+      "support_escalation.rules.high_value_not_received.when.categories",
+      "support_escalation.rules.sla_breach.priority",
+      "support_escalation.routing.default.assignee",
+      "support_escalation.routing.default.group",
+    ]) expect(paths).toContain(p);
+  });
+
+  it("submitted unchanged, the whole form is the same policy", () => {
+    const r = parsePolicy(patchFromForm(fields, submitted({})));
+    expect(r.ok && r.policy.support_escalation).toEqual(DEFAULT_POLICY.support_escalation);
+  });
+
+  it("switches VIP on, sets N for the SLA, fills an empty condition and a group, as a person types them", () => {
+    const r = parsePolicy(
+      patchFromForm(
+        fields,
+        submitted({
+          "support_escalation.rules.vip.enabled": "true",
+          "support_escalation.rules.sla_breach.when.unansweredHours": "8",
+          "support_escalation.rules.vip.when.journeyStates": "delivered, failed_attempt",
+          "support_escalation.rules.vip.when.unansweredHours": "1",
+          "support_escalation.routing.default.group": "43000000777",
+        }),
+      ),
+    );
+    if (!r.ok) throw new Error(JSON.stringify(r.issues));
+    const p = r.policy.support_escalation;
+    expect(p.rules.vip).toEqual({ enabled: true, match: "all", priority: "urgent", when: { unansweredHours: 1, minLtvPaise: null, categories: null, customerTiers: ["high"], journeyStates: ["delivered", "failed_attempt"] } });
+    expect(p.rules.sla_breach!.when.unansweredHours).toBe(8);
+    expect(p.routing.default.group).toBe("43000000777");
+  });
+
+  it("a bad value typed on the form is refused with the field and its range", () => {
+    const r = parsePolicy(patchFromForm(fields, submitted({ "support_escalation.rules.vip.when.minLtvPaise": "lots", "support_escalation.rules.sla_breach.match": "most" })));
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.issues.map((i) => i.path.join("."))).toEqual(expect.arrayContaining(["support_escalation.rules.vip.when.minLtvPaise", "support_escalation.rules.sla_breach.match"]));
+      expect(r.issues.find((i) => i.path.join(".") === "support_escalation.rules.vip.when.minLtvPaise")!.message).toMatch(/^must be a whole number from 0 to/);
+    }
   });
 });
