@@ -158,6 +158,12 @@ export const ActionSpec = z.discriminatedUnion("kind", [
     connector: z.literal("helpdesk"),
     params: z.object({ helpdesk: HelpdeskName, ticketId: z.string(), body: z.string() }),
   }),
+  /** Replaces the body of a note Switchyard posted earlier (Freshdesk only: its notes can be edited; see pipeline/ticket-context.ts). */
+  z.object({
+    kind: z.literal("helpdesk.update_note"),
+    connector: z.literal("helpdesk"),
+    params: z.object({ helpdesk: z.literal("freshdesk"), ticketId: z.string(), noteId: z.string().regex(/^\d+$/), body: z.string() }),
+  }),
   z.object({
     kind: z.literal("klaviyo.event"),
     connector: z.literal("klaviyo"),

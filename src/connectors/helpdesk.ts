@@ -1,7 +1,7 @@
 /** Helpdesks (Gorgias, Freshdesk, Zendesk): public replies, internal notes, status, priority, assignee, tags. */
 import type { ActionSpec } from "../canonical/actions";
 import type { FreshdeskConfig, GorgiasConfig, ZendeskConfig } from "./config";
-import { basicAuth, type OutboundRequest } from "./http";
+import { basicAuth, type Interpret, type OutboundRequest } from "./http";
 
 export type HelpdeskSpec = Extract<ActionSpec, { connector: "helpdesk" }>;
 export interface HelpdeskConfigs { gorgias: GorgiasConfig; freshdesk: FreshdeskConfig; zendesk: ZendeskConfig }
@@ -43,6 +43,8 @@ function gorgias(spec: HelpdeskSpec, c: GorgiasConfig): OutboundRequest[] | { er
   switch (spec.kind) {
     case "helpdesk.internal_note":
       return [message("internal-note", spec.params.body)];
+    case "helpdesk.update_note":
+      return { error: "Gorgias notes are not edited by Switchyard: a new note supersedes the last one" };
     case "helpdesk.reply": {
       const steps = [message("email", spec.params.body)];
       if (spec.params.status) steps.push(json("PUT", base, auth, { status: GORGIAS_STATUS[spec.params.status] }));
@@ -93,6 +95,10 @@ function freshdesk(spec: HelpdeskSpec, c: FreshdeskConfig): OutboundRequest[] | 
   switch (spec.kind) {
     case "helpdesk.internal_note":
       return [json("POST", `${base}/notes`, auth, { body: freshdeskHtml(spec.params.body), private: true })];
+    case "helpdesk.update_note":
+      // "Update a conversation": PUT /api/v2/conversations/[id] with the note's new HTML body; only
+      // notes can be edited (https://developers.freshdesk.com/api/#update_conversation).
+      return [json("PUT", `${helpdeskOrigin(c.domain, "freshdesk.com")}/api/v2/conversations/${encodeURIComponent(spec.params.noteId)}`, auth, { body: freshdeskHtml(spec.params.body) })];
     case "helpdesk.reply": {
       const steps = [json("POST", `${base}/reply`, auth, { body: freshdeskHtml(spec.params.body) })];
       if (spec.params.status) steps.push(json("PUT", base, auth, { status: FRESHDESK_STATUS[spec.params.status] }));
@@ -122,6 +128,10 @@ function zendesk(spec: HelpdeskSpec, c: ZendeskConfig): OutboundRequest[] | { er
   const auth = basicAuth(`${c.email}/token`, c.apiToken);
   let ticket: Record<string, unknown>;
   switch (spec.kind) {
+    case "helpdesk.update_note":
+      // Comments are created through the Tickets API and cannot be edited afterwards, only redacted or made
+      // private (https://developer.zendesk.com/api-reference/ticketing/tickets/ticket_comments/).
+      return { error: "Zendesk comments cannot be edited: a new private comment supersedes the last one" };
     case "helpdesk.internal_note":
       ticket = { comment: { body: spec.params.body, public: false } };
       break;
@@ -154,4 +164,17 @@ function zendesk(spec: HelpdeskSpec, c: ZendeskConfig): OutboundRequest[] | { er
  */
 export function helpdeskOrigin(account: string, vendorDomain: string): string {
   return account.includes("://") ? account.replace(/\/+$/, "") : `https://${account}.${vendorDomain}`;
+}
+
+/**
+ * Freshdesk answers "Create a note" with the conversation it created, `id` first
+ * (https://developers.freshdesk.com/api/#add_note_to_a_ticket): kept as the action's external id, so
+ * the next material change edits this note instead of adding another (pipeline/ticket-context.ts).
+ */
+export function helpdeskInterpret(spec: HelpdeskSpec): Interpret | undefined {
+  if (spec.kind !== "helpdesk.internal_note" || spec.params.helpdesk !== "freshdesk") return undefined;
+  return (status, body) => {
+    const id = typeof body === "object" && body !== null ? (body as { id?: unknown }).id : undefined;
+    return { kind: "sent", httpStatus: status, externalId: typeof id === "number" || (typeof id === "string" && /^\d+$/.test(id)) ? String(id) : null, response: body };
+  };
 }
