@@ -1,4 +1,5 @@
 /** Escalation as the brand sets it: rules of all/any conditions, the SLA breach and VIP rules, routing by category and language, and the old policy shape read into the new. */
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { CustomerSnapshot, SupportEscalationContext, TicketSummary } from "../../src/decisions/context";
 import { DEFAULT_POLICY, parsePolicy, type Policy } from "../../src/decisions/policy";
@@ -243,5 +244,16 @@ describe("the policy page form (routes/dashboard/policy-form.ts)", () => {
       expect(r.issues.map((i) => i.path.join("."))).toEqual(expect.arrayContaining(["support_escalation.rules.vip.when.minLtvPaise", "support_escalation.rules.sla_breach.match"]));
       expect(r.issues.find((i) => i.path.join(".") === "support_escalation.rules.vip.when.minLtvPaise")!.message).toMatch(/^must be a whole number from 0 to/);
     }
+  });
+});
+
+describe("the README's example", () => {
+  it("is a valid policy PUT that switches VIP on and routes Hindi returns to a group", () => {
+    const readme = readFileSync("README.md", "utf8");
+    const body = /-d '(\{"support_escalation"[\s\S]*?)'\n```/.exec(readme)?.[1];
+    expect(body).toBeDefined();
+    const p = policy(JSON.parse(body!));
+    expect(p.support_escalation.rules.vip!.enabled).toBe(true);
+    expect(p.support_escalation.routing.routes[0]).toMatchObject({ name: "Returns-Hindi", language: "hi" });
   });
 });
