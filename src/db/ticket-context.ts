@@ -65,23 +65,30 @@ export async function anyActionKey(db: D1Database, keys: readonly string[]): Pro
 
 /**
  * The tickets created in [since, now] with their order's shipment (carrier, first-scan origin,
- * journey state, last scan), as rootCauseHints reads them: one statement, newest first, capped.
+ * journey state, silent for `stallHours` or not), as rootCauseHints reads them. One statement that
+ * groups in SQL (a few rows cross the D1 boundary, not one per ticket), expanded back to one entry per
+ * ticket: the overview renders this on every request.
  */
-export async function ticketsForHints(db: D1Database, since: number, now: number, limit = 5000): Promise<{ tickets: TicketForHints[]; shipments: Map<string, ShipmentForHints> }> {
+export async function ticketsForHints(db: D1Database, since: number, now: number, stallHours: number, limit = 20_000): Promise<{ tickets: TicketForHints[]; shipments: Map<string, ShipmentForHints> }> {
+  const stallBefore = now - stallHours * 3_600_000;
   const { results } = await db
     .prepare(
-      `SELECT t.category, t.created_at AS createdAt, t.order_id AS orderId, j.carrier, j.state, j.last_scan_at AS lastScanAt,
-              (SELECT s.location FROM shipment_events s WHERE s.order_id = t.order_id AND s.is_return = 0 AND s.location IS NOT NULL ORDER BY s.occurred_at LIMIT 1) AS firstLocation
-       FROM tickets t LEFT JOIN journeys j ON j.order_id = t.order_id
-       WHERE t.created_at >= ? AND t.created_at <= ? ORDER BY t.created_at DESC LIMIT ?`,
+      `SELECT category, carrier, state, stale, firstLocation, count(*) AS n FROM (
+         SELECT t.category, j.carrier, j.state, (j.last_scan_at IS NOT NULL AND j.last_scan_at <= ?) AS stale,
+                (SELECT s.location FROM shipment_events s WHERE s.order_id = t.order_id AND s.is_return = 0 AND s.location IS NOT NULL ORDER BY s.occurred_at LIMIT 1) AS firstLocation
+         FROM tickets t LEFT JOIN journeys j ON j.order_id = t.order_id
+         WHERE t.created_at >= ? AND t.created_at <= ? ORDER BY t.created_at DESC LIMIT ?
+       ) GROUP BY category, carrier, state, stale, firstLocation`,
     )
-    .bind(since, now, limit)
-    .all<{ category: string; createdAt: number; orderId: string | null; carrier: string | null; state: string | null; lastScanAt: number | null; firstLocation: string | null }>();
+    .bind(stallBefore, since, now, limit)
+    .all<{ category: string; carrier: string | null; state: string | null; stale: number; firstLocation: string | null; n: number }>();
+  const tickets: TicketForHints[] = [];
   const shipments = new Map<string, ShipmentForHints>();
-  for (const r of results) {
-    if (r.orderId && r.state && !shipments.has(r.orderId)) {
-      shipments.set(r.orderId, { carrier: r.carrier, origin: r.firstLocation ? originOf(r.firstLocation) : null, state: r.state, lastScanAt: r.lastScanAt });
-    }
-  }
-  return { tickets: results.map((r) => ({ category: r.category, createdAt: r.createdAt, orderId: r.orderId })), shipments };
+  results.forEach((r, g) => {
+    // One shipment per group stands for the group's orders: the hints count tickets per carrier × origin × condition.
+    const orderId = r.state ? `group-${g}` : null;
+    if (orderId) shipments.set(orderId, { carrier: r.carrier, origin: r.firstLocation ? originOf(r.firstLocation) : null, state: r.state!, lastScanAt: r.stale ? stallBefore : now });
+    for (let i = 0; i < r.n; i++) tickets.push({ category: r.category, createdAt: now, orderId });
+  });
+  return { tickets, shipments };
 }

@@ -106,7 +106,7 @@ export async function refreshTicketContext(env: Env, applied: AppliedBatch, forw
 }
 
 async function weekHints(db: D1Database, now: number): Promise<RootCauseHint[]> {
-  const { tickets, shipments } = await ticketsForHints(db, now - DEFAULT_HINT_OPTIONS.windowDays * DAY_MS, now);
+  const { tickets, shipments } = await ticketsForHints(db, now - DEFAULT_HINT_OPTIONS.windowDays * DAY_MS, now, DEFAULT_HINT_OPTIONS.stallHours);
   return rootCauseHints(tickets, shipments, now);
 }
 

@@ -8,7 +8,7 @@ const DAY_MS = 86_400_000;
 
 /** Reads its own data (one D1 statement) so the overview renders it with one line. */
 export const WhyCustomersWriteIn: FC<{ db: D1Database; now: number }> = async ({ db, now }) => {
-  const { tickets, shipments } = await ticketsForHints(db, now - DEFAULT_HINT_OPTIONS.windowDays * DAY_MS, now);
+  const { tickets, shipments } = await ticketsForHints(db, now - DEFAULT_HINT_OPTIONS.windowDays * DAY_MS, now, DEFAULT_HINT_OPTIONS.stallHours);
   const hints = rootCauseHints(tickets, shipments, now);
   const byCategory = new Map<string, number>();
   for (const t of tickets) byCategory.set(t.category, (byCategory.get(t.category) ?? 0) + 1);
