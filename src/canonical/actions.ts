@@ -149,12 +149,20 @@ export const ActionSpec = z.discriminatedUnion("kind", [
       assignee: z.string().nullable(),
       status: z.enum(["open", "pending", "solved"]).nullable(),
       tags: z.array(z.string()).default([]),
+      /** The helpdesk's group (Gorgias team) id; absent or null leaves it as it is. */
+      group: z.string().nullable().optional(),
     }),
   }),
   z.object({
     kind: z.literal("helpdesk.internal_note"),
     connector: z.literal("helpdesk"),
     params: z.object({ helpdesk: HelpdeskName, ticketId: z.string(), body: z.string() }),
+  }),
+  /** Replaces the body of a note Switchyard posted earlier (Freshdesk only: its notes can be edited; see pipeline/ticket-context.ts). */
+  z.object({
+    kind: z.literal("helpdesk.update_note"),
+    connector: z.literal("helpdesk"),
+    params: z.object({ helpdesk: z.literal("freshdesk"), ticketId: z.string(), noteId: z.string().regex(/^\d+$/), body: z.string() }),
   }),
   z.object({
     kind: z.literal("klaviyo.event"),

@@ -1,7 +1,7 @@
 /** Helpdesks (Gorgias, Freshdesk, Zendesk): public replies, internal notes, status, priority, assignee, tags. */
 import type { ActionSpec } from "../canonical/actions";
 import type { FreshdeskConfig, GorgiasConfig, ZendeskConfig } from "./config";
-import { basicAuth, type OutboundRequest } from "./http";
+import { basicAuth, type Interpret, type OutboundRequest } from "./http";
 
 export type HelpdeskSpec = Extract<ActionSpec, { connector: "helpdesk" }>;
 export interface HelpdeskConfigs { gorgias: GorgiasConfig; freshdesk: FreshdeskConfig; zendesk: ZendeskConfig }
@@ -31,13 +31,20 @@ function json(method: "POST" | "PUT", url: string, authorization: string, body: 
 const GORGIAS_STATUS: Record<Status, string> = { open: "open", pending: "closed", solved: "closed" };
 const GORGIAS_PRIORITY: Record<Priority, string> = { low: "low", normal: "normal", high: "high", urgent: "critical" };
 
-function gorgias(spec: HelpdeskSpec, c: GorgiasConfig): OutboundRequest[] {
+/** A group (Gorgias team, Freshdesk/Zendesk group) is named by its numeric id in every one of the three APIs. */
+function groupError(helpdesk: string, group: string | null | undefined): { error: string } | null {
+  return group && !/^\d+$/.test(group) ? { error: `${helpdesk} needs a numeric group id, got "${group}"` } : null;
+}
+
+function gorgias(spec: HelpdeskSpec, c: GorgiasConfig): OutboundRequest[] | { error: string } {
   const base = `${helpdeskOrigin(c.domain, "gorgias.com")}/api/tickets/${encodeURIComponent(spec.params.ticketId)}`;
   const auth = basicAuth(c.username, c.apiKey);
   const message = (channel: string, text: string) => json("POST", `${base}/messages`, auth, { channel, via: "api", from_agent: true, sender: { email: c.username }, body_text: text });
   switch (spec.kind) {
     case "helpdesk.internal_note":
       return [message("internal-note", spec.params.body)];
+    case "helpdesk.update_note":
+      return { error: "Gorgias notes are not edited by Switchyard: a new note supersedes the last one" };
     case "helpdesk.reply": {
       const steps = [message("email", spec.params.body)];
       if (spec.params.status) steps.push(json("PUT", base, auth, { status: GORGIAS_STATUS[spec.params.status] }));
@@ -45,10 +52,15 @@ function gorgias(spec: HelpdeskSpec, c: GorgiasConfig): OutboundRequest[] {
     }
     case "helpdesk.update": {
       const p = spec.params;
+      const bad = groupError("Gorgias", p.group);
+      if (bad) return bad;
+      // PUT /api/tickets/{id} takes assignee_user and assignee_team as objects with an id
+      // (https://developers.gorgias.com/reference/update-ticket; teams: https://developers.gorgias.com/reference/teams).
       const update = {
         ...(p.status ? { status: GORGIAS_STATUS[p.status] } : {}),
         ...(p.priority ? { priority: GORGIAS_PRIORITY[p.priority] } : {}),
         ...(p.assignee ? { assignee_user: /^\d+$/.test(p.assignee) ? { id: Number(p.assignee) } : { email: p.assignee } } : {}),
+        ...(p.group ? { assignee_team: { id: Number(p.group) } } : {}),
       };
       const steps: OutboundRequest[] = [];
       if (Object.keys(update).length) steps.push(json("PUT", base, auth, update));
@@ -83,6 +95,10 @@ function freshdesk(spec: HelpdeskSpec, c: FreshdeskConfig): OutboundRequest[] | 
   switch (spec.kind) {
     case "helpdesk.internal_note":
       return [json("POST", `${base}/notes`, auth, { body: freshdeskHtml(spec.params.body), private: true })];
+    case "helpdesk.update_note":
+      // "Update a conversation": PUT /api/v2/conversations/[id] with the note's new HTML body; only
+      // notes can be edited (https://developers.freshdesk.com/api/#update_conversation).
+      return [json("PUT", `${helpdeskOrigin(c.domain, "freshdesk.com")}/api/v2/conversations/${encodeURIComponent(spec.params.noteId)}`, auth, { body: freshdeskHtml(spec.params.body) })];
     case "helpdesk.reply": {
       const steps = [json("POST", `${base}/reply`, auth, { body: freshdeskHtml(spec.params.body) })];
       if (spec.params.status) steps.push(json("PUT", base, auth, { status: FRESHDESK_STATUS[spec.params.status] }));
@@ -91,22 +107,31 @@ function freshdesk(spec: HelpdeskSpec, c: FreshdeskConfig): OutboundRequest[] | 
     case "helpdesk.update": {
       const p = spec.params;
       if (p.assignee && !/^\d+$/.test(p.assignee)) return { error: `Freshdesk needs a numeric agent id as assignee, got "${p.assignee}"` };
+      const bad = groupError("Freshdesk", p.group);
+      if (bad) return bad;
       // Freshdesk's tags field replaces the ticket's tags and it has no add-tags call, so tags are not sent.
       const update = {
         ...(p.status ? { status: FRESHDESK_STATUS[p.status] } : {}),
         ...(p.priority ? { priority: FRESHDESK_PRIORITY[p.priority] } : {}),
+        // PUT /api/v2/tickets/[id]: responder_id "ID of the agent to whom the ticket has been assigned",
+        // group_id "ID of the group to which the ticket has been assigned" (https://developers.freshdesk.com/api/#update_ticket).
         ...(p.assignee ? { responder_id: Number(p.assignee) } : {}),
+        ...(p.group ? { group_id: Number(p.group) } : {}),
       };
       return Object.keys(update).length ? [json("PUT", base, auth, update)] : [];
     }
   }
 }
 
-function zendesk(spec: HelpdeskSpec, c: ZendeskConfig): OutboundRequest[] {
+function zendesk(spec: HelpdeskSpec, c: ZendeskConfig): OutboundRequest[] | { error: string } {
   const url = `${helpdeskOrigin(c.subdomain, "zendesk.com")}/api/v2/tickets/${encodeURIComponent(spec.params.ticketId)}.json`;
   const auth = basicAuth(`${c.email}/token`, c.apiToken);
   let ticket: Record<string, unknown>;
   switch (spec.kind) {
+    case "helpdesk.update_note":
+      // Comments are created through the Tickets API and cannot be edited afterwards, only redacted or made
+      // private (https://developer.zendesk.com/api-reference/ticketing/tickets/ticket_comments/).
+      return { error: "Zendesk comments cannot be edited: a new private comment supersedes the last one" };
     case "helpdesk.internal_note":
       ticket = { comment: { body: spec.params.body, public: false } };
       break;
@@ -115,10 +140,15 @@ function zendesk(spec: HelpdeskSpec, c: ZendeskConfig): OutboundRequest[] {
       break;
     case "helpdesk.update": {
       const p = spec.params;
+      const bad = groupError("Zendesk", p.group);
+      if (bad) return bad;
+      // Update Ticket (https://developer.zendesk.com/api-reference/ticketing/tickets/tickets/#update-ticket):
+      // assignee_id / assignee_email for the agent, group_id for the group.
       ticket = {
         ...(p.status ? { status: p.status } : {}),
         ...(p.priority ? { priority: p.priority } : {}),
         ...(p.assignee ? (/^\d+$/.test(p.assignee) ? { assignee_id: Number(p.assignee) } : { assignee_email: p.assignee }) : {}),
+        ...(p.group ? { group_id: Number(p.group) } : {}),
         // additional_tags adds without replacing what agents set.
         ...(p.tags.length ? { additional_tags: p.tags } : {}),
       };
@@ -134,4 +164,17 @@ function zendesk(spec: HelpdeskSpec, c: ZendeskConfig): OutboundRequest[] {
  */
 export function helpdeskOrigin(account: string, vendorDomain: string): string {
   return account.includes("://") ? account.replace(/\/+$/, "") : `https://${account}.${vendorDomain}`;
+}
+
+/**
+ * Freshdesk answers "Create a note" with the conversation it created, `id` first
+ * (https://developers.freshdesk.com/api/#add_note_to_a_ticket): kept as the action's external id, so
+ * the next material change edits this note instead of adding another (pipeline/ticket-context.ts).
+ */
+export function helpdeskInterpret(spec: HelpdeskSpec): Interpret | undefined {
+  if (spec.kind !== "helpdesk.internal_note" || spec.params.helpdesk !== "freshdesk") return undefined;
+  return (status, body) => {
+    const id = typeof body === "object" && body !== null ? (body as { id?: unknown }).id : undefined;
+    return { kind: "sent", httpStatus: status, externalId: typeof id === "number" || (typeof id === "string" && /^\d+$/.test(id)) ? String(id) : null, response: body };
+  };
 }

@@ -4,8 +4,8 @@ import type { ConnectorConfig, ShopifyConfig, ZohoConfig } from "./config";
 import { shopifyOrigin } from "./credential-grants";
 import { withCredential, type CredentialClient, type TokenOk } from "./credentials";
 import { buildEmailRequest, emailFields, interpretEmail, sendThroughBinding } from "./email";
-import { buildHelpdeskRequests } from "./helpdesk";
-import { executeRequest, type FetchFn, type OutboundRequest, type Outcome } from "./http";
+import { buildHelpdeskRequests, helpdeskInterpret } from "./helpdesk";
+import { executeRequest, type FetchFn, type Interpret, type OutboundRequest, type Outcome } from "./http";
 import { buildHubSpotRequest } from "./hubspot";
 import { buildKlaviyoRequest } from "./klaviyo";
 import { buildShiprocketRequest } from "./shiprocket";
@@ -126,7 +126,7 @@ export async function runAction(action: ActionToRun, deps: RunDeps): Promise<Run
       const built = buildHelpdeskRequests(spec, { gorgias: config.gorgias ?? PLACEHOLDER.gorgias, freshdesk: config.freshdesk ?? PLACEHOLDER.freshdesk, zendesk: config.zendesk ?? PLACEHOLDER.zendesk });
       if ("error" in built) return failed(built.error);
       if (!live) return dryRun(built);
-      return { outcome: await runSteps(action.id, built, deps), requests: built };
+      return { outcome: await runSteps(action.id, built, deps, helpdeskInterpret(spec)), requests: built };
     }
     case "klaviyo": {
       const req = buildKlaviyoRequest(spec, config.klaviyo ?? PLACEHOLDER.klaviyo);
@@ -175,11 +175,11 @@ function dryRun(requests: OutboundRequest[]): RunResult {
 }
 
 /** Runs multi-request actions in order; steps that succeeded are remembered so a retry never repeats a reply. */
-async function runSteps(actionId: string, steps: OutboundRequest[], deps: RunDeps): Promise<Outcome> {
+async function runSteps(actionId: string, steps: OutboundRequest[], deps: RunDeps, interpret?: Interpret): Promise<Outcome> {
   let done = await actionStepsDone(deps.db, actionId);
   let last: Outcome = { kind: "sent", httpStatus: null, externalId: null, response: null };
   for (; done < steps.length; done++) {
-    last = await executeRequest(deps.fetch, steps[done]!, { now: deps.now });
+    last = await executeRequest(deps.fetch, steps[done]!, { now: deps.now, ...(interpret ? { interpret } : {}) });
     if (last.kind !== "sent") break;
     await recordActionStepsDone(deps.db, actionId, done + 1, deps.now);
   }

@@ -257,6 +257,7 @@ export function ticketSummary(r: Row): TicketSummary {
     category: String(r.category),
     status: normaliseTicketStatus(String(r.status)),
     subject: String(r.subject ?? ""),
+    ...(typeof r.body === "string" ? { body: r.body } : {}),
     createdAt: Number(r.createdAt),
     firstResponseAt: (r.firstResponseAt as number | null) ?? null,
   };
@@ -271,7 +272,7 @@ export function normaliseTicketStatus(status: string): string {
 export async function loadTicket(db: D1Database, rowId: string): Promise<(TicketSummary & { orderId: string | null; customerId: string | null }) | null> {
   const r = await db
     .prepare(
-      `SELECT helpdesk, ticket_id AS ticketId, category, status, subject, created_at AS createdAt, first_response_at AS firstResponseAt,
+      `SELECT helpdesk, ticket_id AS ticketId, category, status, subject, substr(body, 1, 2000) AS body, created_at AS createdAt, first_response_at AS firstResponseAt,
               order_id AS orderId, customer_id AS customerId FROM tickets WHERE id = ?`,
     )
     .bind(rowId)
@@ -326,7 +327,7 @@ export function routeFromRow(r: Row): RouteStat {
 export async function ticketsAwaitingFirstResponse(db: D1Database, cutoff: number): Promise<(TicketSummary & { orderId: string | null; customerId: string | null })[]> {
   const { results } = await db
     .prepare(
-      `SELECT helpdesk, ticket_id AS ticketId, category, status, subject, created_at AS createdAt, first_response_at AS firstResponseAt,
+      `SELECT helpdesk, ticket_id AS ticketId, category, status, subject, substr(body, 1, 2000) AS body, created_at AS createdAt, first_response_at AS firstResponseAt,
               order_id AS orderId, customer_id AS customerId FROM tickets
        WHERE first_response_at IS NULL AND created_at <= ? AND ${OPEN_TICKET} AND status != 'pending' ORDER BY created_at LIMIT 500`,
     )

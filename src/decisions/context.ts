@@ -80,6 +80,8 @@ export interface TicketSummary {
   /** Normalised: open | pending | solved | closed. */
   status: string;
   subject: string;
+  /** The customer's first message, where loaded (the escalation routes by its language). */
+  body?: string;
   createdAt: number;
   firstResponseAt: number | null;
 }

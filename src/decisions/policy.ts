@@ -4,6 +4,7 @@ import { IST_OFFSET_MINUTES } from "../lib/time";
 import { z } from "zod";
 import { EMAIL_TEMPLATES, isEmailTemplate } from "../messages/email/templates";
 import type { DecisionType } from "./types";
+import { DEFAULT_SUPPORT_ESCALATION, SupportEscalationPolicy } from "./escalation-policy";
 
 /**
  * Who an escalated ticket goes to: one value for every helpdesk, or one per helpdesk, because
@@ -193,19 +194,8 @@ export const Policy = z.strictObject({
     escalationPriority: z.enum(["normal", "high", "urgent"]),
     escalationAssignee: Assignee,
   }),
-  support_escalation: z.strictObject({
-    ...switches,
-    noResponseHours: Hours,
-    ltvPaise: Paise,
-    /** Ticket categories that escalate on their own. */
-    categories: z.array(z.string().max(100)).max(50),
-    priority: z.enum(["normal", "high", "urgent"]),
-    /** Priority when two or more reasons hold at once. */
-    priorityWhenSeveral: z.enum(["normal", "high", "urgent"]),
-    assignee: Assignee,
-    tags: z.array(z.string().max(100)).max(20),
-    ackTemplate: Template,
-  }),
+  /** Escalation rules (all/any) and routing: decisions/escalation-policy.ts. */
+  support_escalation: SupportEscalationPolicy,
   inventory_reorder: z.strictObject({
     ...switches,
     /** Fires when days of cover (available + open POs) < lead time + this margin. */
@@ -343,17 +333,7 @@ export const DEFAULT_POLICY: Policy = {
   },
   reorder_prompt: { ...live, daysBefore: 3, minOrdersInCategory: 3, maxDaysLate: 7, priorGaps: 2, template: "reorder_prompt" },
   wismo_autoreply: { ...live, stallHours: 36, replyStatus: "pending", escalationPriority: "high", escalationAssignee: "support-leads" },
-  support_escalation: {
-    ...live,
-    noResponseHours: 4,
-    ltvPaise: 1_500_000,
-    categories: ["delivered_not_received"],
-    priority: "high",
-    priorityWhenSeveral: "urgent",
-    assignee: "support-leads",
-    tags: ["switchyard-escalated"],
-    ackTemplate: "support_ack",
-  },
+  support_escalation: DEFAULT_SUPPORT_ESCALATION,
   inventory_reorder: {
     ...live,
     triggerMarginDays: 0,

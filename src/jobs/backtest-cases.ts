@@ -12,6 +12,7 @@ import { journeyTargetForScan } from "../durable-objects/journey-machine";
 import { HOUR_MS } from "../lib/time";
 import type { JourneySnapshot, OrderSummary } from "../decisions/context";
 import type { Policy } from "../decisions/policy";
+import { unansweredCheckpoints } from "../decisions/escalation-policy";
 import { hasOpenTicket, loadCustomer, loadOrderSummary, loadSkuSupply, originOf, routeFromRow, ticketSummary, trackingUrl } from "../db/rule-inputs";
 
 
@@ -90,9 +91,13 @@ export async function buildBacktestCases(db: D1Database, from: number, to: numbe
     const ticket = ticketSummary({ ...t, status: "open" });
     const o = t.orderId ? await order(String(t.orderId)) : null;
     const customer = await loadCustomer(db, (t.customerId as string | null) ?? o?.customerId ?? null, policy);
-    const deadline = ticket.createdAt + policy.support_escalation.noResponseHours * HOUR_MS;
-    const at = Math.min(ticket.firstResponseAt ?? deadline, deadline, to);
-    cases.push({ type: "support_escalation", at, context: { ticket, customer, order: o, journey: null, scans: [] } });
+    // As it arrived, then at each "unanswered" wait of the rules it was still unanswered at (as of then).
+    cases.push({ type: "support_escalation", at: ticket.createdAt, context: { ticket: { ...ticket, firstResponseAt: null }, customer, order: o, journey: null, scans: [] } });
+    for (const h of unansweredCheckpoints(policy.support_escalation)) {
+      const at = ticket.createdAt + h * HOUR_MS;
+      if (at > to || (ticket.firstResponseAt !== null && ticket.firstResponseAt <= at)) continue;
+      cases.push({ type: "support_escalation", at, context: { ticket: { ...ticket, firstResponseAt: null }, customer, order: o, journey: null, scans: [] } });
+    }
     if (ticket.category === "wismo") cases.push({ type: "wismo_autoreply", at: ticket.createdAt, context: { ticket: { ...ticket, firstResponseAt: null }, order: o, journey: null } });
   }
 

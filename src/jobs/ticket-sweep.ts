@@ -1,13 +1,16 @@
-/** Every 5 minutes: open tickets past the first-response SLA; the escalation rule decides per ticket. */
+/** Every 5 minutes: open tickets unanswered as long as the shortest "unanswered" condition of an enabled escalation rule; the rules decide per ticket. */
 import type { StoredPolicy } from "../db/policies";
 import { loadCustomer, loadJourney, loadOrderSummary, loadScans, ticketsAwaitingFirstResponse } from "../db/rule-inputs";
+import { firstUnansweredCheckpoint } from "../decisions/escalation-policy";
 import { decideSupportEscalation } from "../decisions/rules";
 import type { DecisionDraft } from "../decisions/types";
 import { HOUR_MS } from "../lib/time";
 import { commitDrafts } from "../pipeline/commit";
 
 export async function sweepTickets(env: Env, stored: StoredPolicy, now: number): Promise<void> {
-  const cutoff = now - stored.policy.support_escalation.noResponseHours * HOUR_MS;
+  const wait = firstUnansweredCheckpoint(stored.policy.support_escalation);
+  if (wait === null) return;
+  const cutoff = now - wait * HOUR_MS;
   const drafts: (DecisionDraft | null)[] = [];
   for (const ticket of await ticketsAwaitingFirstResponse(env.DB, cutoff)) {
     const orderId = ticket.orderId;

@@ -4,7 +4,7 @@ import { loadJourney, loadOrderSummary, orderReturnsAndMessages } from "../db/ru
 
 export interface OrderContext {
   order: { id: string; name: string; totalPrice: number; currency: string; paymentMethod: string; createdAt: string };
-  journey: { state: string; lastScanAt: string | null; lastScanLocation: string | null; eta: string | null; carrier: string | null; awb: string | null; trackingUrl: string | null } | null;
+  journey: { state: string; lastScanAt: string | null; lastScanLocation: string | null; eta: string | null; carrier: string | null; awb: string | null; trackingUrl: string | null; failedAttempts: number } | null;
   openReturns: number;
   recentMessages: { direction: string; kind: string; status: string; text: string | null; at: string }[];
 }
@@ -18,7 +18,7 @@ export async function orderContext(db: D1Database, orderId: string): Promise<Ord
   return {
     order: { id: order.id, name: order.name, totalPrice: order.totalPrice, currency: order.currency, paymentMethod: order.paymentMethod, createdAt: iso(order.createdAt)! },
     journey: journey
-      ? { state: journey.state, lastScanAt: iso(journey.lastScanAt), lastScanLocation: journey.lastScanLocation, eta: iso(journey.eta), carrier: journey.carrier, awb: journey.awb, trackingUrl: journey.trackingUrl }
+      ? { state: journey.state, lastScanAt: iso(journey.lastScanAt), lastScanLocation: journey.lastScanLocation, eta: iso(journey.eta), carrier: journey.carrier, awb: journey.awb, trackingUrl: journey.trackingUrl, failedAttempts: journey.failedAttempts }
       : null,
     openReturns,
     recentMessages: messages.map((m) => ({ ...m, at: iso(m.at)! })),

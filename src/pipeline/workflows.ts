@@ -1,4 +1,4 @@
-/** Workflows that run on every event, no decision needed: carrier status into Shopify, order context into tickets, CRM events, ERP deduction. */
+/** Workflows that run on every event, no decision needed: carrier status into Shopify, order context into tickets (kept true), CRM events, ERP deduction. */
 import type { ActionSpec } from "../canonical/actions";
 import type { CanonicalBatch } from "../canonical/model";
 import { actionExists, enqueueActions } from "../db/actions";
@@ -6,7 +6,8 @@ import { loadOrderSummary, orderContact } from "../db/rule-inputs";
 import { actionKey, erpDeductionPrefix } from "../canonical/vocabulary";
 import type { AppliedBatch } from "../db/canonical-writes";
 import type { ForwardResult } from "./forward";
-import { orderContext, orderContextNote } from "./helpdesk-context";
+import { orderContext } from "./helpdesk-context";
+import { refreshTicketContext } from "./ticket-context";
 
 type Job = { subjectType: string; subjectId: string; key: string; spec: ActionSpec };
 
@@ -28,17 +29,12 @@ export async function runWorkflows(env: Env, batch: CanonicalBatch, applied: App
     });
   }
 
-  // Every ticket linked to an order gets the order's context as an internal note, once.
+  // Every ticket linked to an order gets the order's context as an internal note, kept true as the
+  // journey moves (refreshTicketContext below, pipeline/ticket-context.ts).
   for (const t of applied.tickets) {
     if (!t.orderId) continue;
     const ctx = await orderContext(env.DB, t.orderId);
     if (!ctx) continue;
-    jobs.push({
-      subjectType: "ticket",
-      subjectId: t.id,
-      key: `ticket-context:${t.id}:${t.orderId}`,
-      spec: { kind: "helpdesk.internal_note", connector: "helpdesk", params: { helpdesk: t.ticket.helpdesk, ticketId: t.ticket.ticketId, body: orderContextNote(ctx) } },
-    });
     jobs.push(klaviyo(`ticket:${t.id}`, "Opened Support Ticket", t.ticket.email, t.ticket.phone, { category: t.ticket.category, order: ctx.order.name, helpdesk: t.ticket.helpdesk }, t.ticket.createdAt));
   }
 
@@ -89,6 +85,7 @@ export async function runWorkflows(env: Env, batch: CanonicalBatch, applied: App
     if (j.spec.kind === "klaviyo.event" && !j.spec.params.email && !j.spec.params.phone) continue;
     await enqueueActions(env, { decisionId: null, subjectType: j.subjectType, subjectId: j.subjectId, specs: [j.spec], keyPrefix: j.key }, now);
   }
+  await refreshTicketContext(env, applied, forwarded, now);
 }
 
 function klaviyo(key: string, metric: string, email: string | null, phone: string | null, properties: Record<string, unknown>, time: string): Job {

@@ -204,10 +204,9 @@ describe("support_escalation seed scenario", () => {
     const [d] = await decisionsFor("support_escalation", `ticket:${ticket}`);
     expect(d).toBeDefined();
     expect(d.reasons).toEqual([
-      "open 4.1 h with no response (threshold 4 h)",
-      "customer LTV ₹18,000 ≥ ₹15,000",
-      "category delivered_not_received escalates on its own",
-      "priority urgent, assignee support-leads",
+      "rule high_value_not_received (all): unanswered 4.1 h (≥ 4 h), customer LTV ₹18,000 (≥ ₹15,000), category delivered_not_received (one of delivered_not_received)",
+      "route: category=delivered_not_received, language=en → assignee support-leads (default route)",
+      "priority urgent",
     ]);
     const kinds = d.actions.map((a: { kind: string }) => a.kind);
     expect(kinds).toEqual(["helpdesk.update", "helpdesk.internal_note", "whatsapp.template"]);

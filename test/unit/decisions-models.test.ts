@@ -125,7 +125,7 @@ describe("backtest", () => {
     type: "support_escalation",
     at,
     context: {
-      ticket: { helpdesk: "zendesk", ticketId, category: "other", status: "open", subject: "help", createdAt: NOW - 5 * H, firstResponseAt: null },
+      ticket: { helpdesk: "zendesk", ticketId, category: "other", status: "open", subject: "help", createdAt: NOW - 25 * H, firstResponseAt: null },
       customer: null, order: null, journey: null, scans: [],
     },
   });
@@ -140,7 +140,7 @@ describe("backtest", () => {
   });
 
   it("shows what a candidate threshold would change", () => {
-    const candidate = parsePolicy({ support_escalation: { noResponseHours: 6 } });
+    const candidate = parsePolicy({ support_escalation: { rules: { sla_breach: { when: { unansweredHours: 30 } } } } });
     if (!candidate.ok) throw new Error("policy");
     const diff = compareBacktest([ticketCase("1", NOW), ticketCase("2", NOW)], DEFAULT_POLICY, candidate.policy);
     expect(diff.support_escalation).toEqual({ current: 2, candidate: 0 });

@@ -92,7 +92,7 @@ describe("policy", () => {
     const r = parsePolicy(DEFAULT_POLICY);
     expect(r.ok).toBe(true);
     expect(DEFAULT_POLICY.delay_alert.stallHours).toBe(36);
-    expect(DEFAULT_POLICY.support_escalation.noResponseHours).toBe(4);
+    expect(DEFAULT_POLICY.support_escalation.rules.high_value_not_received!.when.unansweredHours).toBe(4);
     expect(DEFAULT_POLICY.customerTiers.highLtvPaise).toBe(1_500_000);
     expect(DEFAULT_POLICY.reorder_prompt.daysBefore).toBe(3);
   });

@@ -204,13 +204,17 @@ describe("seed (c) support_escalation", () => {
     const body = note?.kind === "helpdesk.internal_note" ? note.params.body : "";
     for (const expected of ["#1042", "1490811234567", "delhivery", "Bengaluru_Hub", "Bhiwandi hub", "Malviya Nagar DC", "Vitamin C serum 30 ml"]) expect(body).toContain(expected);
     expect(d.actions.some((a) => a.kind === "whatsapp.template" && a.params.to === "+919812345678")).toBe(true);
-    expect(d.reasons).toContain("open 4.0 h with no response (threshold 4 h)");
-    expect(d.reasons).toContain("customer LTV ₹16,000 ≥ ₹15,000");
+    // The seed's rule is one conjunction; the reason names it with each condition's number.
+    expect(d.reasons[0]).toBe(
+      "rule high_value_not_received (all): unanswered 4.0 h (≥ 4 h), customer LTV ₹16,000 (≥ ₹15,000), category delivered_not_received (one of delivered_not_received)",
+    );
     expect(d.reasons.some((r) => r.includes("delivered_not_received"))).toBe(true);
   });
 
   it("assigns per helpdesk when the policy names one agent per helpdesk, and leaves the assignee alone where it names none", () => {
-    const policy = { ...DEFAULT_POLICY, support_escalation: { ...DEFAULT_POLICY.support_escalation, assignee: { freshdesk: "43000012345", zendesk: "leads@vanaspati.in" } } };
+    const parsed = parsePolicy({ support_escalation: { routing: { default: { assignee: { freshdesk: "43000012345", zendesk: "leads@vanaspati.in" } } } } });
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
+    const policy = parsed.policy;
     expect(PolicySchema.safeParse(policy).success).toBe(true);
     const update = (helpdesk: "freshdesk" | "gorgias") => {
       const d = decideSupportEscalation({ ...ctx, ticket: ticket({ helpdesk }) }, policy, NOW)!;
@@ -219,8 +223,9 @@ describe("seed (c) support_escalation", () => {
     };
     expect(update("freshdesk").params).toMatchObject({ helpdesk: "freshdesk", assignee: "43000012345" });
     expect(update("gorgias").params).toMatchObject({ helpdesk: "gorgias", assignee: null });
-    expect(update("gorgias").reasons.at(-1)).toBe("priority urgent, assignee unchanged");
-    expect(PolicySchema.safeParse({ ...policy, support_escalation: { ...policy.support_escalation, assignee: { freshdesk: "1", zoho: "x" } } }).success).toBe(false);
+    expect(update("gorgias").reasons).toContain("route: category=delivered_not_received, language=en → no assignee or group for gorgias (unchanged) (default route)");
+    expect(update("gorgias").reasons.at(-1)).toBe("priority urgent");
+    expect(parsePolicy({ support_escalation: { routing: { default: { assignee: { freshdesk: "1", zoho: "x" } } } } }).ok).toBe(false);
   });
 
   it("near-miss: LTV ₹14,999 on a fresh, ordinary ticket → nothing", () => {
@@ -228,9 +233,18 @@ describe("seed (c) support_escalation", () => {
     expect(decideSupportEscalation(near, DEFAULT_POLICY, NOW)).toBeNull();
   });
 
-  it("near-miss: LTV ₹14,999 gives no LTV reason when the other reasons still escalate", () => {
-    const d = decideSupportEscalation({ ...ctx, customer: customer({ ltv: 1_499_900 }) }, DEFAULT_POLICY, NOW)!;
-    expect(d.reasons.some((r) => r.includes("LTV"))).toBe(false);
+  // The seed's rule is a conjunction: each near-miss (two of the three) escalates nothing.
+  it("near-miss: LTV ₹14,999, 4 h unanswered, delivered-not-received → nothing", () => {
+    expect(decideSupportEscalation({ ...ctx, customer: customer({ ltv: 1_499_900 }) }, DEFAULT_POLICY, NOW)).toBeNull();
+  });
+
+  it("near-miss: 3.9 h unanswered, LTV ₹16,000, delivered-not-received → nothing; an answered ticket is not waiting", () => {
+    expect(decideSupportEscalation({ ...ctx, ticket: ticket({ createdAt: NOW - 3.9 * H }) }, DEFAULT_POLICY, NOW)).toBeNull();
+    expect(decideSupportEscalation({ ...ctx, ticket: ticket({ firstResponseAt: NOW - 3 * H }) }, DEFAULT_POLICY, NOW)).toBeNull();
+  });
+
+  it("near-miss: 4 h unanswered, LTV ₹16,000, but a general question → nothing", () => {
+    expect(decideSupportEscalation({ ...ctx, ticket: ticket({ category: "other" }) }, DEFAULT_POLICY, NOW)).toBeNull();
   });
 
   it("3.9 h without response on an ordinary ticket → nothing; answered tickets do not count as waiting", () => {

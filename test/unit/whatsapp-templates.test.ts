@@ -133,7 +133,7 @@ describe("the rules send what the catalogue defines", () => {
     failedAttempts: 0, trackingUrl: "https://shiprocket.co/tracking/SR1", deliveredAt: null,
   };
   const delivered: JourneySnapshot = { ...journey, state: "delivered", deliveredAt: NOW - 50 * H };
-  const ticket = { helpdesk: "gorgias" as const, ticketId: "t1", category: "delivered_not_received", status: "open", subject: "Not received", createdAt: NOW - H, firstResponseAt: null };
+  const ticket = { helpdesk: "gorgias" as const, ticketId: "t1", category: "delivered_not_received", status: "open", subject: "Not received", createdAt: NOW - 5 * H, firstResponseAt: null };
 
   const sent: ActionSpec[] = [
     ...(["confirmed", "shipped", "out_for_delivery", "delivered", "delayed"] as const).flatMap((status) => decideStatusNotification({ order, status, eventAt: NOW - 60_000, journey }, DEFAULT_POLICY, NOW)?.actions ?? []),

@@ -1,10 +1,15 @@
-/** support_escalation: slow, valuable or delivered-but-not-received tickets → priority, assignee, a full-context note, and a WhatsApp acknowledgement. */
+/**
+ * support_escalation: the brand's escalation rules (each a set of conditions combined with all/any,
+ * decisions/escalation-policy.ts) → priority, the routed assignee or group, a full-context note and
+ * a WhatsApp acknowledgement. The reasons name each rule that fired with its numbers, and the route.
+ */
 import type { ActionSpec } from "../../canonical/actions";
 import type { SupportEscalationContext, TicketSummary } from "../context";
-import { HOUR_MS, hours, rupees } from "../format";
-import { assigneeFor, type Policy } from "../policy";
+import { evaluateRules, highestPriority, routeTicket, ruleReason, ticketLanguage } from "../escalation-rules";
+import { HOUR_MS } from "../format";
+import type { Policy } from "../policy";
 import type { DecisionDraft } from "../types";
-import { draft, firstName, helpdeskUpdate, internalNote, whatsappTemplate } from "./build";
+import { draft, firstName, internalNote, whatsappTemplate } from "./build";
 import { orderHistoryNote } from "./order-history";
 
 const CLOSED = new Set(["solved", "closed"]);
@@ -19,21 +24,18 @@ export function decideSupportEscalation(ctx: SupportEscalationContext, policy: P
   const { ticket, customer, order, journey } = ctx;
   if (CLOSED.has(ticket.status)) return null;
 
-  const reasons: string[] = [];
-  const waitingMs = now - ticket.createdAt;
-  if (ticket.firstResponseAt === null && waitingMs >= p.noResponseHours * HOUR_MS) {
-    reasons.push(`open ${hours(waitingMs)} with no response (threshold ${p.noResponseHours} h)`);
-  }
-  if (customer && customer.ltv >= p.ltvPaise) reasons.push(`customer LTV ${rupees(customer.ltv)} ≥ ${rupees(p.ltvPaise)}`);
-  if (p.categories.includes(ticket.category)) reasons.push(`category ${ticket.category} escalates on its own`);
-  if (!reasons.length) return null;
+  const results = evaluateRules(p, ctx, now);
+  const fired = results.filter((r) => r.fired);
+  if (!fired.length) return null;
 
   const offset = policy.quietHours.utcOffsetMinutes;
-  const priority = reasons.length >= 2 ? p.priorityWhenSeveral : p.priority;
-  const assignee = assigneeFor(p.assignee, ticket.helpdesk);
+  const priority = highestPriority(fired);
+  const language = ticketLanguage(ticket);
+  const route = routeTicket(p, ticket.helpdesk, ticket.category, language.language);
+  const reasons = fired.map(ruleReason);
   const actions: ActionSpec[] = [
-    helpdeskUpdate(ticket.helpdesk, ticket.ticketId, { priority, assignee, status: null, tags: p.tags }),
-    internalNote(ticket.helpdesk, ticket.ticketId, `Escalated by Switchyard: ${reasons.join("; ")}.\n\n${orderHistoryNote(order, journey, ctx.scans, offset)}`),
+    { kind: "helpdesk.update", connector: "helpdesk", params: { helpdesk: ticket.helpdesk, ticketId: ticket.ticketId, priority, assignee: route.assignee, group: route.group, status: null, tags: p.tags } },
+    internalNote(ticket.helpdesk, ticket.ticketId, `Escalated by Switchyard: ${reasons.join("; ")}.\nRouted: ${route.reason}.\n\n${orderHistoryNote(order, journey, ctx.scans, offset)}`),
   ];
   const phone = customer?.phone ?? order?.phone ?? null;
   if (phone) actions.push(whatsappTemplate(phone, p.ackTemplate, [firstName(customer?.firstName ?? order?.customerFirstName ?? null), order?.name ?? `ticket ${ticket.ticketId}`]));
@@ -44,16 +46,20 @@ export function decideSupportEscalation(ctx: SupportEscalationContext, policy: P
       subjectType: "ticket",
       subjectId: `${ticket.helpdesk}:${ticket.ticketId}`,
       dedupeKey: escalationDedupeKey(ticket),
-      reasons: [...reasons, `priority ${priority}, assignee ${assignee ?? "unchanged"}`],
+      reasons: [...reasons, `route: ${route.reason}`, `priority ${priority}`],
       inputs: {
         category: ticket.category,
+        language: language.language,
         createdAt: ticket.createdAt,
         firstResponseAt: ticket.firstResponseAt,
-        waitingHours: waitingMs / HOUR_MS,
+        waitingHours: (now - ticket.createdAt) / HOUR_MS,
         ltv: customer?.ltv ?? null,
+        tier: customer?.tier ?? null,
         orderId: order?.id ?? null,
         journeyState: journey?.state ?? null,
         scans: ctx.scans.length,
+        rules: Object.fromEntries(results.map((r) => [r.name, r.fired])),
+        route: { assignee: route.assignee, group: route.group },
       },
       actions,
     },

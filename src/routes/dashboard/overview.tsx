@@ -15,6 +15,7 @@ import { Empty, Kpi, ModeTag, Outcomes, PostButton, Sparkline, StatusTag } from 
 import { formatInr, formatIst, formatRate, groupIndian, hoursBetween } from "./format";
 import { Layout, page } from "./layout";
 import { maskPhone } from "./mask";
+import { WhyCustomersWriteIn } from "./why-customers-write";
 
 /** Same horizon as the stockout-risk KPI in db/kpis.ts, so the list and the count agree. */
 const STOCK_RISK_DAYS = 14;
@@ -299,6 +300,7 @@ overview.get("/", async (c) => {
         </details>
       </section>
 
+      <WhyCustomersWriteIn db={db} now={now} />
       <section>
         <h2>Carrier routes</h2>
         <div class="card">
