@@ -4,6 +4,7 @@ import { IST_OFFSET_MINUTES } from "../lib/time";
 import { z } from "zod";
 import { EMAIL_TEMPLATES, isEmailTemplate } from "../messages/email/templates";
 import type { DecisionType } from "./types";
+import { CodShopifyPolicy, DEFAULT_COD_SHOPIFY_POLICY } from "./cod-shopify-policy";
 
 /**
  * Who an escalated ticket goes to: one value for every helpdesk, or one per helpdesk, because
@@ -262,6 +263,8 @@ export const Policy = z.strictObject({
     template: Template,
     holdTag: z.string().min(1),
   }),
+  /** What COD answers and silence do in Shopify (decisions/cod-shopify-policy.ts). */
+  cod_shopify: CodShopifyPolicy,
   return_processing: z.strictObject({
     ...switches,
     requestedTemplate: Template,
@@ -399,6 +402,7 @@ export const DEFAULT_POLICY: Policy = {
     template: "cod_confirm",
     holdTag: "cod-unconfirmed",
   },
+  cod_shopify: DEFAULT_COD_SHOPIFY_POLICY,
   return_processing: { ...live, requestedTemplate: "return_received", refundedTemplate: "refund_processed", suppressDays: 30 },
   // Anomalies wait on the "needs you" queue: a person confirms (the ops alert goes out) or dismisses.
   anomaly: {
