@@ -12,6 +12,8 @@ import { codShopifyKey } from "../../src/canonical/vocabulary";
 import { configFromEnv, type ConnectorConfig } from "../../src/connectors/config";
 import { COD_HOLD_HANDLE, FULFILLMENT_ORDER_HOLD, FULFILLMENT_ORDER_RELEASE_HOLD, FULFILLMENT_ORDERS_QUERY, ORDER_CANCEL, ORDER_MARK_AS_PAID } from "../../src/connectors/shopify-cod";
 import { onJourneyTimer } from "../../src/jobs/journey-timers";
+import { DEFAULT_POLICY } from "../../src/decisions/policy";
+import { settleDecision } from "../../src/pipeline/review";
 import { handleActionsBatch, type ActionMessage, type ActionsDeps } from "../../src/queues/actions";
 import { indianOrder, shopifyRequest, uniqueId } from "../helpers/shopify";
 import { api, count, waitProcessed } from "../helpers/runtime";
@@ -177,11 +179,14 @@ describe("Cancel reaches Shopify", () => {
     expect(decisions[0]!.mode).toBe("approve");
     expect(JSON.parse(decisions[0]!.reasons)).toContain("cancelling a COD order in Shopify waits for approval");
     expect(await actionsOf(decisions[0]!.id)).toEqual([]);
-    const body = await (await api(`/api/decisions?type=cod_confirmation&subject=order:${o.id}`)).json<{ decisions: { dedupeKey?: string; actions: { kind: string; params: Record<string, unknown> }[] }[] }>();
-    const held = body.decisions.find((d) => d.actions.some((a) => a.kind === "shopify_order_cancel"))!;
-    expect(held.actions.map((a) => a.kind)).toEqual(["shopify_order_cancel", "shopify.tags_add"]);
+    // A person approves on the "needs you" queue: the held actions enter the outbox once.
+    expect(await settleDecision(env, decisions[0]!.id, { verdict: "approved", by: "ops@vanaspati.in", note: null }, DEFAULT_POLICY, Date.now())).toMatchObject({ ok: true, queued: 2 });
+    expect(await settleDecision(env, decisions[0]!.id, { verdict: "approved", by: "ops@vanaspati.in", note: null }, DEFAULT_POLICY, Date.now())).toEqual({ ok: false, reason: "not_waiting" });
+    const approved = await actionsOf(decisions[0]!.id);
+    expect(approved.map((a) => a.kind)).toEqual(["shopify_order_cancel", "shopify.tags_add"]);
+    expect(JSON.parse(approved[1]!.params)).toEqual({ resource: "order", id: o.id, tags: ["cod-cancelled"] });
 
-    const cancel = await copyAction({ kind: "shopify_order_cancel", connector: "shopify", params: JSON.stringify(held.actions[0]!.params) });
+    const cancel = await copyAction(approved[0]!);
     const vendor = edge((c) =>
       c.url === SHOPIFY_URL && op(c) === ORDER_CANCEL ? json(200, { data: { orderCancel: { job: { id: "gid://shopify/Job/5a1c", done: false }, orderCancelUserErrors: [] } } }) : null,
     );
