@@ -19,6 +19,7 @@ export const TEST_BINDINGS = {
   ZENDESK_WEBHOOK_SECRET: "test-zendesk-secret",
   WHATSAPP_APP_SECRET: "test-whatsapp-app-secret",
   WHATSAPP_VERIFY_TOKEN: "test-whatsapp-verify-token",
+  RAZORPAY_WEBHOOK_SECRET: "test-razorpay-webhook-secret",
   // The store this deployment serves: privacy webhooks must name it (docs/privacy.md).
   SHOPIFY_SHOP_DOMAIN: "vanaspati.myshopify.com",
   CREDENTIALS_KEY: "test-credentials-key",

@@ -204,6 +204,49 @@ export const ActionSpec = z.discriminatedUnion("kind", [
     connector: z.literal("shiprocket"),
     params: z.object({ awb: z.string(), action: z.enum(["re-attempt", "return"]), comments: z.string() }),
   }),
+  // ── COD answers in Shopify, and the pay-now link (issue 19; connectors/shopify-cod.ts, connectors/razorpay.ts) ──
+  /** A Razorpay Payment Link for what the customer pays now instead of COD (amount after the prepaid discount); sent to them on WhatsApp once created. */
+  z.object({
+    kind: z.literal("cod_payment_link"),
+    connector: z.literal("razorpay"),
+    params: z.object({
+      orderId: z.string(),
+      amountPaise: z.number().int().positive(),
+      discountPaise: z.number().int().nonnegative(),
+      customerPhone: Phone.optional(),
+      customerEmail: z.string().email().optional(),
+    }),
+  }),
+  /** fulfillmentOrderHold on each of the order's open fulfillment orders; `reason` is Shopify's FulfillmentHoldReason, `note` what the warehouse reads. */
+  z.object({
+    kind: z.literal("shopify_fulfillment_hold"),
+    connector: z.literal("shopify"),
+    params: z.object({ orderId: z.string(), reason: z.string().regex(/^[A-Z_]+$/), note: z.string().min(1) }),
+  }),
+  /** fulfillmentOrderReleaseHold of the holds Switchyard placed, on each held fulfillment order of the order. */
+  z.object({
+    kind: z.literal("shopify_release_hold"),
+    connector: z.literal("shopify"),
+    params: z.object({ orderId: z.string() }),
+  }),
+  /** orderCancel (asynchronous: Shopify answers with a job). */
+  z.object({
+    kind: z.literal("shopify_order_cancel"),
+    connector: z.literal("shopify"),
+    params: z.object({
+      orderId: z.string(),
+      reason: z.enum(["CUSTOMER", "DECLINED", "FRAUD", "INVENTORY", "OTHER", "STAFF"]),
+      restock: z.boolean(),
+      notifyCustomer: z.boolean(),
+      staffNote: z.string().max(255),
+    }),
+  }),
+  /** orderMarkAsPaid: the outstanding amount recorded as paid (the customer paid by link). */
+  z.object({
+    kind: z.literal("shopify_mark_paid"),
+    connector: z.literal("shopify"),
+    params: z.object({ orderId: z.string() }),
+  }),
 ]);
 export type ActionSpec = z.infer<typeof ActionSpec>;
 export type ActionKind = ActionSpec["kind"];

@@ -20,6 +20,7 @@ export const Source = z.enum([
   "unicommerce",
   "whatsapp",
   "switchyard",
+  "razorpay",
 ]);
 export type Source = z.infer<typeof Source>;
 
@@ -222,6 +223,22 @@ export const OrderReturn = z.object({
 });
 export type OrderReturn = z.infer<typeof OrderReturn>;
 
+/**
+ * A payment taken outside Shopify for an order: a Razorpay Payment Link paid (issue 19), which turns
+ * the COD order into a prepaid one. `orderRef` is the link's reference_id (the Shopify order id).
+ */
+export const Payment = z.object({
+  orderRef: z.string().min(1),
+  linkId: z.string().min(1),
+  paymentId: z.string().min(1),
+  amount: Paise,
+  currency: z.string().length(3),
+  method: z.string().nullable(),
+  paidAt: IsoUtc,
+  ...traced,
+});
+export type Payment = z.infer<typeof Payment>;
+
 /** A purchase order as the ERP reports it. */
 export const PurchaseOrder = z.object({
   poNumber: z.string().min(1),
@@ -253,6 +270,8 @@ export interface CanonicalBatch {
   levelDisconnects: { inventoryItemId: string; locationId: string; at: string | null }[];
   /** Where an order's units ship from: a fulfilment's `location_id`. */
   orderLocations: { orderId: OrderId; locationId: string; skus: string[]; at: string }[];
+  /** Payments taken outside Shopify (Razorpay Payment Links). */
+  payments: Payment[];
 }
 
 export interface ShopifyLocation {
@@ -289,6 +308,7 @@ export function emptyBatch(): CanonicalBatch {
     locations: [],
     levelDisconnects: [],
     orderLocations: [],
+    payments: [],
   };
 }
 

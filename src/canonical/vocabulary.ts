@@ -29,7 +29,7 @@ export type JourneyState = (typeof JOURNEY_STATES)[number];
 // ── Sources ────────────────────────────────────────────────────────────────────────────────────
 
 /** Every system that sends Switchyard webhooks, as raw events name their source. */
-export const WEBHOOK_SOURCES = ["shopify", "shiprocket", "delhivery", "gorgias", "freshdesk", "zendesk", "zoho-inventory", "unicommerce", "whatsapp"] as const;
+export const WEBHOOK_SOURCES = ["shopify", "shiprocket", "delhivery", "gorgias", "freshdesk", "zendesk", "zoho-inventory", "unicommerce", "whatsapp", "razorpay"] as const;
 export type WebhookSource = (typeof WEBHOOK_SOURCES)[number];
 
 // ── Helpdesks and tickets ──────────────────────────────────────────────────────────────────────
@@ -85,6 +85,19 @@ export function isOpenPo(status: string): boolean {
 
 /** `cod_confirmation:order:<id>:request|timeout`: the question, and what silence past the timeout does. */
 export const codConfirmationKey = (orderId: string, step: "request" | "timeout") => `cod_confirmation:order:${orderId}:${step}`;
+
+/**
+ * What a COD order's answer (or silence) did in Shopify, one decision each (issue 19):
+ * `cod_confirmation:order:<id>:confirmed|cancelled|reminder|auto_cancel|paid|pay_link`.
+ */
+export type CodShopifyStep = "confirmed" | "cancelled" | "reminder" | "auto_cancel" | "paid" | "pay_link";
+export const codShopifyKey = (orderId: string, step: CodShopifyStep) => `cod_confirmation:order:${orderId}:${step}`;
+
+/** `cod_confirmation:customer:<id>:cod_blocked`: the customer tagged cod-blocked after N RTOs, once. */
+export const codBlockedKey = (customerId: string) => `cod_confirmation:customer:${customerId}:cod_blocked`;
+
+/** Shopify tags COD answers leave on the order (and the customer), as a checkout rule or the warehouse reads them. */
+export const COD_TAGS = { confirmed: "cod-confirmed", cancelled: "cod-cancelled", converted: "cod-converted", blocked: "cod-blocked" } as const;
 
 /** `post_delivery:order:<id>:<step>`: one decision per step of the post-delivery sequence. */
 export const postDeliveryKey = (orderId: string, step: string) => `post_delivery:order:${orderId}:${step}`;

@@ -141,6 +141,31 @@ export const WHATSAPP_TEMPLATES: readonly CatalogueTemplate[] = [
     ],
   },
   {
+    name: "cod_confirm_reminder",
+    category: "UTILITY",
+    purpose: "COD confirmation, second reminder at the timeout (payload cod:<confirm|cancel>:<order>)",
+    examples: ["Asha", "#1042", "₹2,499"],
+    body: {
+      en: "Hi {{1}}, your cash-on-delivery order {{2}} for {{3}} is on hold until you confirm it. Tap below to confirm or cancel.",
+      hi: "नमस्ते {{1}}, आपका कैश-ऑन-डिलीवरी ऑर्डर {{2}} ({{3}}) आपकी पुष्टि तक रुका हुआ है। पुष्टि या रद्द करने के लिए नीचे टैप करें।",
+    },
+    buttons: [
+      { type: "quick_reply", text: { en: "Confirm order", hi: "ऑर्डर कन्फ़र्म करें" } },
+      { type: "quick_reply", text: { en: "Cancel order", hi: "ऑर्डर रद्द करें" } },
+    ],
+  },
+  {
+    name: "cod_pay_now",
+    category: "UTILITY",
+    purpose: "COD order: pay now by Razorpay link instead of cash on delivery, with the prepaid discount",
+    examples: ["Asha", "#1042", "₹2,399", "₹100", "https://rzp.io/i/nxrHnLJ"],
+    body: {
+      en: "Hi {{1}}, for order {{2}} you can pay {{3}} now instead of cash on delivery and save {{4}}. Pay securely here: {{5}} Thank you!",
+      hi: "नमस्ते {{1}}, ऑर्डर {{2}} के लिए कैश-ऑन-डिलीवरी के बजाय अभी {{3}} का भुगतान करें और {{4}} बचाएँ। सुरक्षित भुगतान यहाँ करें: {{5}} धन्यवाद!",
+    },
+    buttons: [],
+  },
+  {
     name: "support_ack",
     category: "UTILITY",
     purpose: "support escalation: acknowledgement to the customer",

@@ -4,6 +4,7 @@
  * vendors' production hosts.
  */
 import type { CredentialSettings } from "./credential-grants";
+import { RAZORPAY_BASE_URL, type RazorpayConfig } from "./razorpay";
 
 export interface WhatsAppConfig { accessToken: string; phoneNumberId: string; apiVersion: string; graphBaseUrl?: string }
 export interface EmailConfig { apiKey: string; baseUrl: string; from: string; opsTo: string | null }
@@ -48,6 +49,8 @@ export interface ConnectorConfig {
   /** MSG91 (SMS fallback): MSG91_AUTH_KEY. */
   sms: SmsConfig | null;
   hubspot: HubSpotConfig | null;
+  /** Razorpay Payment Links (the COD pay-now offer): RAZORPAY_KEY_ID and RAZORPAY_KEY_SECRET. */
+  razorpay: RazorpayConfig | null;
   /** Cloudflare's send_email binding for ops alerts, when the deployment has one. */
   sendEmail: SendEmail | null;
   /** Transient failures (5xx, network) in a row before an action is dead. */
@@ -88,6 +91,11 @@ export interface OptionalSettings {
   MSG91_API_BASE_URL?: string;
   HUBSPOT_ACCESS_TOKEN?: string;
   HUBSPOT_PREDICTION_EVENT?: string;
+  RAZORPAY_KEY_ID?: string;
+  RAZORPAY_KEY_SECRET?: string;
+  RAZORPAY_API_BASE_URL?: string;
+  RAZORPAY_CALLBACK_URL?: string;
+  RAZORPAY_WEBHOOK_SECRET?: string;
 }
 
 export const DEFAULT_MAX_ATTEMPTS = 6;
@@ -136,6 +144,7 @@ export function configFromEnv(env: Env): ConnectorConfig {
     delhivery: dlToken ? { apiToken: dlToken, baseUrl: base("DELHIVERY_API_BASE_URL") } : null,
     sms: all([msg91], () => ({ authKey: msg91!, baseUrl: (s(e.MSG91_API_BASE_URL) ?? "https://control.msg91.com/api/v5").replace(/\/+$/, "") })),
     hubspot: all([s(e.HUBSPOT_ACCESS_TOKEN)], () => ({ accessToken: s(e.HUBSPOT_ACCESS_TOKEN)!, predictionEvent: s(e.HUBSPOT_PREDICTION_EVENT) })),
+    razorpay: all([s(e.RAZORPAY_KEY_ID), s(e.RAZORPAY_KEY_SECRET)], () => ({ keyId: s(e.RAZORPAY_KEY_ID)!, keySecret: s(e.RAZORPAY_KEY_SECRET)!, baseUrl: trimSlash(s(e.RAZORPAY_API_BASE_URL) ?? RAZORPAY_BASE_URL), callbackUrl: s(e.RAZORPAY_CALLBACK_URL) })),
     sendEmail: e.SEND_EMAIL ?? null,
     maxAttempts: Number.isInteger(maxAttempts) && maxAttempts > 0 ? maxAttempts : DEFAULT_MAX_ATTEMPTS,
   };

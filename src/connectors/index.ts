@@ -10,6 +10,8 @@ import { buildHubSpotRequest } from "./hubspot";
 import { buildKlaviyoRequest } from "./klaviyo";
 import { buildShiprocketRequest } from "./shiprocket";
 import { buildShopifyRequest, interpretShopify, type ShopifyTarget } from "./shopify";
+import { isShopifyCodSpec, runShopifyCod } from "./shopify-cod";
+import { buildPaymentLinkRequest, interpretRazorpay, RAZORPAY_BASE_URL } from "./razorpay";
 import { buildSmsRequest, interpretMsg91, MSG91_BASE_URL } from "./sms";
 import { buildWhatsAppRequest, interpretWhatsApp, isWhatsAppRateLimit, serviceWindowRefusal, whatsAppError } from "./whatsapp";
 import { buildZohoRequest, istDate, interpretZoho, zohoRateWait, type ZohoTarget } from "./zoho";
@@ -49,6 +51,7 @@ const PLACEHOLDER = {
   shiprocket: { apiToken: "" },
   sms: { authKey: "", baseUrl: MSG91_BASE_URL },
   hubspot: { accessToken: "", predictionEvent: null },
+  razorpay: { keyId: "{RAZORPAY_KEY_ID}", keySecret: "", baseUrl: RAZORPAY_BASE_URL, callbackUrl: null },
 };
 
 const failed = (reason: string, requests: OutboundRequest[] = []): RunResult => ({ outcome: { kind: "failed", httpStatus: null, reason }, requests });
@@ -85,6 +88,11 @@ export async function runAction(action: ActionToRun, deps: RunDeps): Promise<Run
       return { outcome: await executeRequest(deps.fetch, req, { interpret: interpretEmail, now }), requests: [req] };
     }
     case "shopify": {
+      if (isShopifyCodSpec(spec)) {
+        const shopify = config.shopify;
+        const live = shopify ? { credential: shopify.credential, target: (t: TokenOk) => shopifyTarget(shopify, t) } : null;
+        return runShopifyCod(spec, { live, placeholder: PLACEHOLDER.shopify, credentials: deps.credentials, fetch: deps.fetch, now });
+      }
       const fulfillmentId = spec.kind === "shopify.fulfillment_event" ? await findFulfillmentId(db, spec.params.awb) : null;
       const ctx = { idempotencyKey: action.idempotencyKey, fulfillmentId };
       const built = buildShopifyRequest(spec, PLACEHOLDER.shopify, ctx);
@@ -137,6 +145,11 @@ export async function runAction(action: ActionToRun, deps: RunDeps): Promise<Run
       const req = buildHubSpotRequest(spec, config.hubspot ?? PLACEHOLDER.hubspot);
       if (!config.hubspot) return dryRun([req]);
       return { outcome: await executeRequest(deps.fetch, req, { now }), requests: [req] };
+    }
+    case "razorpay": {
+      const req = buildPaymentLinkRequest(spec, config.razorpay ?? PLACEHOLDER.razorpay);
+      if (!config.razorpay) return dryRun([req]);
+      return { outcome: await executeRequest(deps.fetch, req, { interpret: interpretRazorpay, now }), requests: [req] };
     }
     case "shiprocket": {
       const shiprocket = config.shiprocket;

@@ -7,7 +7,7 @@
 import type { ConnectorConfig, OptionalSettings } from "./config";
 import type { CredentialName } from "./credential-grants";
 
-export type ConnectorName = "shopify" | "zoho" | "shiprocket" | "unicommerce" | "delhivery" | "whatsapp" | "email" | "klaviyo" | "gorgias" | "freshdesk" | "zendesk";
+export type ConnectorName = "shopify" | "zoho" | "shiprocket" | "unicommerce" | "delhivery" | "whatsapp" | "email" | "klaviyo" | "gorgias" | "freshdesk" | "zendesk" | "razorpay";
 
 export type Mode = "dry-run" | "static token" | "client credentials" | "OAuth install" | "login" | "refresh token" | "API key";
 
@@ -81,6 +81,14 @@ export function connectorSetup(env: Env, config: ConnectorConfig): ConnectorSetu
   push("gorgias", config.gorgias ? "API key" : "dry-run", null, config.gorgias ? [] : ["GORGIAS_DOMAIN, GORGIAS_USERNAME and GORGIAS_API_KEY"]);
   push("freshdesk", config.freshdesk ? "API key" : "dry-run", null, config.freshdesk ? [] : ["FRESHDESK_DOMAIN and FRESHDESK_API_KEY"]);
   push("zendesk", config.zendesk ? "API key" : "dry-run", null, config.zendesk ? [] : ["ZENDESK_SUBDOMAIN, ZENDESK_EMAIL and ZENDESK_API_TOKEN"]);
+  // Razorpay Payment Links (the COD pay-now offer) and the payment_link.paid webhook that answers it.
+  push(
+    "razorpay",
+    config.razorpay ? "API key" : "dry-run",
+    null,
+    config.razorpay ? [] : ["RAZORPAY_KEY_ID and RAZORPAY_KEY_SECRET (Dashboard → Account & Settings → API Keys)"],
+    has(e.RAZORPAY_WEBHOOK_SECRET) ? [] : ["RAZORPAY_WEBHOOK_SECRET is empty: /webhooks/razorpay refuses every event, so a paid link never reaches Shopify (Dashboard → Webhooks: the secret you set there, event payment_link.paid)"],
+  );
 
   if (!has(e.CREDENTIALS_KEY) && out.some((c) => c.credential && c.mode !== "static token")) {
     for (const c of out) if (c.credential && c.mode !== "static token") c.notes.push("CREDENTIALS_KEY is not set: minted tokens are held in memory only and minted again after a restart");

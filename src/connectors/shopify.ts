@@ -2,7 +2,8 @@
 import type { ActionSpec } from "../canonical/actions";
 import { asRecord, type OutboundRequest, type Outcome } from "./http";
 
-export type ShopifySpec = Extract<ActionSpec, { connector: "shopify" }>;
+/** The one-request Shopify actions; the COD holds, cancel and mark-paid run in connectors/shopify-cod.ts. */
+export type ShopifySpec = Exclude<Extract<ActionSpec, { connector: "shopify" }>, { kind: "shopify_fulfillment_hold" | "shopify_release_hold" | "shopify_order_cancel" | "shopify_mark_paid" }>;
 
 /** Where one request goes and with which token (the token comes from the Shopify credential). */
 export interface ShopifyTarget {

@@ -29,6 +29,9 @@ export function approvalReason(draft: DecisionDraft, policy: Policy): string | n
   if (draft.type === "cod_confirmation" && a.codHolds && draft.dedupeKey === codConfirmationKey(draft.subjectId, "timeout")) {
     return "holding an unconfirmed COD order (the step before cancelling it) waits for approval";
   }
+  if (draft.type === "cod_confirmation" && a.codHolds && draft.actions.some((x) => x.kind === "shopify_order_cancel")) {
+    return "cancelling a COD order in Shopify waits for approval";
+  }
   if ((draft.type === "support_escalation" || draft.type === "wismo_autoreply") && a.escalationsToAPerson) {
     for (const action of draft.actions) {
       if (action.kind === "helpdesk.update" && action.params.assignee && isPerson(action.params.assignee)) {

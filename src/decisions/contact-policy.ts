@@ -139,8 +139,12 @@ export function momentOf(d: Pick<DecisionDraft, "type" | "dedupeKey" | "inputs" 
       const attempt = Number(d.inputs.failedAttempts ?? journey?.failedAttempts ?? 0);
       return { key: `${scope}:ndr:${attempt}`, label: "failed-delivery question", priority: 1, urgent: true, whileStates: ["failed_attempt"], failedAttempt: attempt };
     }
-    case "cod_confirmation":
-      return { key: `${scope}:cod_confirmation`, label: "COD confirmation request", priority: 1, urgent: true, whileStates: ["placed", "cod_confirmation_pending"] };
+    case "cod_confirmation": {
+      // The second reminder and the pay-now link (decisions/rules/cod-shopify.ts) are moments of their own: the question itself was asked already.
+      const step = /:(reminder|pay_link)$/.exec(d.dedupeKey)?.[1];
+      const label = step === "reminder" ? "COD confirmation reminder" : step === "pay_link" ? "COD pay-now link" : "COD confirmation request";
+      return { key: step ? `${scope}:cod_${step}` : `${scope}:cod_confirmation`, label, priority: 1, urgent: true, whileStates: ["placed", "cod_confirmation_pending"] };
+    }
     case "post_delivery":
       return { key: d.dedupeKey, label: `post-delivery ${String(d.inputs.step ?? "message").replace(/_/g, " ")}`, priority: 1, urgent: false, whileStates: ["delivered"], needsNoOpenCase: true };
     case "return_processing":

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { EMAIL_TEMPLATES, isEmailTemplate } from "../messages/email/templates";
 import type { DecisionType } from "./types";
 import { DEFAULT_SUPPORT_ESCALATION, SupportEscalationPolicy } from "./escalation-policy";
+import { CodShopifyPolicy, DEFAULT_COD_SHOPIFY_POLICY } from "./cod-shopify-policy";
 
 /**
  * Who an escalated ticket goes to: one value for every helpdesk, or one per helpdesk, because
@@ -252,6 +253,8 @@ export const Policy = z.strictObject({
     template: Template,
     holdTag: z.string().min(1),
   }),
+  /** What COD answers and silence do in Shopify (decisions/cod-shopify-policy.ts). */
+  cod_shopify: CodShopifyPolicy,
   return_processing: z.strictObject({
     ...switches,
     requestedTemplate: Template,
@@ -379,6 +382,7 @@ export const DEFAULT_POLICY: Policy = {
     template: "cod_confirm",
     holdTag: "cod-unconfirmed",
   },
+  cod_shopify: DEFAULT_COD_SHOPIFY_POLICY,
   return_processing: { ...live, requestedTemplate: "return_received", refundedTemplate: "refund_processed", suppressDays: 30 },
   // Anomalies wait on the "needs you" queue: a person confirms (the ops alert goes out) or dismisses.
   anomaly: {

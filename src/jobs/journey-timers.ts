@@ -10,6 +10,8 @@ import type { JourneyTimer } from "../durable-objects/order-journey";
 import { HOUR_MS } from "../lib/time";
 import { commitDrafts } from "../pipeline/commit";
 import { trackingPageLink } from "../pipeline/tracking-link";
+import { autoCancelDueAt, decideCodAutoCancel, decideCodReminder } from "../decisions/rules/cod-shopify";
+import { shopifyOrderState } from "../db/cod-shopify";
 
 /**
  * Runs the rules a due timer calls for. Idempotent: every decision carries a dedupe key, so a
@@ -24,6 +26,7 @@ export async function onJourneyTimer(env: Env, timer: JourneyTimer, now: number)
   await kvPutOnce(env.DB, kvKeys.timerFired(timer.orderId, timer.key), JSON.stringify({ kind: timer.kind, dueAt: timer.dueAt }), now);
   if (!order || !journey) return;
   const drafts: (DecisionDraft | null)[] = [];
+  let retryAt: number | null = null;
   if (timer.kind === "stall") {
     const customer = await loadCustomer(env.DB, order.customerId, policy);
     const route = await loadRoute(env.DB, journey.carrier, journey.origin, order.shippingPincode);
@@ -37,6 +40,13 @@ export async function onJourneyTimer(env: Env, timer: JourneyTimer, now: number)
     const dueAt = askedAt + policy.cod_confirmation.timeoutHours * HOUR_MS;
     if (now < dueAt && journey.state === "cod_confirmation_pending") return { retryAt: dueAt };
     drafts.push(decideCodConfirmation({ order, state: journey.state, destinationRtoRate: null, confirmationRequestedAt: askedAt, reply: null }, policy, now));
+    if (journey.state === "cod_confirmation_pending") {
+      // Still silent: a second reminder, and (if the policy auto-cancels) the timer comes back for the cancel.
+      drafts.push(decideCodReminder(order, askedAt, policy, now));
+      const cancelAt = autoCancelDueAt(dueAt, policy);
+      if (cancelAt !== null && now < cancelAt) retryAt = cancelAt;
+      else if (cancelAt !== null) drafts.push(decideCodAutoCancel(order, dueAt, await shopifyOrderState(env.DB, order.id), policy, now));
+    }
   } else {
     const customer = await loadCustomer(env.DB, order.customerId, policy);
     const stepsDone = (await dedupeKeysFor(env.DB, "post_delivery", order.id)).flatMap((k) => parsePostDeliveryKey(k)?.step ?? []);
@@ -49,4 +59,5 @@ export async function onJourneyTimer(env: Env, timer: JourneyTimer, now: number)
     );
   }
   await commitDrafts(env, drafts, stored, now);
+  if (retryAt !== null) return { retryAt };
 }

@@ -27,6 +27,7 @@ import { refreshBundles } from "./bundles";
 import { decideStockForSkus, pushStockEffects } from "./stock";
 import { runWorkflows } from "./workflows";
 import { trackingPageLink } from "./tracking-link";
+import { decideCodInShopify } from "./cod-shopify";
 
 const NOTIFIED: Partial<Record<JourneyState, NotifiedStatus>> = {
   confirmed: "confirmed",
@@ -95,6 +96,7 @@ export async function decideOnEvent(env: Env, batch: CanonicalBatch, applied: Ap
     }
   }
 
+  drafts.push(...(await decideCodInShopify(env, batch, applied, forwarded, policy, now)));
   await commitDrafts(env, drafts, stored, now);
   await pushStockEffects(env, forwarded.stock, now);
   await refreshBundles(env, [...new Set(forwarded.stock.map((x) => x.sku))], now);

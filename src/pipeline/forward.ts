@@ -75,6 +75,12 @@ export async function forwardToObjects(
     }
   }
 
+  // Paid by the pay-now link (Razorpay): the COD question is answered, the order is confirmed.
+  for (const p of batch.payments) {
+    const orderId = await resolveOrderRef(env.DB, p.orderRef);
+    if (orderId) add(orderId, { id: `payment:${p.source}:${p.paymentId}`, at: Date.parse(p.paidAt), source: p.source, target: "confirmed" });
+  }
+
   // Different objects do not depend on one another: call them all at once.
   const journeys = Promise.all(
     [...perOrder].map(([orderId, events]) => {

@@ -14,6 +14,7 @@ import { logEvent } from "../lib/log";
 import { isCustomerMessage } from "../decisions/contact-policy";
 import { messageNoLongerCurrent, recordSendTimeSuppression } from "../pipeline/contact-policy";
 import { fallBack, shouldFallBack } from "../pipeline/message-fallback";
+import { sendPaymentLinkToCustomer } from "../pipeline/cod-shopify";
 
 export interface ActionMessage {
   actionId: string;
@@ -113,6 +114,10 @@ export async function executeOne(env: Env, actionId: string, config: ConnectorCo
   if (result.outcome.kind === "stale" && spec.kind === "shopify.inventory_set") {
     // The set is settled as stale; the ledger re-reads Shopify and queues a fresh compare-and-set.
     await retryStaleInventorySet(env, { id: action.id, params: spec.params }, deps.fetch ?? ((u, i) => fetch(u, i)), now);
+  }
+  if (result.outcome.kind === "sent" && spec.kind === "cod_payment_link") {
+    // The link exists in Razorpay: the customer gets it on WhatsApp (its own decision, deduplicated by order).
+    await sendPaymentLinkToCustomer(env, spec.params, result.outcome.response, now);
   }
   logEvent("action_attempt", { actionId: action.id, kind: action.kind, attempt, outcome: result.outcome.kind });
   return verdict;

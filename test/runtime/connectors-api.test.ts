@@ -53,7 +53,11 @@ describe("GET /api/connectors", () => {
     const zoho = report.connectors.find((c) => c.connector === "zoho")!;
     expect(zoho).toMatchObject({ mode: "dry-run", status: "dry_run" });
     expect(zoho.summary).toContain("ZOHO_REFRESH_TOKEN");
-    expect(report.connectors.map((c) => c.connector).sort()).toEqual(["delhivery", "email", "freshdesk", "gorgias", "klaviyo", "shiprocket", "shopify", "unicommerce", "whatsapp", "zendesk", "zoho"]);
+    // Razorpay Payment Links (issue 19): listed, in dry-run without keys, saying what to set.
+    const razorpay = report.connectors.find((c) => c.connector === "razorpay")!;
+    expect(razorpay).toMatchObject({ mode: "dry-run", status: "dry_run" });
+    expect(razorpay.summary).toContain("RAZORPAY_KEY_ID and RAZORPAY_KEY_SECRET");
+    expect(report.connectors.map((c) => c.connector).sort()).toEqual(["delhivery", "email", "freshdesk", "gorgias", "klaviyo", "razorpay", "shiprocket", "shopify", "unicommerce", "whatsapp", "zendesk", "zoho"]);
   });
 
   it("is behind the API token", async () => {

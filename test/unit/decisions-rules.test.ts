@@ -291,7 +291,9 @@ describe("cod_confirmation", () => {
     const waiting = { ...ctx, state: "cod_confirmation_pending" as const, confirmationRequestedAt: NOW - 25 * H };
     const d = decideCodConfirmation(waiting, DEFAULT_POLICY, NOW)!;
     expect(d.dedupeKey).toBe("cod_confirmation:order:6001:timeout");
-    expect(d.actions.map((a) => a.kind)).toEqual(["shopify.tags_add", "email.ops_alert"]);
+    expect(d.actions.map((a) => a.kind)).toEqual(["shopify.tags_add", "shopify_fulfillment_hold", "email.ops_alert"]);
+    // The hold the warehouse sees in Shopify (issue 19): reason and note from the cod_shopify policy.
+    expect(d.actions[1]!.params).toEqual({ orderId: "6001", reason: DEFAULT_POLICY.cod_shopify.holdReason, note: DEFAULT_POLICY.cod_shopify.holdNote });
     expect(decideCodConfirmation({ ...waiting, confirmationRequestedAt: NOW - 23 * H }, DEFAULT_POLICY, NOW)).toBeNull();
     expect(decideCodConfirmation({ ...waiting, reply: "confirm" }, DEFAULT_POLICY, NOW)).toBeNull();
     expect(decideCodConfirmation({ ...ctx, order: order({ totalPrice: 250_000 }) }, DEFAULT_POLICY, NOW)).toBeNull();

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import type { ActionSpec } from "../../src/canonical/actions";
+import { decideCodReminder, decidePayLinkMessage } from "../../src/decisions/rules/cod-shopify";
 import {
   bodyParamCount, catalogueTemplate, placeholders, TEMPLATE_LANGUAGES, toMetaTemplate, WHATSAPP_TEMPLATES,
 } from "../../src/canonical/whatsapp-templates";
@@ -140,6 +141,8 @@ describe("the rules send what the catalogue defines", () => {
     ...(decideDelayAlert({ order, journey, customer, route: null }, DEFAULT_POLICY, NOW)?.actions ?? []),
     ...(decideNdrFollowup({ order, journey: { ...journey, state: "failed_attempt", failedAttempts: 1 }, reply: null }, DEFAULT_POLICY, NOW)?.actions ?? []),
     ...(decideCodConfirmation({ order, state: "cod_confirmation_pending", destinationRtoRate: null, confirmationRequestedAt: null, reply: null }, DEFAULT_POLICY, NOW)?.actions ?? []),
+    ...(decideCodReminder({ ...order, paymentMethod: "cod" }, NOW - 25 * H, DEFAULT_POLICY, NOW)?.actions ?? []),
+    ...(decidePayLinkMessage({ ...order, paymentMethod: "cod" }, { id: "plink_ExjpAUN3gVHrPJ", shortUrl: "https://rzp.io/i/nxrHnLJ" }, 239_900, 10_000, DEFAULT_POLICY, NOW)?.actions ?? []),
     ...(decideSupportEscalation({ ticket, customer, order, journey, scans: [] }, DEFAULT_POLICY, NOW)?.actions ?? []),
     ...(["return_requested", "refunded"] as const).flatMap((kind) => decideReturnProcessing({ order, customer, event: { kind, refundId: "r1", amount: 129_900, restock: false, lineItems: [], occurredAt: NOW } }, DEFAULT_POLICY, NOW)?.actions ?? []),
     ...(decidePostDelivery({ order, journey: delivered, customer, openTicket: false, openReturn: false, stepsDone: [] }, DEFAULT_POLICY, NOW)?.actions ?? []),

@@ -1,6 +1,6 @@
 /** Which pure mapper understands which source. */
 import type { z } from "zod";
-import { Customer, InventoryRecord, Message, Order, OrderReturn, Product, PurchaseOrder, ShipmentEvent, SupportTicket, UnmappableError, type CanonicalBatch } from "../model";
+import { Customer, InventoryRecord, Message, Order, OrderReturn, Payment, Product, PurchaseOrder, ShipmentEvent, SupportTicket, UnmappableError, type CanonicalBatch } from "../model";
 import { mapShopifyWebhook } from "./shopify";
 import { mapShiprocketTracking, mapShiprocketWebhook } from "./shiprocket";
 import { mapDelhiveryScanPush, mapDelhiveryTracking } from "./delhivery";
@@ -10,6 +10,7 @@ import { mapGorgiasWebhook } from "./gorgias";
 import { mapFreshdeskWebhook } from "./freshdesk";
 import { mapZendeskWebhook } from "./zendesk";
 import { mapWhatsappWebhook } from "./whatsapp";
+import { mapRazorpayWebhook } from "./razorpay";
 
 export type Mapper = (topic: string, payload: unknown) => CanonicalBatch;
 
@@ -26,6 +27,7 @@ const MAPPERS: Record<string, Mapper> = {
   freshdesk: mapFreshdeskWebhook,
   zendesk: mapZendeskWebhook,
   whatsapp: mapWhatsappWebhook,
+  razorpay: mapRazorpayWebhook,
 };
 
 /**
@@ -49,6 +51,7 @@ const SCHEMAS: { [K in keyof CanonicalBatch]?: z.ZodType } = {
   messages: Message,
   returns: OrderReturn,
   purchaseOrders: PurchaseOrder,
+  payments: Payment,
 };
 
 function checked(source: string, topic: string, batch: CanonicalBatch): CanonicalBatch {

@@ -5,6 +5,7 @@ import { HOUR_MS, hours, percent, rupees } from "../format";
 import type { Policy } from "../policy";
 import type { DecisionDraft } from "../types";
 import { draft, firstName, opsAlert, whatsappTemplate } from "./build";
+import { codTimeoutHoldActions } from "./cod-shopify";
 
 /** The high-RTO list entry (a pincode prefix) the pincode falls under, if any. */
 function listedRtoPrefix(pincode: string | null, prefixes: readonly string[]): string | undefined {
@@ -42,6 +43,7 @@ export function decideCodConfirmation(ctx: CodConfirmationContext, policy: Polic
         inputs: { confirmationRequestedAt: ctx.confirmationRequestedAt, waitedHours: waitedMs / HOUR_MS },
         actions: [
           { kind: "shopify.tags_add", connector: "shopify", params: { resource: "order", id: order.id, tags: [p.holdTag] } },
+          ...codTimeoutHoldActions(order, policy),
           opsAlert(`COD order ${order.name} unconfirmed: on hold`, `${order.name} (${rupees(order.totalPrice)} COD to ${order.shippingPincode ?? "unknown pincode"}) got no confirmation in ${p.timeoutHours} h. Tagged ${p.holdTag}; call the customer or cancel.`),
         ],
       },

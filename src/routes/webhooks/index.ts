@@ -12,6 +12,7 @@ import { gorgiasWebhooks } from "./gorgias";
 import { freshdeskWebhooks } from "./freshdesk";
 import { zendeskWebhooks } from "./zendesk";
 import { whatsappWebhooks } from "./whatsapp";
+import { razorpayWebhooks } from "./razorpay";
 
 export const webhooks = new Hono<{ Bindings: Env }>();
 
@@ -45,3 +46,4 @@ webhooks.route("/gorgias", gorgiasWebhooks);
 webhooks.route("/freshdesk", freshdeskWebhooks);
 webhooks.route("/zendesk", zendeskWebhooks);
 webhooks.route("/whatsapp", whatsappWebhooks);
+webhooks.route("/razorpay", razorpayWebhooks);
