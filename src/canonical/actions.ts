@@ -199,6 +199,34 @@ export const ActionSpec = z.discriminatedUnion("kind", [
       uuid: z.string(),
     }),
   }),
+  /** Up to 10,000 profiles' properties in one Klaviyo Bulk Import Profiles job (an upsert by email or phone). */
+  z.object({
+    kind: z.literal("klaviyo.profiles_bulk_import"),
+    connector: z.literal("klaviyo"),
+    params: z.object({
+      profiles: z
+        .array(z.object({ email: z.string().nullable(), phone: z.string().nullable(), properties: z.record(z.string(), z.unknown()) }))
+        .min(1)
+        .max(10_000),
+    }),
+  }),
+  /** Up to 100 HubSpot contacts' properties in one batch upsert by email. */
+  z.object({
+    kind: z.literal("hubspot.contacts_batch_upsert"),
+    connector: z.literal("hubspot"),
+    params: z.object({ contacts: z.array(z.object({ email: z.string().email(), properties: z.record(z.string(), z.string()) })).min(1).max(100) }),
+  }),
+  /** Up to 500 HubSpot custom event occurrences in one batch send. */
+  z.object({
+    kind: z.literal("hubspot.events_batch"),
+    connector: z.literal("hubspot"),
+    params: z.object({
+      events: z
+        .array(z.object({ eventName: z.string().min(1), email: z.string().email(), occurredAt: z.string(), properties: z.record(z.string(), z.string()), uuid: z.string() }))
+        .min(1)
+        .max(500),
+    }),
+  }),
   z.object({
     kind: z.literal("shiprocket.ndr_action"),
     connector: z.literal("shiprocket"),

@@ -1,4 +1,12 @@
-/** Klaviyo: events and profile properties, so flows know about open tickets, returns and deliveries. */
+/**
+ * Klaviyo: events and profile properties, so flows know about open tickets, returns and deliveries;
+ * and, for the daily predictions sync, many profiles at once through Bulk Import Profiles
+ * (`POST /api/profile-bulk-import-jobs`, a `profile-bulk-import-job` whose `profiles.data` are
+ * profile objects as Create or Update Profile takes them; an upsert, up to 10,000 profiles and 5 MB a
+ * job, answered 202 with the job; rate limit 10/s burst, 150/min steady. Klaviyo, "Bulk Import
+ * Profiles", https://developers.klaviyo.com/en/reference/bulk_import_profiles, and "Bulk Import
+ * Profiles API", https://developers.klaviyo.com/en/docs/use_klaviyos_bulk_profile_import_api).
+ */
 import type { ActionSpec } from "../canonical/actions";
 import type { KlaviyoConfig } from "./config";
 import type { OutboundRequest } from "./http";
@@ -14,8 +22,21 @@ export function buildKlaviyoRequest(spec: KlaviyoSpec, config: KlaviyoConfig): O
     accept: "application/vnd.api+json",
     "content-type": "application/vnd.api+json",
   };
+  if (spec.kind === "klaviyo.profiles_bulk_import") {
+    return {
+      method: "POST",
+      url: `${config.baseUrl ?? BASE}/profile-bulk-import-jobs`,
+      headers,
+      body: {
+        data: {
+          type: "profile-bulk-import-job",
+          attributes: { profiles: { data: spec.params.profiles.map((p) => ({ type: "profile", attributes: { ...identityOf(p), properties: p.properties } })) } },
+        },
+      },
+    };
+  }
   const p = spec.params;
-  const identity = { ...(p.email ? { email: p.email } : {}), ...(p.phone ? { phone_number: p.phone } : {}) };
+  const identity = identityOf(p);
   if (spec.kind === "klaviyo.profile_properties") {
     return { method: "POST", url: `${config.baseUrl ?? BASE}/profile-import`, headers, body: { data: { type: "profile", attributes: { ...identity, properties: spec.params.properties } } } };
   }
@@ -38,4 +59,8 @@ export function buildKlaviyoRequest(spec: KlaviyoSpec, config: KlaviyoConfig): O
       },
     },
   };
+}
+
+function identityOf(p: { email: string | null; phone: string | null }) {
+  return { ...(p.email ? { email: p.email } : {}), ...(p.phone ? { phone_number: p.phone } : {}) };
 }

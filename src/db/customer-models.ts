@@ -88,16 +88,24 @@ export async function loadCategoryIntervals(db: D1Database): Promise<Map<string,
 }
 
 /** A page of customers with model predictions and a way to reach them in a CRM (email or phone), by id after `after`. */
-export async function loadPredictionPage(db: D1Database, after: string, limit: number): Promise<CustomerPredictionRow[]> {
+/** Customers after `after` with a prediction and a way to reach them, not yet sent to the CRMs since `syncedSince`. */
+export async function loadPredictionPage(db: D1Database, after: string, limit: number, syncedSince: number): Promise<CustomerPredictionRow[]> {
   const { results } = await db
     .prepare(
       `SELECT m.customer_id AS customerId, c.email, c.phone, m.tier, m.ltv, m.p_active_milli AS pActiveMilli, m.expected_orders_90d_milli AS expectedMilli,
               m.predicted_clv AS predictedClv, m.expected_next_order_at AS expectedNextOrderAt, m.computed_at AS computedAt
        FROM customer_models m JOIN customers c ON c.id = m.customer_id
        WHERE m.customer_id > ? AND m.expected_orders_90d_milli IS NOT NULL AND c.redacted_at IS NULL AND (c.email IS NOT NULL OR c.phone IS NOT NULL)
+         AND (m.crm_synced_at IS NULL OR m.crm_synced_at < ?)
        ORDER BY m.customer_id LIMIT ?`,
     )
-    .bind(after, limit)
+    .bind(after, syncedSince, limit)
     .all<Omit<CustomerPredictionRow, "pActive" | "expectedOrders90d"> & { pActiveMilli: number | null; expectedMilli: number | null }>();
   return results.map(({ pActiveMilli, expectedMilli, ...r }) => ({ ...r, pActive: pActiveMilli === null ? null : pActiveMilli / 1000, expectedOrders90d: (expectedMilli ?? 0) / 1000 }));
+}
+
+/** Marks a page of customers as sent to the CRMs at `now` (after its actions are in the outbox). */
+export async function markPredictionsSynced(db: D1Database, customerIds: readonly string[], now: number): Promise<void> {
+  if (!customerIds.length) return;
+  await db.prepare(`UPDATE customer_models SET crm_synced_at = ? WHERE customer_id IN (${customerIds.map(() => "?").join(",")})`).bind(now, ...customerIds).run();
 }

@@ -478,6 +478,8 @@ export const customerModels = sqliteTable(
     /** Expected next order if still active (BG/NBD posterior rate), epoch ms. */
     expectedNextOrderAt: integer("expected_next_order_at"),
     computedAt: integer("computed_at").notNull(),
+    /** When its predictions last went to the CRMs, epoch ms (the daily sync sends a customer once a day). */
+    crmSyncedAt: integer("crm_synced_at"),
   },
   (t) => [index("customer_models_tier").on(t.tier)],
 );

@@ -4,7 +4,8 @@
  * https://developers.klaviyo.com/en/reference/create_or_update_profile — Klaviyo's own predictive
  * analytics need an account above its data thresholds, these reach every brand) and
  * HubSpot contact properties, plus a HubSpot custom event (the contact's timeline) per customer and
- * day of sync, so the timeline shows how the predictions moved. Pure: the job decides when to send.
+ * day of sync, so the timeline shows how the predictions moved; a page of customers at a time, in
+ * the vendors' batch APIs (connectors/klaviyo.ts, connectors/hubspot.ts). Pure: the job decides when.
  */
 import type { ActionSpec } from "../canonical/actions";
 import type { CustomerTier } from "./policy";
@@ -49,22 +50,45 @@ export function predictionProperties(r: CustomerPredictionRow): Record<string, s
   };
 }
 
+/** HubSpot's batch upsert takes at most 100 contacts; its event batch at most 500 occurrences. */
+export const HUBSPOT_CONTACTS_PER_BATCH = 100;
+export const HUBSPOT_EVENTS_PER_BATCH = 500;
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
 /**
- * What to send for one customer: Klaviyo by email or phone; HubSpot contacts by email only (its
- * update-by-unique-property key); the HubSpot event only when `hubspotEvent` is configured.
+ * What to send for a page of customers, in as few calls as the vendors allow: one Klaviyo bulk
+ * import (by email or phone), HubSpot contacts in batch upserts by email (its unique key; customers
+ * without one are Klaviyo's only), and, when `hubspotEvent` is configured, their event occurrences
+ * in batches (each with a stable uuid per customer and day, so a resent batch is counted once).
  */
-export function predictionSyncSpecs(r: CustomerPredictionRow, opts: { hubspot: boolean; hubspotEvent: string | null }): ActionSpec[] {
-  if (!r.email && !r.phone) return [];
-  const props = predictionProperties(r);
-  const specs: ActionSpec[] = [{ kind: "klaviyo.profile_properties", connector: "klaviyo", params: { email: r.email, phone: r.phone, properties: props } }];
-  if (opts.hubspot && r.email) {
-    const asText = Object.fromEntries(Object.entries(props).map(([k, v]) => [k, String(v)]));
-    specs.push({ kind: "hubspot.contact_properties", connector: "hubspot", params: { email: r.email, properties: asText } });
-    if (opts.hubspotEvent) {
+export function predictionSyncSpecs(rows: readonly CustomerPredictionRow[], opts: { hubspot: boolean; hubspotEvent: string | null }): ActionSpec[] {
+  const reachable = rows.filter((r) => r.email || r.phone);
+  if (!reachable.length) return [];
+  const withProps = reachable.map((r) => ({ r, props: predictionProperties(r) }));
+  const specs: ActionSpec[] = [
+    { kind: "klaviyo.profiles_bulk_import", connector: "klaviyo", params: { profiles: withProps.map(({ r, props }) => ({ email: r.email, phone: r.phone, properties: props })) } },
+  ];
+  if (!opts.hubspot) return specs;
+  const byEmail = withProps
+    .filter(({ r }) => r.email)
+    .map(({ r, props }) => ({ r, email: r.email!, text: Object.fromEntries(Object.entries(props).map(([k, v]) => [k, String(v)])) }));
+  for (const page of chunks(byEmail, HUBSPOT_CONTACTS_PER_BATCH)) {
+    specs.push({ kind: "hubspot.contacts_batch_upsert", connector: "hubspot", params: { contacts: page.map((c) => ({ email: c.email, properties: c.text })) } });
+  }
+  const eventName = opts.hubspotEvent;
+  if (eventName) {
+    for (const page of chunks(byEmail, HUBSPOT_EVENTS_PER_BATCH)) {
       specs.push({
-        kind: "hubspot.event",
+        kind: "hubspot.events_batch",
         connector: "hubspot",
-        params: { eventName: opts.hubspotEvent, email: r.email, occurredAt: new Date(r.computedAt).toISOString(), properties: asText, uuid: `switchyard:predictions:${r.customerId}:${day(r.computedAt)}` },
+        params: {
+          events: page.map((c) => ({ eventName, email: c.email, occurredAt: new Date(c.r.computedAt).toISOString(), properties: c.text, uuid: `switchyard:predictions:${c.r.customerId}:${day(c.r.computedAt)}` })),
+        },
       });
     }
   }

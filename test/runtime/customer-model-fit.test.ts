@@ -9,7 +9,7 @@ import { loadPolicy } from "../../src/db/policies";
 import { decideCustomerOutreach } from "../../src/jobs/customer-outreach";
 import { refreshCustomerModels } from "../../src/jobs/customer-models";
 import { syncPredictionsToCrm } from "../../src/jobs/crm-predictions";
-import { api } from "../helpers/runtime";
+import { api, count } from "../helpers/runtime";
 import { uniqueId } from "../helpers/shopify";
 
 const DAY = 86_400_000;
@@ -124,26 +124,33 @@ describe("customer model cron", () => {
 });
 
 describe("predictions to the CRMs", () => {
-  it("each customer with a prediction gets Klaviyo profile properties and HubSpot contact properties + event, once a day, dry-run without credentials", async () => {
+  it("a page of customers goes to Klaviyo in one bulk import and to HubSpot in one batch upsert + one event batch, each customer once a day, dry-run without credentials", async () => {
     // Only 900 (lapsed) and 901 (regular) have a phone or email: a page of one leaves a cursor, the next finishes.
     expect(await syncPredictionsToCrm(env, NOW, { after: `${prefix}-8`, maxCustomers: 1 })).toEqual({ done: 1, next: lapsed });
     expect(await syncPredictionsToCrm(env, NOW, { after: lapsed, maxCustomers: 1 })).toEqual({ done: 1, next: null });
-    const { results } = await env.DB.prepare(`SELECT kind, params, idempotency_key AS k FROM actions WHERE subject_type = 'customer' AND subject_id = ? ORDER BY kind`)
-      .bind(regular)
-      .all<{ kind: string; params: string; k: string }>();
-    expect(results.map((r) => r.kind)).toEqual(["hubspot.event", "hubspot.contact_properties", "klaviyo.profile_properties"].sort());
-    const klaviyo = JSON.parse(results.find((r) => r.kind === "klaviyo.profile_properties")!.params) as { phone: string; properties: Record<string, unknown> };
-    expect(klaviyo.phone).toBe("+919811100002");
-    expect(klaviyo.properties.switchyard_p_active).toBeGreaterThan(0.8);
-    expect(klaviyo.properties.switchyard_predicted_clv).toBeGreaterThan(3000);
-    expect(String(klaviyo.properties.switchyard_expected_next_order_date)).toMatch(/^\d{4}-\d{2}-\d{2}$/);
-    // Same day again: nothing new.
-    await syncPredictionsToCrm(env, NOW, { after: `${prefix}-8`, maxCustomers: 2 });
-    expect((await env.DB.prepare(`SELECT count(*) AS n FROM actions WHERE subject_id = ?`).bind(regular).first<{ n: number }>())!.n).toBe(3);
+    const page = `${regular}..${regular}`;
+    const { results } = await env.DB.prepare(`SELECT kind, params FROM actions WHERE subject_type = 'crm_sync' AND subject_id = ? ORDER BY kind`)
+      .bind(page)
+      .all<{ kind: string; params: string }>();
+    expect(results.map((r) => r.kind)).toEqual(["hubspot.contacts_batch_upsert", "hubspot.events_batch", "klaviyo.profiles_bulk_import"]);
+    const klaviyo = JSON.parse(results.find((r) => r.kind === "klaviyo.profiles_bulk_import")!.params) as { profiles: { phone: string; properties: Record<string, unknown> }[] };
+    expect(klaviyo.profiles).toHaveLength(1);
+    expect(klaviyo.profiles[0]!.phone).toBe("+919811100002");
+    expect(klaviyo.profiles[0]!.properties.switchyard_p_active).toBeGreaterThan(0.8);
+    expect(klaviyo.profiles[0]!.properties.switchyard_predicted_clv).toBeGreaterThan(3000);
+    expect(String(klaviyo.profiles[0]!.properties.switchyard_expected_next_order_date)).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    // The lapsed customer has only a phone: Klaviyo's bulk import alone (HubSpot keys contacts by email).
+    expect(await count(`SELECT count(*) AS n FROM actions WHERE subject_type = 'crm_sync' AND subject_id = ? AND kind = 'klaviyo.profiles_bulk_import'`, `${lapsed}..${lapsed}`)).toBe(1);
+    // Same day again, with other page boundaries: nobody is sent twice (the day's sync is on the customer's row).
+    expect(await syncPredictionsToCrm(env, NOW + 3_600_000, { after: `${prefix}-8`, maxCustomers: 2 })).toEqual({ done: 0, next: null });
+    expect(await count(`SELECT count(*) AS n FROM actions WHERE subject_type = 'crm_sync' AND (subject_id LIKE ? OR subject_id LIKE ?)`, `${lapsed}..%`, `${regular}..%`)).toBe(4);
+    // The next day, both again, in one page.
+    expect(await syncPredictionsToCrm(env, NOW + 86_400_000, { after: `${prefix}-8`, maxCustomers: 2 })).toEqual({ done: 2, next: null });
+    expect(await count(`SELECT count(*) AS n FROM actions WHERE subject_type = 'crm_sync' AND subject_id = ?`, `${lapsed}..${regular}`)).toBe(3);
     // The actions consumer runs them dry: no Klaviyo key, no HubSpot token in the test env.
     await vi.waitFor(
       async () => {
-        const statuses = await env.DB.prepare(`SELECT status FROM actions WHERE subject_id = ?`).bind(regular).all<{ status: string }>();
+        const statuses = await env.DB.prepare(`SELECT status FROM actions WHERE subject_type = 'crm_sync' AND subject_id = ?`).bind(page).all<{ status: string }>();
         expect(statuses.results.map((s) => s.status)).toEqual(["dry_run", "dry_run", "dry_run"]);
       },
       { timeout: 10_000, interval: 100 },
