@@ -4,6 +4,7 @@ import { IST_OFFSET_MINUTES } from "../lib/time";
 import { z } from "zod";
 import { EMAIL_TEMPLATES, isEmailTemplate } from "../messages/email/templates";
 import type { DecisionType } from "./types";
+import { DEFAULT_WHATSAPP_INBOUND, WhatsappInboundPolicy } from "./inbound-policy";
 
 /**
  * Who an escalated ticket goes to: one value for every helpdesk, or one per helpdesk, because
@@ -299,6 +300,7 @@ export const Policy = z.strictObject({
     /** Verification failures (401) in the last hour at or above this fire (a rotated secret). */
     authFailureBurst: bounded(1, 100_000, "requests", { int: true }),
   }),
+  whatsapp_inbound: WhatsappInboundPolicy,
 });
 export type Policy = z.infer<typeof Policy>;
 export type NotifiedStatus = z.infer<typeof NotifiedStatus>;
@@ -421,6 +423,7 @@ export const DEFAULT_POLICY: Policy = {
     sourceActiveShare: 0.8,
     authFailureBurst: 10,
   },
+  whatsapp_inbound: DEFAULT_WHATSAPP_INBOUND,
 };
 
 export type PolicyResult = { ok: true; policy: Policy } | { ok: false; issues: z.core.$ZodIssue[] };

@@ -1,0 +1,164 @@
+/** SQL of inbound WhatsApp (pipeline/inbound-whatsapp.ts): who wrote, which order, which question waits, the conversation with a person. */
+import { CLOSED_TICKET_STATUSES, type HelpdeskName } from "../canonical/vocabulary";
+
+/** The same number as Meta writes it (no plus) and as Shopify does (E.164). */
+const both = (phone: string) => {
+  const bare = phone.replace(/^\+/, "");
+  return [`+${bare}`, bare] as const;
+};
+
+export interface Sender {
+  id: string;
+  firstName: string | null;
+  email: string | null;
+  phone: string | null;
+  ordersCount: number;
+}
+
+/** The customer with this phone: the customer record first, else the customer of the latest order placed with it. */
+export async function senderByPhone(db: D1Database, phone: string): Promise<Sender | null> {
+  const [plus, bare] = both(phone);
+  const row = await db
+    .prepare(
+      `SELECT c.id, c.first_name AS firstName, c.email, c.phone, coalesce(c.orders_count, 0) AS ordersCount FROM customers c
+       WHERE c.id = coalesce((SELECT id FROM customers WHERE phone IN (?1, ?2) ORDER BY updated_at DESC LIMIT 1),
+                             (SELECT customer_id FROM orders WHERE phone IN (?1, ?2) AND customer_id IS NOT NULL ORDER BY created_at DESC LIMIT 1))`,
+    )
+    .bind(plus, bare)
+    .first<Sender>();
+  return row ?? null;
+}
+
+/** Whose an order is: the sender may only hear about their own orders. */
+export async function orderBelongsTo(db: D1Database, orderId: string, phone: string, customerId: string | null): Promise<boolean> {
+  const [plus, bare] = both(phone);
+  const row = await db
+    .prepare(`SELECT 1 AS ok FROM orders WHERE id = ?1 AND (phone IN (?2, ?3) OR (?4 IS NOT NULL AND customer_id = ?4))`)
+    .bind(orderId, plus, bare, customerId)
+    .first<{ ok: number }>();
+  return row !== null;
+}
+
+/**
+ * The sender's latest open order (not cancelled, not delivered or returned), else their latest order,
+ * with the journey state of each; plus which order has a COD confirmation or an NDR question waiting.
+ */
+export async function sendersOrders(db: D1Database, phone: string, customerId: string | null): Promise<{ latestOpen: string | null; latest: string | null; codPending: { id: string; name: string } | null; ndrOpen: { id: string; name: string } | null }> {
+  const [plus, bare] = both(phone);
+  const { results } = await db
+    .prepare(
+      `SELECT o.id, o.name, o.cancelled_at AS cancelledAt, j.state, coalesce(j.failed_attempts, 0) AS failedAttempts FROM orders o LEFT JOIN journeys j ON j.order_id = o.id
+       WHERE o.phone IN (?1, ?2) OR (?3 IS NOT NULL AND o.customer_id = ?3) ORDER BY o.created_at DESC LIMIT 20`,
+    )
+    .bind(plus, bare, customerId)
+    .all<{ id: string; name: string; cancelledAt: number | null; state: string | null; failedAttempts: number }>();
+  const done = new Set(["delivered", "cancelled", "rto_delivered", "returned", "refunded"]);
+  const open = results.find((r) => r.cancelledAt === null && !done.has(r.state ?? ""));
+  const cod = results.find((r) => r.cancelledAt === null && r.state === "cod_confirmation_pending");
+  const ndr = results.find((r) => r.cancelledAt === null && r.state === "failed_attempt" && r.failedAttempts > 0);
+  return {
+    latestOpen: open?.id ?? null,
+    latest: results[0]?.id ?? null,
+    codPending: cod ? { id: cod.id, name: cod.name } : null,
+    ndrOpen: ndr ? { id: ndr.id, name: ndr.name } : null,
+  };
+}
+
+/** The button payload an earlier attempt at this message already gave it (a retried ingest keeps its meaning). */
+export async function storedPayload(db: D1Database, messageId: string): Promise<string | null> {
+  return (await db.prepare(`SELECT payload FROM messages WHERE id = ?`).bind(messageId).first<{ payload: string | null }>())?.payload ?? null;
+}
+
+/** A typed answer stands for its button from now on; the customer's words stay as they were. */
+export async function setMessageMeaning(db: D1Database, messageId: string, payload: string | null, orderId: string | null): Promise<void> {
+  await db
+    .prepare(`UPDATE messages SET payload = coalesce(payload, ?2), order_id = coalesce(?3, order_id) WHERE id = ?1`)
+    .bind(messageId, payload, orderId)
+    .run();
+}
+
+/** The revised ETA of the latest delay alert about this silence (its last scan is still the journey's), or null. */
+export async function currentRevisedEta(db: D1Database, orderId: string, lastScanAt: number | null): Promise<number | null> {
+  const row = await db
+    .prepare(
+      `SELECT json_extract(inputs, '$.revisedEta') AS eta, json_extract(inputs, '$.lastScanAt') AS scan FROM decisions
+       WHERE type = 'delay_alert' AND subject_type = 'order' AND subject_id = ? ORDER BY created_at DESC LIMIT 1`,
+    )
+    .bind(orderId)
+    .first<{ eta: number | null; scan: number | null }>();
+  if (!row || typeof row.eta !== "number") return null;
+  return row.scan === lastScanAt || lastScanAt === null ? row.eta : null;
+}
+
+export interface ConversationRow {
+  id: string;
+  phone: string;
+  helpdesk: HelpdeskName;
+  ticketId: string | null;
+  requesterId: string | null;
+  createKey: string;
+  status: string;
+  lastMessageAt: number;
+}
+
+const CONVERSATION_COLUMNS = `id, phone, helpdesk, ticket_id AS ticketId, requester_id AS requesterId, create_key AS createKey, status, last_message_at AS lastMessageAt`;
+
+/**
+ * The phone's open conversation with a person, if its last message is within `sinceMs` and its
+ * ticket is not solved or closed in the helpdesk (as its webhooks reported it).
+ */
+export async function openConversation(db: D1Database, phone: string, since: number): Promise<ConversationRow | null> {
+  const [plus, bare] = both(phone);
+  const closed = CLOSED_TICKET_STATUSES.map((s) => `'${s}'`).join(", ");
+  return db
+    .prepare(
+      `SELECT ${CONVERSATION_COLUMNS} FROM whatsapp_conversations w
+       WHERE phone IN (?1, ?2) AND status = 'open' AND last_message_at >= ?3
+         AND NOT EXISTS (SELECT 1 FROM tickets t WHERE w.ticket_id IS NOT NULL AND t.helpdesk = w.helpdesk AND t.ticket_id = w.ticket_id AND t.status IN (${closed}))
+       ORDER BY last_message_at DESC LIMIT 1`,
+    )
+    .bind(plus, bare, since)
+    .first<ConversationRow>();
+}
+
+export async function openConversationRow(
+  db: D1Database,
+  c: { id: string; phone: string; customerId: string | null; orderId: string | null; helpdesk: HelpdeskName; createKey: string; category: string; at: number },
+): Promise<void> {
+  await db
+    .prepare(
+      `INSERT INTO whatsapp_conversations (id, phone, customer_id, order_id, helpdesk, ticket_id, requester_id, create_key, category, status, opened_at, last_message_at, messages)
+       VALUES (?, ?, ?, ?, ?, NULL, NULL, ?, ?, 'open', ?, ?, 1) ON CONFLICT (id) DO NOTHING`,
+    )
+    .bind(c.id, c.phone, c.customerId, c.orderId, c.helpdesk, c.createKey, c.category, c.at, c.at)
+    .run();
+}
+
+/** One more message in the conversation (a redelivery of the same message is the decision's repeat, not counted again). */
+export async function touchConversation(db: D1Database, id: string, at: number): Promise<void> {
+  await db.prepare(`UPDATE whatsapp_conversations SET last_message_at = max(last_message_at, ?2), messages = messages + 1 WHERE id = ?1`).bind(id, at).run();
+}
+
+/** The conversation whose ticket a create action (by idempotency key) makes. */
+export async function conversationByCreateKey(db: D1Database, createKey: string): Promise<ConversationRow | null> {
+  return db.prepare(`SELECT ${CONVERSATION_COLUMNS} FROM whatsapp_conversations WHERE create_key = ?`).bind(createKey).first<ConversationRow>();
+}
+
+/** The helpdesk's ids, once the create action has them. */
+export async function recordConversationTicket(db: D1Database, createKey: string, ticketId: string, requesterId: string | null): Promise<void> {
+  await db
+    .prepare(`UPDATE whatsapp_conversations SET ticket_id = ?2, requester_id = coalesce(?3, requester_id) WHERE create_key = ?1`)
+    .bind(createKey, ticketId, requesterId)
+    .run();
+}
+
+/** Where the create action of a conversation stands (pending, sent, dry_run, failed …), or null when it is not in the outbox. */
+export async function createActionStatus(db: D1Database, createKey: string): Promise<{ status: string; externalId: string | null } | null> {
+  return db.prepare(`SELECT status, external_id AS externalId FROM actions WHERE idempotency_key = ?`).bind(createKey).first<{ status: string; externalId: string | null }>();
+}
+
+/** The helpdesk most tickets came from: where the brand's agents work, when no helpdesk has credentials here. */
+export async function busiestHelpdesk(db: D1Database): Promise<HelpdeskName | null> {
+  const row = await db.prepare(`SELECT helpdesk FROM tickets GROUP BY helpdesk ORDER BY count(*) DESC LIMIT 1`).first<{ helpdesk: HelpdeskName }>();
+  return row?.helpdesk ?? null;
+}
