@@ -162,3 +162,31 @@ export async function busiestHelpdesk(db: D1Database): Promise<HelpdeskName | nu
   const row = await db.prepare(`SELECT helpdesk FROM tickets GROUP BY helpdesk ORDER BY count(*) DESC LIMIT 1`).first<{ helpdesk: HelpdeskName }>();
   return row?.helpdesk ?? null;
 }
+
+export interface ConversationLine {
+  direction: "inbound" | "outbound";
+  at: number;
+  kind: string;
+  /** The customer's words (inbound) or the action's params as JSON (outbound). */
+  body: string | null;
+  payload: string | null;
+  status: string;
+}
+
+/** The WhatsApp conversation with an order's customer since the order was placed: their messages and what the outbox sent them. */
+export async function orderConversation(db: D1Database, orderId: string, phone: string | null, since: number, limit = 100): Promise<ConversationLine[]> {
+  const [plus, bare] = phone ? both(phone) : [null, null];
+  const { results } = await db
+    .prepare(
+      `SELECT * FROM (
+         SELECT 'inbound' AS direction, occurred_at AS at, kind, text AS body, payload, status FROM messages
+         WHERE channel = 'whatsapp' AND direction = 'inbound' AND (order_id = ?1 OR (?2 IS NOT NULL AND phone IN (?2, ?3) AND occurred_at >= ?4))
+         UNION ALL
+         SELECT 'outbound' AS direction, created_at AS at, kind, params AS body, NULL AS payload, status FROM actions
+         WHERE connector = 'whatsapp' AND ((subject_type = 'order' AND subject_id = ?1) OR (?2 IS NOT NULL AND json_extract(params, '$.to') IN (?2, ?3) AND created_at >= ?4))
+       ) ORDER BY at ASC LIMIT ?5`,
+    )
+    .bind(orderId, plus, bare, since, limit)
+    .all<ConversationLine>();
+  return results;
+}
