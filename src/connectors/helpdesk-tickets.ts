@@ -43,6 +43,9 @@ const json = (method: "POST" | "PUT", url: string, authorization: string, body: 
 export const TICKET_ID = "{TICKET_ID}";
 export const REQUESTER_ID = "{REQUESTER_ID}";
 
+/** A ticket id in a path; the dry run's placeholder stays readable. */
+const seg = (id: string) => (id === TICKET_ID ? id : encodeURIComponent(id));
+
 const GORGIAS_PRIORITY: Record<Priority, string> = { low: "low", normal: "normal", high: "high", urgent: "critical" };
 const FRESHDESK_PRIORITY: Record<Priority, number> = { low: 1, normal: 2, high: 3, urgent: 4 };
 
@@ -88,7 +91,7 @@ function gorgiasCreate(spec: CreateSpec, c: GorgiasConfig, requesterId: string |
 
 function gorgiasAdd(spec: AddSpec, c: GorgiasConfig, ticketId: string, requesterId: string | null): OutboundRequest {
   const { origin, auth } = gorgiasAuth(c);
-  return json("POST", `${origin}/api/tickets/${encodeURIComponent(ticketId)}/messages`, auth, {
+  return json("POST", `${origin}/api/tickets/${seg(ticketId)}/messages`, auth, {
     channel: "api", via: "api", from_agent: false, sender: gorgiasSender(spec.params.requester, requesterId), body_text: spec.params.message,
   });
 }
@@ -118,7 +121,7 @@ function freshdeskCreate(spec: CreateSpec, c: FreshdeskConfig): OutboundRequest 
 
 const freshdeskNote = (c: FreshdeskConfig, ticketId: string, body: string, incoming: boolean): OutboundRequest => {
   const { base, auth } = freshdeskBase(c);
-  return json("POST", `${base}/${encodeURIComponent(ticketId)}/notes`, auth, incoming ? { body: freshdeskHtml(body), private: false, incoming: true } : { body: freshdeskHtml(body), private: true });
+  return json("POST", `${base}/${seg(ticketId)}/notes`, auth, incoming ? { body: freshdeskHtml(body), private: false, incoming: true } : { body: freshdeskHtml(body), private: true });
 };
 
 // ── Zendesk ──
@@ -144,7 +147,7 @@ function zendeskCreate(spec: CreateSpec, c: ZendeskConfig): OutboundRequest {
 
 const zendeskComment = (c: ZendeskConfig, ticketId: string, comment: Record<string, unknown>): OutboundRequest => {
   const { base, auth } = zendeskBase(c);
-  return json("PUT", `${base}/${encodeURIComponent(ticketId)}.json`, auth, { ticket: { comment } });
+  return json("PUT", `${base}/${seg(ticketId)}.json`, auth, { ticket: { comment } });
 };
 
 function zendeskAdd(spec: AddSpec, c: ZendeskConfig, ticketId: string, requesterId: string | null): OutboundRequest {
