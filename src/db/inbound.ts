@@ -190,3 +190,30 @@ export async function orderConversation(db: D1Database, orderId: string, phone: 
     .all<ConversationLine>();
   return results;
 }
+
+export interface WismoChannelCounts {
+  /** Answered on WhatsApp with the live status (of which `whatsappEscalated` also went to a person). */
+  whatsapp: number;
+  whatsappEscalated: number;
+  /** Answered in the helpdesk by the automatic reply. */
+  helpdesk: number;
+  /** WISMO tickets an agent answered first (no automatic reply). */
+  agents: number;
+}
+
+/** Where customers' "where is my order?" was answered since `since`: WhatsApp, the helpdesk auto-reply, or an agent. */
+export async function wismoChannelCounts(db: D1Database, since: number): Promise<WismoChannelCounts> {
+  const row = await db
+    .prepare(
+      `SELECT
+         (SELECT count(*) FROM decisions WHERE type = 'wismo_autoreply' AND created_at >= ?1 AND subject_type = 'order' AND dedupe_key LIKE 'wismo_autoreply:order:%:whatsapp:%' AND mode != 'shadow') AS whatsapp,
+         (SELECT count(*) FROM decisions WHERE type = 'wismo_autoreply' AND created_at >= ?1 AND subject_type = 'order' AND dedupe_key LIKE 'wismo_autoreply:order:%:whatsapp:%' AND mode != 'shadow'
+            AND json_extract(inputs, '$.problem') IS NOT NULL) AS whatsappEscalated,
+         (SELECT count(*) FROM decisions WHERE type = 'wismo_autoreply' AND created_at >= ?1 AND subject_type = 'ticket' AND mode != 'shadow') AS helpdesk,
+         (SELECT count(*) FROM tickets t WHERE t.category = 'wismo' AND t.created_at >= ?1 AND t.first_response_at IS NOT NULL
+            AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.type = 'wismo_autoreply' AND d.subject_id = t.id AND d.mode != 'shadow')) AS agents`,
+    )
+    .bind(since)
+    .first<WismoChannelCounts>();
+  return row ?? { whatsapp: 0, whatsappEscalated: 0, helpdesk: 0, agents: 0 };
+}

@@ -15,7 +15,7 @@ import { signTrackingToken } from "../../src/lib/tracking-token";
 import { handleActionsBatch, type ActionMessage } from "../../src/queues/actions";
 import { api, count, waitProcessed } from "../helpers/runtime";
 import { indianOrder, shopifyRequest, uniqueId } from "../helpers/shopify";
-import { postShiprocket, postWhatsapp, shiprocketTracking } from "../helpers/vendors";
+import { gorgiasTicket, postGorgias, postShiprocket, postWhatsapp, shiprocketTracking } from "../helpers/vendors";
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -180,6 +180,28 @@ describe("WISMO on WhatsApp", () => {
     expect(p.bodyParams[3]).toMatch(/IST, Nagpur Hub$/);
     expect(p.bodyParams[5]).toBe(await link(o.id));
     await ranDry(reply!.id);
+  });
+});
+
+describe("the overview counts where WISMO was answered", () => {
+  const panel = async () => {
+    const html = await (await SELF.fetch("https://switchyard.test/", { headers: { cookie: await dashboardCookie() } })).text();
+    const n = (k: string) => Number(new RegExp(`data-wismo="${k}">[^<]*?(\\d+)`).exec(html)?.[1] ?? NaN);
+    return { whatsapp: n("whatsapp"), helpdesk: n("helpdesk"), agents: n("agents") };
+  };
+
+  it("one more on WhatsApp for a WhatsApp question, one more in the helpdesk for an auto-answered ticket", async () => {
+    const before = await panel();
+    expect(Number.isFinite(before.whatsapp)).toBe(true);
+    const phone = phoneFor(uniqueId());
+    const o = await shippedOrder(phone);
+    await customerWrites(phone, "where is my order");
+    const order = await (await api(`/api/orders/${o.id}`)).json<any>();
+    await postGorgias(gorgiasTicket({ id: uniqueId() % 1_000_000_000, email: order.order.email, subject: `Where is my order ${o.name}?`, body: "Still not here", createdAt: Date.now() - 60_000 }));
+    const after = await panel();
+    expect(after.whatsapp).toBe(before.whatsapp + 1);
+    expect(after.helpdesk).toBe(before.helpdesk + 1);
+    expect(after.agents).toBe(before.agents);
   });
 });
 

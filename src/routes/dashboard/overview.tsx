@@ -15,6 +15,7 @@ import { Empty, Kpi, ModeTag, Outcomes, PostButton, Sparkline, StatusTag } from 
 import { formatInr, formatIst, formatRate, groupIndian, hoursBetween } from "./format";
 import { Layout, page } from "./layout";
 import { maskPhone } from "./mask";
+import { WismoChannelsPanel } from "./wismo-channels";
 
 /** Same horizon as the stockout-risk KPI in db/kpis.ts, so the list and the count agree. */
 const STOCK_RISK_DAYS = 14;
@@ -142,6 +143,7 @@ overview.get("/", async (c) => {
       </section>
 
       <HealthPanel sources={health} connectors={connectorView} now={now} />
+      <WismoChannelsPanel db={db} now={now} />
 
       <div class="grid">
         <section>
