@@ -4,7 +4,8 @@ import { buildTicketRequests, createdIds } from "../../src/connectors/helpdesk-t
 import type { ActionSpec } from "../../src/canonical/actions";
 import type { JourneySnapshot, OrderSummary } from "../../src/decisions/context";
 import { decideInboundMessage, extractOrderReferences, typedAnswer, type InboundContext } from "../../src/decisions/inbound-message";
-import { DEFAULT_POLICY } from "../../src/decisions/policy";
+import { DEFAULT_POLICY, parsePolicy } from "../../src/decisions/policy";
+import { recordedMode } from "../../src/decisions/approval";
 
 const H = 3_600_000;
 const NOW = Date.UTC(2026, 11, 1, 6, 30);
@@ -111,6 +112,14 @@ describe("what a message decides", () => {
     // The answer already said a person is on it: no second acknowledgement.
     expect(drafts[1]!.actions).toHaveLength(1);
     expect(opens?.createKey).toBe(`${drafts[1]!.dedupeKey}:0:helpdesk.create_ticket`);
+  });
+
+  it("an escalation ticket that names a person waits for approval, as escalations do", () => {
+    const parsed = parsePolicy({ wismo_autoreply: { escalationAssignee: { freshdesk: "43000012345" } } });
+    if (!parsed.ok) throw new Error("policy");
+    const { drafts } = decideInboundMessage({ ...base, journey: { ...journey, state: "failed_attempt", failedAttempts: 1 } }, parsed.policy, NOW);
+    expect(recordedMode(drafts[1]!, parsed.policy).mode).toBe("approve");
+    expect(recordedMode(drafts[0]!, parsed.policy).mode).toBe("live");
   });
 
   it("a complaint in an open conversation is appended to its ticket, with nothing sent to the customer", () => {
