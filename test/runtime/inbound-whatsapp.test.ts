@@ -313,6 +313,20 @@ describe("everything else goes to a person", () => {
   });
 });
 
+describe("privacy", () => {
+  it("a customers/redact erases the customer's WhatsApp conversation with the rest", async () => {
+    const phone = phoneFor(uniqueId());
+    const o = await shippedOrder(phone);
+    await customerWrites(phone, "The parcel box was torn and the bottle leaked");
+    expect(await count(`SELECT count(*) AS n FROM whatsapp_conversations WHERE phone = ?`, phone)).toBe(1);
+    const order = await (await api(`/api/orders/${o.id}`)).json<any>();
+    const redact = { shop_id: 954889, shop_domain: "vanaspati.myshopify.com", customer: { id: Number(order.order.customerId), email: order.order.email, phone }, orders_to_redact: [Number(o.id)] };
+    const { id } = await (await SELF.fetch(await shopifyRequest({ topic: "customers/redact", payload: redact }))).json<{ id: string }>();
+    await waitProcessed(id);
+    expect(await count(`SELECT count(*) AS n FROM whatsapp_conversations WHERE phone = ?`, phone)).toBe(0);
+  });
+});
+
 describe("the helpdesk calls, as Freshdesk answers them", () => {
   const live = configFromEnv({ ...env, FRESHDESK_DOMAIN: "acme", FRESHDESK_API_KEY: "f-secret" } as Env);
 
