@@ -23,3 +23,6 @@ CREATE TABLE `whatsapp_conversations` (
 CREATE INDEX `whatsapp_conversations_phone` ON `whatsapp_conversations` (`phone`,`last_message_at`);
 --> statement-breakpoint
 CREATE INDEX `whatsapp_conversations_order` ON `whatsapp_conversations` (`order_id`);
+--> statement-breakpoint
+-- At most one open conversation per phone: two messages of one burst, ingested at once, cannot both open a ticket.
+CREATE UNIQUE INDEX `whatsapp_conversations_open` ON `whatsapp_conversations` (`phone`) WHERE status = 'open';

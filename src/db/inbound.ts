@@ -104,7 +104,7 @@ export interface ConversationRow {
 const CONVERSATION_COLUMNS = `id, phone, helpdesk, ticket_id AS ticketId, requester_id AS requesterId, create_key AS createKey, status, last_message_at AS lastMessageAt`;
 
 /**
- * The phone's open conversation with a person, if its last message is within `sinceMs` and its
+ * The phone's open conversation with a person, if its last message is at or after `since` and its
  * ticket is not solved or closed in the helpdesk (as its webhooks reported it).
  */
 export async function openConversation(db: D1Database, phone: string, since: number): Promise<ConversationRow | null> {
@@ -121,17 +121,43 @@ export async function openConversation(db: D1Database, phone: string, since: num
     .first<ConversationRow>();
 }
 
+/**
+ * Ends the phone's open conversation when it no longer is one (silent since before `since`, or its
+ * ticket solved or closed), so the next message opens a new one.
+ */
+export async function closeStaleConversation(db: D1Database, phone: string, since: number): Promise<void> {
+  const [plus, bare] = both(phone);
+  const closed = CLOSED_TICKET_STATUSES.map((s) => `'${s}'`).join(", ");
+  await db
+    .prepare(
+      `UPDATE whatsapp_conversations SET status = 'closed' WHERE phone IN (?1, ?2) AND status = 'open'
+         AND (last_message_at < ?3 OR EXISTS (SELECT 1 FROM tickets t WHERE whatsapp_conversations.ticket_id IS NOT NULL
+           AND t.helpdesk = whatsapp_conversations.helpdesk AND t.ticket_id = whatsapp_conversations.ticket_id AND t.status IN (${closed})))`,
+    )
+    .bind(plus, bare, since)
+    .run();
+}
+
+/**
+ * Opens a conversation unless the phone already has an open one (one per phone, by a unique index):
+ * returns the id of the phone's open conversation after the attempt — this one's, or the one a
+ * message ingested at the same moment opened first.
+ */
 export async function openConversationRow(
   db: D1Database,
   c: { id: string; phone: string; customerId: string | null; orderId: string | null; helpdesk: HelpdeskName; createKey: string; category: string; at: number },
-): Promise<void> {
-  await db
-    .prepare(
-      `INSERT INTO whatsapp_conversations (id, phone, customer_id, order_id, helpdesk, ticket_id, requester_id, create_key, category, status, opened_at, last_message_at, messages)
-       VALUES (?, ?, ?, ?, ?, NULL, NULL, ?, ?, 'open', ?, ?, 1) ON CONFLICT (id) DO NOTHING`,
-    )
-    .bind(c.id, c.phone, c.customerId, c.orderId, c.helpdesk, c.createKey, c.category, c.at, c.at)
-    .run();
+): Promise<string | null> {
+  const [inserted, open] = (await db.batch([
+    db
+      .prepare(
+        `INSERT INTO whatsapp_conversations (id, phone, customer_id, order_id, helpdesk, ticket_id, requester_id, create_key, category, status, opened_at, last_message_at, messages)
+         VALUES (?, ?, ?, ?, ?, NULL, NULL, ?, ?, 'open', ?, ?, 1) ON CONFLICT DO NOTHING`,
+      )
+      .bind(c.id, c.phone, c.customerId, c.orderId, c.helpdesk, c.createKey, c.category, c.at, c.at),
+    db.prepare(`SELECT id FROM whatsapp_conversations WHERE phone = ? AND status = 'open'`).bind(c.phone),
+  ])) as [D1Result, D1Result<{ id: string }>];
+  void inserted;
+  return open.results[0]?.id ?? null;
 }
 
 /** One more message in the conversation (a redelivery of the same message is the decision's repeat, not counted again). */

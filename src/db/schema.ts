@@ -604,5 +604,10 @@ export const whatsappConversations = sqliteTable(
     lastMessageAt: integer("last_message_at").notNull(),
     messages: integer("messages").notNull().default(1),
   },
-  (t) => [index("whatsapp_conversations_phone").on(t.phone, t.lastMessageAt), index("whatsapp_conversations_order").on(t.orderId)],
+  (t) => [
+    index("whatsapp_conversations_phone").on(t.phone, t.lastMessageAt),
+    index("whatsapp_conversations_order").on(t.orderId),
+    // At most one open conversation per phone: two messages of one burst cannot both open a ticket.
+    uniqueIndex("whatsapp_conversations_open").on(t.phone).where(sql`status = 'open'`),
+  ],
 );

@@ -11,7 +11,7 @@ import { classifyTicket } from "../canonical/classify";
 import { configFromEnv } from "../connectors/config";
 import { resolveAwb, resolveOrderRef, type AppliedBatch } from "../db/canonical-writes";
 import {
-  busiestHelpdesk, currentRevisedEta, openConversation, openConversationRow, orderBelongsTo, senderByPhone, sendersOrders, setMessageMeaning, storedPayload, touchConversation,
+  busiestHelpdesk, closeStaleConversation, currentRevisedEta, openConversation, openConversationRow, orderBelongsTo, senderByPhone, sendersOrders, setMessageMeaning, storedPayload, touchConversation,
 } from "../db/inbound";
 import type { StoredPolicy } from "../db/policies";
 import { loadOrderAndJourney, loadScans } from "../db/rule-inputs";
@@ -101,7 +101,9 @@ async function understandOne(env: Env, m: Message, model: TicketModel | null, st
   const scans = orderId ? await loadScans(db, orderId) : [];
   const secret = env.TRACKING_SECRET;
   const page = orderId && secret ? trackingUrl(env.PUBLIC_URL, await signTrackingToken(secret, orderId)) : null;
-  const conversation = await openConversation(db, phone, now - policy.whatsapp_inbound.followUpDays * DAY_MS);
+  const since = now - policy.whatsapp_inbound.followUpDays * DAY_MS;
+  await closeStaleConversation(db, phone, since);
+  const conversation = await openConversation(db, phone, since);
   const helpdesk = conversation?.helpdesk ?? (await brandHelpdesk(env, policy.whatsapp_inbound.helpdesk));
 
   const ctx: InboundContext = {
@@ -118,11 +120,16 @@ async function understandOne(env: Env, m: Message, model: TicketModel | null, st
     conversation: conversation ? { id: conversation.id, helpdesk: conversation.helpdesk, ticketId: conversation.ticketId, createKey: conversation.createKey } : null,
     helpdesk,
   };
-  const decided = decideInboundMessage(ctx, policy, now);
+  let decided = decideInboundMessage(ctx, policy, now);
   // The conversation exists before its create action can run, so the action can record the ticket id on it.
   const opening = decided.opens && decided.drafts.find((d) => d.actions[0]?.kind === "helpdesk.create_ticket");
   if (decided.opens && opening && policy[opening.type].enabled && modeFor(policy, opening.type) !== "shadow") {
-    await openConversationRow(db, { ...decided.opens, phone, customerId: sender?.id ?? null, orderId, at: ctx.message.at });
+    const openId = await openConversationRow(db, { ...decided.opens, phone, customerId: sender?.id ?? null, orderId, at: ctx.message.at });
+    if (openId !== decided.opens.id) {
+      // Another message of the same burst opened the conversation first: this one joins it.
+      const other = await openConversation(db, phone, 0);
+      if (other) decided = decideInboundMessage({ ...ctx, conversation: { id: other.id, helpdesk: other.helpdesk, ticketId: other.ticketId, createKey: other.createKey } }, policy, now);
+    }
   }
   const committed = await commitDrafts(env, decided.drafts, stored, now);
   if (decided.joins && committed.some((c) => c.draft.actions.some((a) => a.kind === "helpdesk.add_message"))) await touchConversation(db, decided.joins, ctx.message.at);

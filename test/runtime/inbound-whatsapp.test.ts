@@ -40,6 +40,11 @@ async function customerWrites(phone: string, body: string, ago = 30_000): Promis
   return id;
 }
 
+async function putPolicy(patch: unknown) {
+  const res = await api("/api/policies", { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify(patch) });
+  expect(res.status).toBe(200);
+}
+
 const phoneFor = (id: number) => `+9198${String(id).slice(-8)}`;
 
 /** A prepaid order for `phone`, shipped with Shiprocket and last scanned `scanAgo` ms ago at `place`. */
@@ -265,7 +270,13 @@ describe("typed answers to the COD and NDR questions", () => {
 describe("everything else goes to a person", () => {
   it("an unknown sender gets a ticket and a reply that a person will answer, not an error", async () => {
     const phone = phoneFor(uniqueId());
-    await customerWrites(phone, "Do you ship to Guwahati? I want to gift your kumkumadi oil");
+    // The brand's helpdesk, named in the policy (without it: the one with credentials, else the busiest).
+    await putPolicy({ whatsapp_inbound: { helpdesk: "freshdesk" } });
+    try {
+      await customerWrites(phone, "Do you ship to Guwahati? I want to gift your kumkumadi oil");
+    } finally {
+      await putPolicy({ whatsapp_inbound: { helpdesk: null } });
+    }
     const [d] = await decisionsFor("whatsapp_inbound", `customer:whatsapp:${phone}`);
     expect(d.reasons.join(" | ")).toContain("unknown sender: no customer with this phone");
     const [ticket, ack] = await actionsOf(d.id);
@@ -277,7 +288,7 @@ describe("everything else goes to a person", () => {
     expect(ack!.kind).toBe("whatsapp.text");
     expect(JSON.parse(ack!.params).text).toContain("a person will reply to you here shortly");
     await ranDry(ticket!.id);
-    // Dry-run shows what Freshdesk would get (no helpdesk has credentials here, none has tickets in this file yet).
+    // Dry-run shows what Freshdesk would get.
     const request = JSON.parse((await env.DB.prepare(`SELECT request FROM actions WHERE id = ?`).bind(ticket!.id).first<{ request: string }>())!.request);
     expect(request[0].url).toMatch(/\/api\/v2\/tickets$/);
     expect(request[0].body).toMatchObject({ phone, source: 7, status: 2, subject: "WhatsApp: a message" });
@@ -310,6 +321,27 @@ describe("everything else goes to a person", () => {
     expect(await count(`SELECT count(*) AS n FROM actions a JOIN decisions d ON d.id = a.decision_id WHERE d.type = 'whatsapp_inbound' AND a.kind LIKE 'whatsapp.%' AND json_extract(a.params, '$.to') = ?`, phone)).toBe(1);
     expect(await count(`SELECT messages AS n FROM whatsapp_conversations WHERE create_key = ?`, create!.idempotencyKey)).toBe(2);
     await ranDry(append!.id);
+  });
+});
+
+describe("a burst of messages", () => {
+  it("two complaints sent together open one ticket; the other is appended to it", async () => {
+    const phone = phoneFor(uniqueId());
+    const o = await shippedOrder(phone, { last: "out_for_delivery" });
+    const payload = (body: string) => {
+      const p = structuredClone(textFixture) as any;
+      const value = p.entry[0].changes[0].value;
+      value.contacts[0].wa_id = phone.slice(1);
+      Object.assign(value.messages[0], { from: phone.slice(1), id: `wamid.${uniqueId()}`, timestamp: String(Math.floor(Date.now() / 1000) - 20), text: { body } });
+      return p;
+    };
+    // Both in flight at once, so one ingest batch can hold both.
+    await Promise.all([postWhatsapp(payload("the lid is broken")), postWhatsapp(payload("and the oil leaked all over the box"))]);
+    const decided = await decisionsFor("whatsapp_inbound", `order:${o.id}`);
+    expect(decided).toHaveLength(2);
+    const kinds = decided.flatMap((d) => d.actions.map((a: { kind: string }) => a.kind)).sort();
+    expect(kinds).toEqual(["helpdesk.add_message", "helpdesk.create_ticket", "whatsapp.text"]);
+    expect(await count(`SELECT count(*) AS n FROM whatsapp_conversations WHERE phone = ?`, phone)).toBe(1);
   });
 });
 
