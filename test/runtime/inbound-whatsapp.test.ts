@@ -11,6 +11,8 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import textFixture from "../fixtures/vendor/whatsapp/inbound-text-official.json";
 import freshdeskCreated from "../fixtures/vendor/freshdesk/ticket-create-response.json";
 import { configFromEnv } from "../../src/connectors/config";
+import { saveTicketModel } from "../../src/db/models";
+import { trainTicketModel } from "../../src/decisions/models/tickets";
 import { signTrackingToken } from "../../src/lib/tracking-token";
 import { handleActionsBatch, type ActionMessage } from "../../src/queues/actions";
 import { api, count, waitProcessed } from "../helpers/runtime";
@@ -432,3 +434,21 @@ async function dashboardCookie(): Promise<string> {
   });
   return (res.headers.get("set-cookie") ?? "").split(";")[0]!;
 }
+
+// Last in the file: the brand's model is stored in this file's D1 for the rest of it.
+describe("the brand's learned ticket model", () => {
+  it("reads words the keyword rules do not know (\"parcel kidhar pahucha\") as WISMO and answers with the status", async () => {
+    const examples = [
+      ...Array.from({ length: 20 }, (_, i) => ({ subject: "", body: `parcel kidhar pahucha bhai ${i}`, category: "wismo" })),
+      ...Array.from({ length: 20 }, (_, i) => ({ subject: "", body: `bottle tuta hua aaya ${i}`, category: "damaged" })),
+    ];
+    await saveTicketModel(env.DB, trainTicketModel(examples), Date.now());
+    const phone = phoneFor(uniqueId());
+    const o = await shippedOrder(phone, { place: "Surat Hub" });
+    await customerWrites(phone, "parcel kidhar pahucha");
+    const [d] = await decisionsFor("wismo_autoreply", `order:${o.id}`);
+    expect(d, "answered as WISMO").toBeDefined();
+    expect(d.reasons.join(" | ")).toMatch(/classified wismo \(the brand's ticket model \(p=[01]\.\d\d\)\)/);
+    expect(JSON.parse((await actionsOf(d.id))[0]!.params).text).toContain("Surat Hub");
+  });
+});
