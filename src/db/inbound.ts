@@ -200,8 +200,9 @@ export interface ConversationLine {
 }
 
 /** The WhatsApp conversation with an order's customer since the order was placed: their messages and what the outbox sent them. */
-export async function orderConversation(db: D1Database, orderId: string, phone: string | null, since: number, limit = 100): Promise<ConversationLine[]> {
+export async function orderConversation(db: D1Database, orderId: string, customerId: string | null, phone: string | null, since: number, limit = 100): Promise<ConversationLine[]> {
   const [plus, bare] = phone ? both(phone) : [null, null];
+  // Outbound: actions about the order, or about its customer (by id, or by phone for a message from an unknown number), through the subject index.
   const { results } = await db
     .prepare(
       `SELECT * FROM (
@@ -209,10 +210,11 @@ export async function orderConversation(db: D1Database, orderId: string, phone: 
          WHERE channel = 'whatsapp' AND direction = 'inbound' AND (order_id = ?1 OR (?2 IS NOT NULL AND phone IN (?2, ?3) AND occurred_at >= ?4))
          UNION ALL
          SELECT 'outbound' AS direction, created_at AS at, kind, params AS body, NULL AS payload, status FROM actions
-         WHERE connector = 'whatsapp' AND ((subject_type = 'order' AND subject_id = ?1) OR (?2 IS NOT NULL AND json_extract(params, '$.to') IN (?2, ?3) AND created_at >= ?4))
+         WHERE connector = 'whatsapp' AND ((subject_type = 'order' AND subject_id = ?1)
+           OR (subject_type = 'customer' AND subject_id IN (?6, 'whatsapp:' || ?2) AND created_at >= ?4))
        ) ORDER BY at ASC LIMIT ?5`,
     )
-    .bind(orderId, plus, bare, since, limit)
+    .bind(orderId, plus, bare, since, limit, customerId)
     .all<ConversationLine>();
   return results;
 }

@@ -281,7 +281,7 @@ orderPages.get("/orders/:id", async (c) => {
         </section>
       </div>
 
-      <WhatsAppConversation db={db} orderId={order.id} phone={order.phone ?? customer?.phone ?? null} since={ms(order.createdAt)} />
+      <WhatsAppConversation db={db} orderId={order.id} customerId={order.customerId} phone={order.phone ?? customer?.phone ?? null} since={ms(order.createdAt)} />
       <section>
         <h2>Decisions</h2>
         <div class="card">

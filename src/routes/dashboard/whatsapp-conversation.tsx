@@ -22,8 +22,8 @@ export function outboundText(line: ConversationLine): string {
   return t.body[lang].replace(/\{\{(\d+)\}\}/g, (_, n: string) => params[Number(n) - 1] ?? `{{${n}}}`);
 }
 
-export const WhatsAppConversation: FC<{ db: D1Database; orderId: string; phone: string | null; since: number | null }> = async ({ db, orderId, phone, since }) => {
-  const lines = await orderConversation(db, orderId, phone, since ?? 0);
+export const WhatsAppConversation: FC<{ db: D1Database; orderId: string; customerId: string | null; phone: string | null; since: number | null }> = async ({ db, orderId, customerId, phone, since }) => {
+  const lines = await orderConversation(db, orderId, customerId, phone, since ?? 0);
   return (
     <section id="whatsapp-conversation">
       <h2>
