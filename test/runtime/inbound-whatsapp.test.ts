@@ -28,6 +28,9 @@ async function postOrder(payload: Record<string, unknown>, topic = "orders/creat
   await waitProcessed(id);
 }
 
+/** When the worker accepted the last message a test sent (raw_events.received_at). */
+let lastReceivedAt = 0;
+
 /** Meta's text-message webhook (the official example) from `phone`, sent `ago` ms before now. */
 async function customerWrites(phone: string, body: string, ago = 30_000): Promise<string> {
   const p = structuredClone(textFixture) as any;
@@ -37,8 +40,9 @@ async function customerWrites(phone: string, body: string, ago = 30_000): Promis
   value.contacts[0].wa_id = waId;
   Object.assign(value.messages[0], { from: waId, id, timestamp: String(Math.floor((Date.now() - ago) / 1000)), text: { body } });
   const rawId = await postWhatsapp(p);
-  const raw = await env.DB.prepare(`SELECT status FROM raw_events WHERE id = ?`).bind(rawId).first<{ status: string }>();
+  const raw = await env.DB.prepare(`SELECT status, received_at AS receivedAt FROM raw_events WHERE id = ?`).bind(rawId).first<{ status: string; receivedAt: number }>();
   expect(raw?.status).toBe("processed");
+  lastReceivedAt = raw!.receivedAt;
   return id;
 }
 
@@ -94,6 +98,10 @@ describe("WISMO on WhatsApp", () => {
     await customerWrites(phone, "Hi, where is my order?");
     const [d] = await decisionsFor("wismo_autoreply", `order:${o.id}`);
     expect(d, "a WISMO answer for this order").toBeDefined();
+    // Answered in seconds: from the webhook's acceptance to the decision with its reply in the outbox.
+    const tookMs = Date.parse(d.createdAt) - lastReceivedAt;
+    console.log(`wismo answer decided ${tookMs} ms after the webhook was accepted`);
+    expect(tookMs).toBeLessThan(5_000);
     expect(d.reasons.join(" | ")).toContain("classified wismo");
     expect(d.reasons.join(" | ")).toContain("inside the 24-hour customer-service window");
     const [reply] = await actionsOf(d.id);
