@@ -9,6 +9,8 @@ export const TEST_BINDINGS = {
   DASHBOARD_TOKEN: "test-dashboard-token",
   SESSION_SECRET: "test-session-secret",
   TRACKING_SECRET: "test-tracking-secret",
+  // The worker's own address: tracking-page links in WhatsApp answers are absolute.
+  PUBLIC_URL: "https://switchyard.test",
   HELPDESK_CONTEXT_TOKEN: "test-helpdesk-context-token",
   SHIPROCKET_WEBHOOK_TOKEN: "test-shiprocket-token",
   DELHIVERY_WEBHOOK_TOKEN: "test-delhivery-token",

@@ -100,7 +100,8 @@ if (process.argv.includes("--inspect")) {
   }
   // wrangler's dev server (bundler, proxy, Miniflare, workerd, local D1/queues/Durable Objects/cron),
   // started through its API so the inspector can be left off.
-  const server = await startDevServer({ config: "wrangler.toml", port: Number(port), persist: stateDir, watch: true });
+  // Links the worker sends customers (the tracking page) need its address; locally that is this server.
+  const server = await startDevServer({ config: "wrangler.toml", port: Number(port), persist: stateDir, watch: true, vars: vars.PUBLIC_URL ? {} : { PUBLIC_URL: `http://localhost:${port}` } });
   banner();
   startCrons();
   for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => (scheduler?.stop(), server.dispose().finally(() => process.exit(0))));

@@ -11,6 +11,7 @@
 import { CARRIERS, CATALOG, DAY, DESTINATIONS, HOUR, SKUS, WAREHOUSES, basketTotal, buildBrand, makeBasket, makeCustomer, shippingFor } from "./brand.mjs";
 import { delhiveryScanPush, freshdeskTicket, gorgiasTicket, shiprocketTracking, shopifyFulfillment, shopifyInventoryLevel, shopifyOrder, shopifyProduct, shopifyRefund, whatsappButtonReply, zendeskEvent, zohoItem } from "./payloads.mjs";
 import { createRng } from "./rng.mjs";
+import { inboundMessages } from "./sim-inbound.mjs";
 import { awbFor, pickCarrier, planShipment } from "./shipping.mjs";
 
 const STALL_MS = 36 * HOUR;
@@ -231,6 +232,7 @@ export function buildWeek({ days = 7, ordersPerDay = 60, seed = 42, now, quietNi
   const edited = CATALOG[1];
   shopify(start + 3.5 * DAY, "products/update", shopifyProduct(edited, start + 3.5 * DAY), `product-${edited.id}-${start}`);
 
+  inboundMessages({ orders, deliveries: out, now, emit });
   out.sort((a, b) => a.at - b.at || a.seq - b.seq);
   // Shopify stops sending: what it would have sent in the silent hours never arrives, and neither does
   // what follows for those orders from anyone else (a scan for a fulfilment nobody told us about).

@@ -227,6 +227,35 @@ export const ActionSpec = z.discriminatedUnion("kind", [
         .max(500),
     }),
   }),
+  /** A new ticket from a customer's WhatsApp message (pipeline/inbound-whatsapp.ts): the customer as requester, the message as its first message. */
+  z.object({
+    kind: z.literal("helpdesk.create_ticket"),
+    connector: z.literal("helpdesk"),
+    params: z.object({
+      helpdesk: HelpdeskName,
+      subject: z.string().min(1),
+      /** The customer's own words. */
+      message: z.string().min(1),
+      /** Order and journey context for the agent, posted as a private note beside the message. */
+      context: z.string(),
+      requester: z.object({ name: z.string().nullable(), email: z.string().nullable(), phone: Phone }),
+      priority: z.enum(["low", "normal", "high", "urgent"]),
+      assignee: z.string().nullable(),
+      tags: z.array(z.string()).default([]),
+    }),
+  }),
+  /** A customer's follow-up on WhatsApp, appended to the ticket its conversation opened (`ticketId`, or the one the create action `createKey` made). */
+  z.object({
+    kind: z.literal("helpdesk.add_message"),
+    connector: z.literal("helpdesk"),
+    params: z.object({
+      helpdesk: HelpdeskName,
+      ticketId: z.string().nullable(),
+      createKey: z.string().nullable(),
+      message: z.string().min(1),
+      requester: z.object({ name: z.string().nullable(), email: z.string().nullable(), phone: Phone }),
+    }),
+  }),
   z.object({
     kind: z.literal("shiprocket.ndr_action"),
     connector: z.literal("shiprocket"),

@@ -177,6 +177,17 @@ export const WHATSAPP_TEMPLATES: readonly CatalogueTemplate[] = [
     buttons: [],
   },
   {
+    name: "wismo_status",
+    category: "UTILITY",
+    purpose: "where-is-my-order answer on WhatsApp outside the 24-hour window: status, last scan, ETA, tracking page",
+    examples: ["Asha", "#1042", "is on its way", "14 Mar, 18:05 IST, Bhiwandi Hub", "16 Mar", "https://track.vanaspati.in/t/NTEyMzQ1Njc4OQ.abc123"],
+    body: {
+      en: "Hi {{1}}, here is the latest on your order {{2}}: it {{3}}. Latest update: {{4}}. Expected delivery: {{5}}. Track it here: {{6}} and reply to this message if you need anything else.",
+      hi: "नमस्ते {{1}}, आपके ऑर्डर {{2}} की ताज़ा जानकारी: यह {{3}}। आख़िरी अपडेट: {{4}}। अनुमानित डिलीवरी: {{5}}। यहाँ ट्रैक करें: {{6}} और कुछ और चाहिए तो इसी संदेश का जवाब दें।",
+    },
+    buttons: [],
+  },
+  {
     name: "return_received",
     category: "UTILITY",
     purpose: "return processing: request received",

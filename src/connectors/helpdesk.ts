@@ -3,7 +3,8 @@ import type { ActionSpec } from "../canonical/actions";
 import type { FreshdeskConfig, GorgiasConfig, ZendeskConfig } from "./config";
 import { basicAuth, type Interpret, type OutboundRequest } from "./http";
 
-export type HelpdeskSpec = Extract<ActionSpec, { connector: "helpdesk" }>;
+/** Replies, notes and updates on an existing ticket; creating one from WhatsApp is connectors/helpdesk-tickets.ts. */
+export type HelpdeskSpec = Exclude<Extract<ActionSpec, { connector: "helpdesk" }>, { kind: "helpdesk.create_ticket" | "helpdesk.add_message" }>;
 export interface HelpdeskConfigs { gorgias: GorgiasConfig; freshdesk: FreshdeskConfig; zendesk: ZendeskConfig }
 type Status = "open" | "pending" | "solved";
 type Priority = "low" | "normal" | "high" | "urgent";

@@ -5,6 +5,7 @@ import { shopifyOrigin } from "./credential-grants";
 import { withCredential, type CredentialClient, type TokenOk } from "./credentials";
 import { buildEmailRequest, emailFields, interpretEmail, sendThroughBinding } from "./email";
 import { buildHelpdeskRequests, helpdeskInterpret } from "./helpdesk";
+import { buildTicketRequests, isTicketSpec, runTicketAction, type TicketSpec } from "./helpdesk-tickets";
 import { executeRequest, type FetchFn, type Interpret, type OutboundRequest, type Outcome } from "./http";
 import { buildHubSpotRequest } from "./hubspot";
 import { buildKlaviyoRequest } from "./klaviyo";
@@ -131,6 +132,7 @@ export async function runAction(action: ActionToRun, deps: RunDeps): Promise<Run
     case "helpdesk": {
       const name = spec.params.helpdesk;
       const live = config[name];
+      if (isTicketSpec(spec)) return runTicket(action, spec, deps, live !== null);
       const built = buildHelpdeskRequests(spec, { gorgias: config.gorgias ?? PLACEHOLDER.gorgias, freshdesk: config.freshdesk ?? PLACEHOLDER.freshdesk, zendesk: config.zendesk ?? PLACEHOLDER.zendesk });
       if ("error" in built) return failed(built.error);
       if (!live) return dryRun(built);
@@ -181,6 +183,14 @@ function withWhatsAppCode(o: Outcome): Outcome {
   if (o.kind !== "failed") return o;
   const e = whatsAppError(o.response);
   return e && !o.reason.includes(`#${e.code}`) ? { ...o, reason: `${o.reason} (WhatsApp error ${e.code})` } : o;
+}
+
+/** A ticket from WhatsApp: dry-run shows every request with the vendor's ids as placeholders. */
+async function runTicket(action: ActionToRun, spec: TicketSpec, deps: RunDeps, live: boolean): Promise<RunResult> {
+  const { config } = deps;
+  const configs = { gorgias: config.gorgias ?? PLACEHOLDER.gorgias, freshdesk: config.freshdesk ?? PLACEHOLDER.freshdesk, zendesk: config.zendesk ?? PLACEHOLDER.zendesk };
+  if (!live) return dryRun(buildTicketRequests(spec, configs));
+  return runTicketAction(action, spec, configs, { db: deps.db, fetch: deps.fetch, now: deps.now });
 }
 
 function dryRun(requests: OutboundRequest[]): RunResult {

@@ -106,6 +106,7 @@ export async function redactCustomer(
       ["messages", db.prepare(`UPDATE messages SET phone = NULL, text = NULL, payload = NULL WHERE customer_id = ? OR order_id IN (${inList(slice)})`).bind(n.customerId, ...slice)],
       ["shipment_events", db.prepare(`UPDATE shipment_events SET pincode = NULL, location = NULL WHERE order_id IN (${inList(slice)})`).bind(...slice)],
       ["journeys", db.prepare(`UPDATE journeys SET last_scan_location = NULL WHERE order_id IN (${inList(slice)})`).bind(...slice)],
+      ["whatsapp_conversations", db.prepare(`DELETE FROM whatsapp_conversations WHERE customer_id = ? OR order_id IN (${inList(slice)})`).bind(n.customerId, ...slice)],
     );
   }
 
@@ -115,6 +116,7 @@ export async function redactCustomer(
     { table: "orders", columns: ["email", "phone", "note"], change: (w) => `UPDATE orders SET email = NULL, phone = NULL, note = NULL, shipping_city = NULL, shipping_state = NULL, shipping_pincode = NULL WHERE ${w}` },
     { table: "tickets", columns: ["email", "phone", "subject", "body"], change: (w) => `UPDATE tickets SET email = NULL, phone = NULL, subject = '[redacted]', body = '' WHERE ${w}` },
     { table: "messages", columns: ["phone", "text", "payload"], change: (w) => `UPDATE messages SET phone = NULL, text = NULL, payload = NULL WHERE ${w}` },
+    { table: "whatsapp_conversations", columns: ["phone"], change: (w) => `DELETE FROM whatsapp_conversations WHERE ${w}` },
     { table: "raw_events", columns: ["body"], change: (w) => `UPDATE raw_events SET body = '${REDACTED_BODY}' WHERE body <> '${REDACTED_BODY}' AND (${w})` },
     { table: "dead_letters", columns: ["body", "reason"], change: (w) => `UPDATE dead_letters SET body = NULL, reason = '[redacted: the customer was erased]' WHERE ${w}` },
     { table: "decisions", columns: ["inputs", "actions", "reasons", "subject_id"], change: (w) => `UPDATE decisions SET inputs = '${REDACTED_BODY}', actions = '[]', reasons = '["[redacted]"]' WHERE ${w}` },
@@ -151,7 +153,7 @@ export async function redactShop(db: D1Database): Promise<Record<string, number>
   const tables = [
     "orders", "customers", "products", "inventory_records", "purchase_orders", "shipment_events", "order_links", "tickets",
     "messages", "order_returns", "journeys", "sku_stock", "decisions", "actions", "action_attempts", "sku_forecasts",
-    "customer_models", "route_stats", "dead_letters", "sku_settings", "customer_contacts",
+    "customer_models", "route_stats", "dead_letters", "sku_settings", "customer_contacts", "whatsapp_conversations",
   ];
   const statements: [string, D1PreparedStatement][] = [
     ...tables.map((t): [string, D1PreparedStatement] => [t, db.prepare(`DELETE FROM ${t}`)]),

@@ -583,3 +583,33 @@ export const skuBundles = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.bundleSku, t.componentSku] }), index("sku_bundles_component").on(t.componentSku)],
 );
+
+/** WhatsApp conversations that went to a person: the helpdesk ticket follow-ups are appended to (migration 0008). */
+export const whatsappConversations = sqliteTable(
+  "whatsapp_conversations",
+  {
+    id: text("id").primaryKey(),
+    phone: text("phone").notNull(),
+    customerId: text("customer_id"),
+    orderId: text("order_id"),
+    helpdesk: text("helpdesk").notNull(),
+    /** The helpdesk's ticket id, once the create action ran (null until then, and in dry-run). */
+    ticketId: text("ticket_id"),
+    /** The helpdesk's id of the customer (Gorgias customer, Zendesk end user): follow-ups are written as theirs. */
+    requesterId: text("requester_id"),
+    /** Idempotency key of the create action: follow-ups find the ticket through it. */
+    createKey: text("create_key").notNull(),
+    category: text("category").notNull(),
+    /** open | closed */
+    status: text("status").notNull(),
+    openedAt: integer("opened_at").notNull(),
+    lastMessageAt: integer("last_message_at").notNull(),
+    messages: integer("messages").notNull().default(1),
+  },
+  (t) => [
+    index("whatsapp_conversations_phone").on(t.phone, t.lastMessageAt),
+    index("whatsapp_conversations_order").on(t.orderId),
+    // At most one open conversation per phone: two messages of one burst cannot both open a ticket.
+    uniqueIndex("whatsapp_conversations_open").on(t.phone).where(sql`status = 'open'`),
+  ],
+);

@@ -34,7 +34,7 @@ export function approvalReason(draft: DecisionDraft, policy: Policy): string | n
   }
   if ((draft.type === "support_escalation" || draft.type === "wismo_autoreply") && a.escalationsToAPerson) {
     for (const action of draft.actions) {
-      if (action.kind === "helpdesk.update" && action.params.assignee && isPerson(action.params.assignee)) {
+      if ((action.kind === "helpdesk.update" || action.kind === "helpdesk.create_ticket") && action.params.assignee && isPerson(action.params.assignee)) {
         return `escalation assigns ${action.params.assignee} in person: waits for approval`;
       }
     }

@@ -6,6 +6,7 @@ import { EMAIL_TEMPLATES, isEmailTemplate } from "../messages/email/templates";
 import type { DecisionType } from "./types";
 import { DEFAULT_SUPPORT_ESCALATION, SupportEscalationPolicy } from "./escalation-policy";
 import { CodShopifyPolicy, DEFAULT_COD_SHOPIFY_POLICY } from "./cod-shopify-policy";
+import { DEFAULT_WHATSAPP_INBOUND, WhatsappInboundPolicy } from "./inbound-policy";
 
 /**
  * Who an escalated ticket goes to: one value for every helpdesk, or one per helpdesk, because
@@ -292,6 +293,7 @@ export const Policy = z.strictObject({
     /** Verification failures (401) in the last hour at or above this fire (a rotated secret). */
     authFailureBurst: bounded(1, 100_000, "requests", { int: true }),
   }),
+  whatsapp_inbound: WhatsappInboundPolicy,
 });
 export type Policy = z.infer<typeof Policy>;
 export type NotifiedStatus = z.infer<typeof NotifiedStatus>;
@@ -405,6 +407,7 @@ export const DEFAULT_POLICY: Policy = {
     sourceMinExpected: 8,
     authFailureBurst: 10,
   },
+  whatsapp_inbound: DEFAULT_WHATSAPP_INBOUND,
 };
 
 export type PolicyResult = { ok: true; policy: Policy } | { ok: false; issues: z.core.$ZodIssue[] };

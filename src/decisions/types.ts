@@ -16,6 +16,7 @@ export const DECISION_TYPES = [
   "cod_confirmation",
   "return_processing",
   "anomaly",
+  "whatsapp_inbound",
 ] as const;
 export type DecisionType = (typeof DECISION_TYPES)[number];
 

@@ -109,6 +109,13 @@ describe("the demo week", () => {
     }
     expect(missing).toEqual([]);
 
+    // Issue 17: the week's "where is my order?" on WhatsApp is answered with the live status and a tracking-page link.
+    const wismo = (await (await fetch(`${url}/api/decisions?type=wismo_autoreply&limit=200`, { headers })).json()) as { decisions: { dedupeKey: string; actions: { kind: string; params: { text?: string } }[] }[] };
+    const onWhatsapp = wismo.decisions.filter((d) => d.dedupeKey.includes(":whatsapp:")).map((d) => d.actions[0]?.params.text ?? "");
+    const english = onWhatsapp.find((t) => t.startsWith("Hi! Your order #"));
+    expect(english, onWhatsapp.join("\n---\n")).toMatch(/^Hi! Your order #\d+ (?:is|has) [^\n]+\.\nLast update from [^\n]+ IST/);
+    expect(english).toMatch(/\/t\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/);
+
     // The ops lead's digest names the night's COD-cancellation spike, held for a person.
     const digest = (await (await fetch(`${url}/api/digest`, { headers })).json()) as { anomalies: { title: string; why: string; status: string }[] };
     const titles = digest.anomalies.map((a) => a.title);

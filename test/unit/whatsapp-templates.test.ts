@@ -20,6 +20,7 @@ import {
   decideChurnIntervention, decideCodConfirmation, decideDelayAlert, decideNdrFollowup, decidePostDelivery, decideReorderPrompt,
   decideReturnProcessing, decideStatusNotification, decideSupportEscalation,
 } from "../../src/decisions/rules";
+import { decideInboundMessage } from "../../src/decisions/inbound-message";
 
 /** Meta's documented limits: body ≤ 1024 characters, footer ≤ 60, button text ≤ 25, name lowercase with underscores ≤ 512. */
 const ButtonUrl = z.strictObject({
@@ -155,6 +156,13 @@ describe("the rules send what the catalogue defines", () => {
       NOW,
     )?.actions ?? []),
   ];
+  // A WhatsApp question answered after the 24-hour window, and a ticket acknowledged after it.
+  const late = { messageId: "wamid.1", phone: "+919900112233", text: "where is my order", at: NOW - 30 * H };
+  const inbound = { category: "wismo", classifiedBy: "the keyword rules", customer: null, order, orderFoundBy: "latest_open" as const, journey: { ...journey, lastScanAt: NOW - 3 * H }, scans: [], revisedEta: null, trackingUrl: "https://sy.example/t/abc", conversation: null, helpdesk: "freshdesk" as const };
+  sent.push(
+    ...decideInboundMessage({ ...inbound, message: late }, DEFAULT_POLICY, NOW).drafts.flatMap((d) => d.actions),
+    ...decideInboundMessage({ ...inbound, category: "damaged", message: late }, DEFAULT_POLICY, NOW).drafts.flatMap((d) => d.actions),
+  );
   const templates = sent.filter((a): a is Extract<ActionSpec, { kind: "whatsapp.template" }> => a.kind === "whatsapp.template");
 
   it("covers every template the default policy names", () => {

@@ -1,5 +1,6 @@
 /** Every rule by decision type, with one signature (context, policy, now) → drafts, for the shell and the backtest. */
 import { decideAnomalies } from "../anomalies";
+import { decideInboundMessage, type InboundContext } from "../inbound-message";
 import type {
   AnomalyContext,
   CarrierRouteAlertContext,
@@ -44,6 +45,7 @@ export interface ContextFor {
   cod_confirmation: CodConfirmationContext;
   return_processing: ReturnProcessingContext;
   anomaly: AnomalyContext;
+  whatsapp_inbound: InboundContext;
 }
 
 type Rule<K extends DecisionType> = (ctx: ContextFor[K], policy: Policy, now: number) => DecisionDraft[];
@@ -67,6 +69,7 @@ export const RULES: { [K in DecisionType]: Rule<K> } = {
   cod_confirmation: many(decideCodConfirmation),
   return_processing: many(decideReturnProcessing),
   anomaly: decideAnomalies,
+  whatsapp_inbound: (ctx, policy, now) => decideInboundMessage(ctx, policy, now).drafts,
 };
 
 export {

@@ -9,7 +9,8 @@ import { escalationDedupeKey } from "./support-escalation";
 
 const BEFORE_SHIPPING: ReadonlySet<JourneyState> = new Set(["placed", "cod_confirmation_pending", "confirmed", "fulfilled"]);
 const MOVING: ReadonlySet<JourneyState> = new Set(["shipped", "in_transit", "out_for_delivery"]);
-const STATE_TEXT: Partial<Record<JourneyState, string>> = {
+/** How a journey state reads to the customer (shared with the WhatsApp answer, decisions/inbound-message.ts). */
+export const STATE_TEXT: Partial<Record<JourneyState, string>> = {
   placed: "has been placed and is being prepared",
   cod_confirmation_pending: "is waiting for your COD confirmation",
   confirmed: "is confirmed and being packed",
@@ -48,11 +49,7 @@ export function decideWismoAutoreply(ctx: WismoContext, policy: Policy, now: num
     );
   }
 
-  const lines = [`Hi! Your order ${order.name} ${STATE_TEXT[journey.state] ?? `is ${journey.state.replace(/_/g, " ")}`}.`];
-  if (journey.lastScanAt) lines.push(`Last update from ${journey.carrier ?? "the courier"}: ${localTime(journey.lastScanAt, offset)}${journey.lastScanLocation ? ` at ${journey.lastScanLocation}` : ""}.`);
-  if (journey.eta) lines.push(`Expected delivery: ${localDate(journey.eta, offset)}.`);
-  const track = ctx.trackingPage?.url ?? journey.trackingUrl;
-  if (track) lines.push(`Track it live: ${track}`);
+  const lines = wismoStatusLines(order.name, journey, offset, { trackingUrl: ctx.trackingPage?.url ?? journey.trackingUrl });
   lines.push("Reply here if anything looks wrong and we'll jump in.");
 
   const reasons = [`ticket classified WISMO, no response yet`, `shipment healthy: ${journey.state}${journey.lastScanAt ? `, last scan ${hours(now - journey.lastScanAt)} ago (stall threshold ${p.stallHours} h)` : ""}`];
@@ -71,8 +68,27 @@ export function decideWismoAutoreply(ctx: WismoContext, policy: Policy, now: num
   );
 }
 
+/**
+ * The facts of a WISMO answer, one line each: status, last scan (place, local time), expected delivery
+ * (the revised ETA when a delay alert set one), tracking link. The helpdesk reply and the WhatsApp
+ * answer (decisions/inbound-message.ts) both say it this way.
+ */
+export function wismoStatusLines(
+  orderName: string,
+  journey: NonNullable<WismoContext["journey"]>,
+  offset: number,
+  links: { trackingUrl: string | null; revisedEta?: number | null },
+): string[] {
+  const lines = [`Hi! Your order ${orderName} ${STATE_TEXT[journey.state] ?? `is ${journey.state.replace(/_/g, " ")}`}.`];
+  if (journey.lastScanAt) lines.push(`Last update from ${journey.carrier ?? "the courier"}: ${localTime(journey.lastScanAt, offset)}${journey.lastScanLocation ? ` at ${journey.lastScanLocation}` : ""}.`);
+  if (links.revisedEta) lines.push(`Revised expected delivery: ${localDate(links.revisedEta, offset)}.`);
+  else if (journey.eta) lines.push(`Expected delivery: ${localDate(journey.eta, offset)}.`);
+  if (links.trackingUrl) lines.push(`Track it live: ${links.trackingUrl}`);
+  return lines;
+}
+
 /** Why a shipment cannot be described as fine, or null when it can. */
-function shipmentProblem(journey: WismoContext["journey"] & object, now: number, stallHours: number): string | null {
+export function shipmentProblem(journey: WismoContext["journey"] & object, now: number, stallHours: number): string | null {
   if (journey.failedAttempts > 0 || journey.state === "failed_attempt") return `${journey.failedAttempts || 1} failed delivery attempt(s)`;
   if (journey.state === "rto_initiated" || journey.state === "rto_delivered") return `shipment is returning to origin (${journey.state})`;
   if (BEFORE_SHIPPING.has(journey.state)) return null;

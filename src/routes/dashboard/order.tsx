@@ -8,6 +8,7 @@ import { Empty, ModeTag, Outcomes, StatusTag } from "./components";
 import { formatInr, formatIst } from "./format";
 import { Layout, page } from "./layout";
 import { maskEmail, maskPhone } from "./mask";
+import { WhatsAppConversation } from "./whatsapp-conversation";
 
 export const orderPages = new Hono<DashboardEnv>();
 
@@ -280,6 +281,7 @@ orderPages.get("/orders/:id", async (c) => {
         </section>
       </div>
 
+      <WhatsAppConversation db={db} orderId={order.id} customerId={order.customerId} phone={order.phone ?? customer?.phone ?? null} since={ms(order.createdAt)} />
       <section>
         <h2>Decisions</h2>
         <div class="card">

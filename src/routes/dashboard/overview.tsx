@@ -16,6 +16,7 @@ import { formatInr, formatIst, formatRate, groupIndian, hoursBetween } from "./f
 import { Layout, page } from "./layout";
 import { maskPhone } from "./mask";
 import { WhyCustomersWriteIn } from "./why-customers-write";
+import { WismoChannelsPanel } from "./wismo-channels";
 
 /** Same horizon as the stockout-risk KPI in db/kpis.ts, so the list and the count agree. */
 const STOCK_RISK_DAYS = 14;
@@ -143,6 +144,7 @@ overview.get("/", async (c) => {
       </section>
 
       <HealthPanel sources={health} connectors={connectorView} now={now} />
+      <WismoChannelsPanel db={db} now={now} />
 
       <div class="grid">
         <section>
