@@ -196,6 +196,36 @@ export const ActionSpec = z.discriminatedUnion("kind", [
     connector: z.literal("shiprocket"),
     params: z.object({ awb: z.string(), action: z.enum(["re-attempt", "return"]), comments: z.string() }),
   }),
+  /**
+   * A high-risk COD order's offer to pay now instead (decisions/rules/cod-confirmation.ts): a payment
+   * link for `amountPaise` (the order total less `discountPaise`, the prepaid discount), sent to the
+   * customer's phone and email. Executed by the payment-link connector (Razorpay Payment Links).
+   */
+  z.object({
+    kind: z.literal("cod_payment_link"),
+    connector: z.literal("razorpay"),
+    params: z.object({
+      orderId: z.string(),
+      amountPaise: z.number().int().positive(),
+      discountPaise: z.number().int().nonnegative(),
+      customerPhone: Phone.optional(),
+      customerEmail: z.string().email().optional(),
+    }),
+  }),
+  /**
+   * Holds the order's open Shopify fulfilment orders (fulfillmentOrderHold) so the warehouse does not
+   * ship it: `reason` is Shopify's FulfillmentHoldReason
+   * (https://shopify.dev/docs/api/admin-graphql/latest/enums/FulfillmentHoldReason), `note` its reasonNotes.
+   */
+  z.object({
+    kind: z.literal("shopify_fulfillment_hold"),
+    connector: z.literal("shopify"),
+    params: z.object({
+      orderId: z.string(),
+      reason: z.enum(["AWAITING_PAYMENT", "HIGH_RISK_OF_FRAUD", "INCORRECT_ADDRESS", "INVENTORY_OUT_OF_STOCK", "OTHER", "UNKNOWN_DELIVERY_DATE"]),
+      note: z.string().max(500),
+    }),
+  }),
 ]);
 export type ActionSpec = z.infer<typeof ActionSpec>;
 export type ActionKind = ActionSpec["kind"];

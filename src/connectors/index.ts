@@ -56,6 +56,8 @@ const failed = (reason: string, requests: OutboundRequest[] = []): RunResult => 
 export async function runAction(action: ActionToRun, deps: RunDeps): Promise<RunResult> {
   const { spec } = action;
   const { config, db, now } = deps;
+  // Specified by the COD risk score; their requests (Razorpay Payment Links, fulfillmentOrderHold) are the cod-shopify branch's (issue 19, part 2).
+  if (spec.kind === "cod_payment_link" || spec.kind === "shopify_fulfillment_hold") return failed(`${spec.kind}: no connector on this build yet`);
   switch (spec.connector) {
     case "whatsapp": {
       if (spec.kind === "whatsapp.text") {

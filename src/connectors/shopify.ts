@@ -133,6 +133,8 @@ export function buildShopifyRequest(spec: ShopifySpec, config: ShopifyTarget, ct
       };
       break;
     }
+    case "shopify_fulfillment_hold":
+      return { error: "fulfillmentOrderHold is not built on this branch (issue 19, part 2)" };
   }
   return {
     method: "POST",

@@ -4,6 +4,7 @@ import { IST_OFFSET_MINUTES } from "../lib/time";
 import { z } from "zod";
 import { EMAIL_TEMPLATES, isEmailTemplate } from "../messages/email/templates";
 import type { DecisionType } from "./types";
+import { CodRiskPolicy, DEFAULT_COD_RISK_POLICY } from "./cod-risk-policy";
 
 /**
  * Who an escalated ticket goes to: one value for every helpdesk, or one per helpdesk, because
@@ -262,6 +263,8 @@ export const Policy = z.strictObject({
     template: Template,
     holdTag: z.string().min(1),
   }),
+  /** The COD risk score (decisions/cod-risk.ts) and its actions: defined in decisions/cod-risk-policy.ts. */
+  cod_risk: CodRiskPolicy,
   return_processing: z.strictObject({
     ...switches,
     requestedTemplate: Template,
@@ -399,6 +402,7 @@ export const DEFAULT_POLICY: Policy = {
     template: "cod_confirm",
     holdTag: "cod-unconfirmed",
   },
+  cod_risk: DEFAULT_COD_RISK_POLICY,
   return_processing: { ...live, requestedTemplate: "return_received", refundedTemplate: "refund_processed", suppressDays: 30 },
   // Anomalies wait on the "needs you" queue: a person confirms (the ops alert goes out) or dismisses.
   anomaly: {

@@ -11,6 +11,7 @@ import type { Policy } from "../decisions/policy";
 import { decideOnEvent } from "../pipeline/decide";
 import { categorise, loadTicketModel } from "../pipeline/ticket-categories";
 import { forwardToObjects, type ForwardSettings } from "../pipeline/forward";
+import { scoreCodOrders } from "../pipeline/cod-risk";
 
 export interface IngestMessage {
   rawEventId: string;
@@ -106,7 +107,7 @@ async function ingestRaw(env: Env, raw: RawEventRow | null, now: number, policy?
   const applied = await applyCanonicalBatch(env.DB, batch, now);
   if (batch.privacy.length) await carryOutPrivacy(env, raw.id, raw.receivedAt, batch.privacy, now);
   const stored = policy ?? (await loadPolicy(env.DB));
-  const forwarded = await forwardToObjects(env, raw, batch, applied, forwardSettings(stored.policy), now);
+  const forwarded = await forwardToObjects(env, raw, batch, applied, forwardSettings(stored.policy), now, await scoreCodOrders(env.DB, batch.orders, stored, now));
   await decideOnEvent(env, batch, applied, forwarded, stored, now);
   return "processed";
 }
