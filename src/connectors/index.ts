@@ -57,7 +57,8 @@ export async function runAction(action: ActionToRun, deps: RunDeps): Promise<Run
   const { spec } = action;
   const { config, db, now } = deps;
   // Specified by the COD risk score; their requests (Razorpay Payment Links, fulfillmentOrderHold) are the cod-shopify branch's (issue 19, part 2).
-  if (spec.kind === "cod_payment_link" || spec.kind === "shopify_fulfillment_hold") return failed(`${spec.kind}: no connector on this build yet`);
+  // Until they land the action waits as blocked (no attempt spent), like an action whose credential is missing.
+  if (spec.kind === "cod_payment_link" || spec.kind === "shopify_fulfillment_hold") return { outcome: { kind: "blocked", reason: `${spec.kind} waits for its connector (not on this build)` }, requests: [] };
   switch (spec.connector) {
     case "whatsapp": {
       if (spec.kind === "whatsapp.text") {

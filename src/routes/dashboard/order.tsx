@@ -8,6 +8,7 @@ import { Empty, ModeTag, Outcomes, StatusTag } from "./components";
 import { formatInr, formatIst } from "./format";
 import { Layout, page } from "./layout";
 import { maskEmail, maskPhone } from "./mask";
+import { CodRiskPanel } from "./cod-risk-panel";
 
 export const orderPages = new Hono<DashboardEnv>();
 
@@ -175,6 +176,7 @@ orderPages.get("/orders/:id", async (c) => {
           </div>
         </section>
       </div>
+      <CodRiskPanel db={db} orderId={id} />
 
       <section>
         <h2>Journey</h2>
