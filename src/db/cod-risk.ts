@@ -1,6 +1,7 @@
 /** What the COD risk score reads and keeps: the pincode directory, destination RTO counts, a customer's history, velocity, the stored scores. */
 import type { CodRiskFactor, CodRiskScore, DestinationCounts, PincodePlace, RtoCount } from "../decisions/cod-risk";
 import type { DestinationRtoRow } from "../decisions/cod-risk-history";
+import type { CodHistoryOrder } from "../decisions/cod-risk-backtest";
 
 type Row = Record<string, unknown>;
 
@@ -187,6 +188,65 @@ export async function getCodRisks(db: D1Database, orderIds: readonly string[]): 
     const slice = orderIds.slice(i, i + 90);
     const { results } = await db.prepare(`SELECT * FROM cod_risk WHERE order_id IN (${slice.map(() => "?").join(", ")})`).bind(...slice).all<Row>();
     for (const r of results) out.set(String(r.order_id), storedFrom(r));
+  }
+  return out;
+}
+
+// ---- history for the COD backtest ---------------------------------------------------------------
+
+/**
+ * Every order placed in [since, to] (at most 20,000, oldest first) with how its parcel ended and
+ * when, its first refused delivery, and the address facts stored when it was scored.
+ */
+export async function codHistoryOrders(db: D1Database, since: number, to: number): Promise<CodHistoryOrder[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT o.id, o.created_at AS createdAt, o.total_price AS totalPrice, o.payment_method AS paymentMethod, o.customer_id AS customerId, o.phone,
+              o.shipping_pincode AS pincode, o.shipping_city AS city, o.shipping_state AS state, o.cancelled_at AS cancelledAt,
+              (SELECT min(e.occurred_at) FROM shipment_events e WHERE e.order_id = o.id AND e.status = 'delivered' AND e.is_return = 0) AS deliveredAt,
+              (SELECT min(e.occurred_at) FROM shipment_events e WHERE e.order_id = o.id AND (e.status IN ${RTO_STATUSES} OR e.is_return = 1)) AS rtoAt,
+              (SELECT min(e.occurred_at) FROM shipment_events e WHERE e.order_id = o.id AND e.status IN ('failed_attempt', 'ndr')
+                 AND (lower(e.raw_status) LIKE '%refus%' OR lower(e.raw_status) LIKE '%reject%')) AS refusedAt,
+              r.address_chars AS addressChars, r.address_has_number AS addressHasNumber, r.address_key AS addressKey, coalesce(r.customer_blocked, 0) AS blocked
+       FROM orders o LEFT JOIN cod_risk r ON r.order_id = o.id
+       WHERE o.created_at BETWEEN ? AND ? ORDER BY o.created_at LIMIT 20000`,
+    )
+    .bind(since, to)
+    .all<Row>();
+  return results.map((r) => {
+    const rtoAt = r.rtoAt === null ? null : Number(r.rtoAt);
+    const deliveredAt = r.deliveredAt === null ? null : Number(r.deliveredAt);
+    return {
+      id: String(r.id),
+      createdAt: Number(r.createdAt),
+      totalPrice: Number(r.totalPrice),
+      paymentMethod: r.paymentMethod === "cod" ? "cod" : "prepaid",
+      customerId: (r.customerId as string | null) ?? null,
+      phone: (r.phone as string | null) ?? null,
+      pincode: (r.pincode as string | null) ?? null,
+      city: (r.city as string | null) ?? null,
+      state: (r.state as string | null) ?? null,
+      cancelledAt: r.cancelledAt === null ? null : Number(r.cancelledAt),
+      outcome: rtoAt !== null ? "rto" : deliveredAt !== null ? "delivered" : null,
+      resolvedAt: rtoAt ?? deliveredAt,
+      refusedAt: r.refusedAt === null ? null : Number(r.refusedAt),
+      address: r.addressChars === null ? null : { chars: Number(r.addressChars), hasNumber: Number(r.addressHasNumber) === 1 },
+      addressKey: (r.addressKey as string | null) ?? null,
+      blocked: Number(r.blocked) === 1,
+    } satisfies CodHistoryOrder;
+  });
+}
+
+/** Directory rows for these pincodes (90 a statement), or null when the directory is not loaded. */
+export async function pincodePlacesFor(db: D1Database, pincodes: readonly string[]): Promise<Map<string, PincodePlace[]> | null> {
+  const loaded = await db.prepare(`SELECT EXISTS (SELECT 1 FROM pincode_directory) AS loaded`).first<{ loaded: number }>();
+  if (!loaded?.loaded) return null;
+  const out = new Map<string, PincodePlace[]>();
+  const unique = [...new Set(pincodes)];
+  for (let i = 0; i < unique.length; i += 90) {
+    const slice = unique.slice(i, i + 90);
+    const { results } = await db.prepare(`SELECT pincode, state, district, places FROM pincode_directory WHERE pincode IN (${slice.map(() => "?").join(", ")})`).bind(...slice).all<PincodePlace & { pincode: string }>();
+    for (const r of results) out.set(r.pincode, [...(out.get(r.pincode) ?? []), { state: r.state, district: r.district, places: r.places }]);
   }
   return out;
 }

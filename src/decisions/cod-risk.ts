@@ -206,6 +206,10 @@ export function scoreCodRisk(x: CodRiskInputs, policy: Policy): CodRiskScore {
   const { order } = x;
   if (order.paymentMethod !== "cod") return { score: 0, band: "low", factors, forcedHigh: null, destinationRtoRate: null, destinationLevel: null };
 
+  // The rule's own value limit first: the reason ops have always read first.
+  if (order.totalPrice >= policy.cod_confirmation.minOrderPaise) {
+    add("value_above_min", p.value.aboveMinPoints, `COD order ${rupees(order.totalPrice)} ≥ ${rupees(policy.cod_confirmation.minOrderPaise)}`, { totalPrice: order.totalPrice, minOrderPaise: policy.cod_confirmation.minOrderPaise });
+  }
   // Destination: the route model's measured RTO rate, smoothed, with enough shipments.
   const dest = x.destination;
   if (dest) {
@@ -235,10 +239,7 @@ export function scoreCodRisk(x: CodRiskInputs, policy: Policy): CodRiskScore {
   if (c.cancelledCod > 0) add("cancelled_cod", p.customer.cancelledPoints * Math.min(c.cancelledCod, 3), `${c.cancelledCod} earlier COD order${c.cancelledCod === 1 ? "" : "s"} cancelled`, { cancelledCod: c.cancelledCod });
   if (c.earlierOrders === 0) add("first_order", p.customer.firstOrderPoints, "first order from this customer and phone", { earlierOrders: 0 });
 
-  // Order value against the rule's limit, the customer's usual and the store's usual.
-  if (order.totalPrice >= policy.cod_confirmation.minOrderPaise) {
-    add("value_above_min", p.value.aboveMinPoints, `COD order ${rupees(order.totalPrice)} ≥ ${rupees(policy.cod_confirmation.minOrderPaise)}`, { totalPrice: order.totalPrice, minOrderPaise: policy.cod_confirmation.minOrderPaise });
-  }
+  // Order value against the customer's and the store's usual.
   const usual = c.medianOrderPaise ?? (c.earlierOrders === 0 ? x.storeMedianOrderPaise : null);
   if (usual !== null && usual > 0 && order.totalPrice >= p.value.unusualRatio * usual) {
     const whose = c.medianOrderPaise !== null ? "the customer's usual" : "the store's usual COD order";

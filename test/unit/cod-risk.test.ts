@@ -137,8 +137,8 @@ describe("COD risk factors", () => {
     expect(scoreCodRisk(inputs({ customer: first }, { totalPrice: 180_000 }), DEFAULT_POLICY).factors.map((f) => f.code)).toEqual(["first_order"]);
     const big = scoreCodRisk(inputs({ customer: first }, { totalPrice: 300_000 }), DEFAULT_POLICY);
     expect(big.factors.map((f) => [f.code, f.points, f.reason])).toEqual([
-      ["first_order", 10, "first order from this customer and phone"],
       ["value_above_min", 30, "COD order ₹3,000 ≥ ₹2,000"],
+      ["first_order", 10, "first order from this customer and phone"],
       ["value_unusual", 15, "₹3,000 is 3.3× the store's usual COD order (₹900; ≥ 3×)"],
     ]);
     expect(big).toMatchObject({ score: 55, band: "medium" });
@@ -219,10 +219,10 @@ describe("actions by risk (cod_confirmation)", () => {
     const d = decideCodConfirmation(ctx(risk), DEFAULT_POLICY, NOW)!;
     expect(d.actions.map((a) => a.kind)).toEqual(["whatsapp.template"]);
     expect(d.reasons).toEqual([
-      "COD risk medium, 45 points (medium ≥ 30, high ≥ 60): address short +10, address no number +10, velocity +25",
       "address only 9 characters (< 12)",
       "address has no house or flat number",
       "1 other COD order to the same phone in the last 24 h",
+      "COD risk medium, 45 points (medium ≥ 30, high ≥ 60): address short +10, address no number +10, velocity +25",
     ]);
     expect(d.inputs).toMatchObject({ riskScore: 45, riskBand: "medium" });
   });

@@ -78,7 +78,8 @@ export function decideCodConfirmation(ctx: CodConfirmationContext, policy: Polic
 
   const risk = ctx.risk ?? contextScore(ctx, policy);
   if (risk.band === "low" || !order.phone) return null;
-  const reasons = [riskSummary(risk, policy), ...risk.factors.map((f) => f.reason)];
+  // Each factor with its numbers, then the score with each factor's points.
+  const reasons = [...risk.factors.map((f) => f.reason), riskSummary(risk, policy)];
   const ask = whatsappTemplate(order.phone, p.template, [firstName(order.customerFirstName), order.name, rupees(order.totalPrice)], [
     { type: "quick_reply", param: codButtonPayload("confirm", order.name) },
     { type: "quick_reply", param: codButtonPayload("cancel", order.name) },
