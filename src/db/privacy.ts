@@ -106,8 +106,8 @@ export async function redactCustomer(
       ["messages", db.prepare(`UPDATE messages SET phone = NULL, text = NULL, payload = NULL WHERE customer_id = ? OR order_id IN (${inList(slice)})`).bind(n.customerId, ...slice)],
       ["shipment_events", db.prepare(`UPDATE shipment_events SET pincode = NULL, location = NULL WHERE order_id IN (${inList(slice)})`).bind(...slice)],
       ["journeys", db.prepare(`UPDATE journeys SET last_scan_location = NULL WHERE order_id IN (${inList(slice)})`).bind(...slice)],
-      // The COD risk score keeps a hash of the address (velocity check): it goes with the customer.
-      ["cod_risk", db.prepare(`UPDATE cod_risk SET address_key = NULL WHERE order_id IN (${inList(slice)})`).bind(...slice)],
+      // The COD risk score keeps a hash of the address (velocity check) and reasons naming the pincode and city: they go with the customer.
+      ["cod_risk", db.prepare(`UPDATE cod_risk SET address_key = NULL, factors = '{"factors":[],"forcedHigh":null,"destinationLevel":null}' WHERE order_id IN (${inList(slice)})`).bind(...slice)],
     );
   }
 

@@ -152,4 +152,20 @@ describe("COD risk through the Shopify orders/create webhook", () => {
     expect((await detail(id)).codRisk.band).toBe("high");
     expect(await actionKinds(id)).toEqual(["cod_payment_link", "shopify_fulfillment_hold", "whatsapp.template"]);
   });
+
+  it("customers/redact erases the address hash and the factors' reasons (pincode, state, city), keeping the score and band", async () => {
+    const customerId = uniqueId();
+    const id = uniqueId();
+    await post({ ...order({ customerId, phone: phone(), pincode: "560038", city: "Mumbai", province: "Maharashtra", address1: "Flat 3, Sea View" }), id, name: `#P${id % 100000}` });
+    const before = await env.DB.prepare(`SELECT address_key, factors FROM cod_risk WHERE order_id = ?`).bind(String(id)).first<{ address_key: string | null; factors: string }>();
+    expect(before!.address_key).toMatch(/^[0-9a-f]{32}$/);
+    expect(before!.factors).toContain("560038");
+    const redact = { shop_id: 954889, shop_domain: "vanaspati.myshopify.com", customer: { id: customerId, email: "redact@example.in", phone: null }, orders_to_redact: [id] };
+    const { id: raw } = await (await SELF.fetch(await shopifyRequest({ topic: "customers/redact", payload: redact }))).json<{ id: string }>();
+    await waitProcessed(raw);
+    const after = await env.DB.prepare(`SELECT address_key, factors, band, score FROM cod_risk WHERE order_id = ?`).bind(String(id)).first<{ address_key: string | null; factors: string; band: string; score: number }>();
+    expect(after).toMatchObject({ address_key: null, band: "medium", score: 45 });
+    expect(after!.factors).not.toContain("560038");
+    expect(after!.factors).not.toContain("Mumbai");
+  });
 });
