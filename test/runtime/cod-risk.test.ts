@@ -168,4 +168,35 @@ describe("COD risk through the Shopify orders/create webhook", () => {
     expect(after!.factors).not.toContain("560038");
     expect(after!.factors).not.toContain("Mumbai");
   });
+
+  it("POST /api/backtest reports the COD policy's recall and false alarms, each order scored as of its placement", async () => {
+    const customerId = uniqueId();
+    const tel = phone();
+    const scan = async (orderId: number, status: string, at: number) =>
+      env.DB.prepare(
+        `INSERT INTO shipment_events (id, order_id, order_ref, carrier, awb, status, raw_status, location, pincode, eta, is_return, occurred_at, source, source_id, received_at)
+         VALUES (?, ?, NULL, 'delhivery', ?, ?, ?, 'Bengaluru_Hub', '560038', NULL, 0, ?, 'delhivery', ?, ?)`,
+      )
+        .bind(`delhivery:BT${orderId}:${status}`, String(orderId), `BT${orderId}`, status, status, at, `BT${orderId}`, Date.now())
+        .run();
+    // September: two COD orders that came back, then a third that was delivered.
+    const placed = ["2026-09-02T11:00:00+05:30", "2026-09-10T11:00:00+05:30", "2026-09-20T11:00:00+05:30"];
+    for (const [k, at] of placed.entries()) {
+      const id = uniqueId();
+      await post({ ...order({ customerId, phone: tel, pincode: "560038", city: "Bengaluru", province: "Karnataka", address1: "14, 2nd Cross, Indiranagar", createdAt: at }), id, name: `#T${k}${id % 10000}` });
+      await scan(id, k < 2 ? "rto_initiated" : "delivered", Date.parse(at) + 5 * 86_400_000);
+    }
+    const res = await api("/api/backtest", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ from: "2026-09-01T00:00:00Z", to: "2026-09-30T00:00:00Z", policy: { cod_risk: { highAt: 30 } } }) });
+    expect(res.status).toBe(200);
+    const { cod } = await res.json<any>();
+    // Current policy: the first RTO was a first order (low), the second came after one RTO (medium), the third after two (high, but delivered).
+    expect(cod.current).toMatchObject({
+      scored: 3,
+      byBand: { low: 1, medium: 1, high: 1 },
+      rto: { orders: 2, flaggedHigh: 0, flaggedMediumOrHigh: 1, recallHigh: 0, recallMediumOrHigh: 0.5 },
+      delivered: { orders: 1, flaggedHigh: 1, falseAlarmRateHigh: 1 },
+    });
+    // The candidate (high from 30 points) flags the second RTO high too.
+    expect(cod.candidate.rto).toMatchObject({ flaggedHigh: 1, recallHigh: 0.5 });
+  });
 });
