@@ -223,7 +223,7 @@ export const ActionSpec = z.discriminatedUnion("kind", [
     params: z.object({
       orderId: z.string(),
       reason: z.enum(["AWAITING_PAYMENT", "HIGH_RISK_OF_FRAUD", "INCORRECT_ADDRESS", "INVENTORY_OUT_OF_STOCK", "OTHER", "UNKNOWN_DELIVERY_DATE"]),
-      note: z.string().max(500),
+      note: z.string().min(1).max(255),
     }),
   }),
 ]);

@@ -95,7 +95,8 @@ export function decideCodConfirmation(ctx: CodConfirmationContext, policy: Polic
     });
     reasons.push(`high risk: offered to pay ${rupees(offer.amountPaise)} now by link (${rupees(offer.discountPaise)} off for prepaying)`);
     if (policy.cod_risk.holdHighRisk) {
-      const note = `COD risk ${risk.score}/100: ${risk.factors.map((f) => f.reason).join("; ")}`.slice(0, 500);
+      // Shopify shows reasonNotes to the warehouse; kept within the 255 characters the hold note policy allows.
+      const note = `COD risk ${risk.score}/100: ${risk.factors.map((f) => f.reason).join("; ")}`.slice(0, 255);
       actions.push({ kind: "shopify_fulfillment_hold", connector: "shopify", params: { orderId: order.id, reason: "HIGH_RISK_OF_FRAUD", note } });
       reasons.push("high risk: fulfilment held in Shopify until the customer confirms or pays");
     }
