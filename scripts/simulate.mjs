@@ -54,7 +54,7 @@ const o = cliArgs("simulate", USAGE, {
 // "Now" to the minute, so two runs in the same minute send the same bytes (and the second is all duplicates).
 const now = o.now ? Date.parse(o.now) : Math.floor(Date.now() / 60_000) * 60_000;
 const quiet = o["quiet-night"];
-const { deliveries, orders, silenceFrom } = buildWeek({ days: Number(o.days), ordersPerDay: Number(o["orders-per-day"]), seed: Number(o.seed), now, quietNight: quiet ? QUIET : null });
+const { deliveries, orders, silenceFrom } = buildWeek({ days: Number(o.days), ordersPerDay: Number(o["orders-per-day"]), seed: Number(o.seed), now, quietNight: quiet ? QUIET : null, codRisk: true });
 const vars = devVars();
 const requests = deliveries.map((d) => ({ source: d.source, ...signed(vars, d.source, d.payload, { topic: d.topic, id: d.id, at: d.at }) }));
 const digest = createHash("sha256").update(requests.map((r) => r.body).join("\n")).digest("hex").slice(0, 16);

@@ -3,7 +3,7 @@
 // worker under wrangler dev (D1, queues, Durable Objects and cron all local, nothing leaves the machine),
 // with a scheduler beside it that fires the worker's cron triggers on their schedule (lib/scheduler.mjs).
 import { spawn, spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, readFileSync } from "node:fs";
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { createServer } from "node:net";
 import path from "node:path";
@@ -60,6 +60,8 @@ const vars = Object.fromEntries(
 
 const migrate = spawnSync(wrangler, ["d1", "migrations", "apply", "DB", "--local", ...persistFlags], { env, stdio: "inherit" });
 if (migrate.status !== 0) process.exit(migrate.status ?? 1);
+// The India Post pincode directory the COD risk score reads (scripts/pincodes-load.mjs), once per local state.
+if (!existsSync(path.join(stateDir, "pincodes-loaded")) && spawnSync(process.execPath, [path.join(root, "scripts", "pincodes-load.mjs"), ...persistFlags], { env, stdio: "inherit" }).status === 0) writeFileSync(path.join(stateDir, "pincodes-loaded"), "");
 
 if (existsSync(path.join(root, "scripts", "seed.mjs")) && !process.argv.includes("--no-seed")) {
   const seed = spawnSync(process.execPath, [path.join(root, "scripts", "seed.mjs"), "--if-empty", ...persistFlags], { env, stdio: "inherit" });

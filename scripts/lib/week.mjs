@@ -13,6 +13,7 @@ import { delhiveryScanPush, freshdeskTicket, gorgiasTicket, shiprocketTracking, 
 import { createRng } from "./rng.mjs";
 import { inboundMessages } from "./sim-inbound.mjs";
 import { awbFor, pickCarrier, planShipment } from "./shipping.mjs";
+import { codOutcome, riskyCodOrders } from "./sim-cod.mjs";
 
 const STALL_MS = 36 * HOUR;
 /** Routes in trouble this week: Xpressbees into Bengaluru is slow; Delhivery into Delhi returns to origin. */
@@ -29,7 +30,7 @@ const HOURLY = [1, 0.5, 0.3, 0.2, 0.2, 0.3, 0.6, 1, 1.6, 2.2, 2.6, 2.8, 2.7, 2.4
  * and in the hours before, `burst` COD orders are placed and cancelled within the hour (a
  * COD-cancellation spike). Without it the week is byte-identical to before.
  */
-export function buildWeek({ days = 7, ordersPerDay = 60, seed = 42, now, quietNight = null }) {
+export function buildWeek({ days = 7, ordersPerDay = 60, seed = 42, now, quietNight = null, codRisk = false }) {
   const rng = createRng(seed);
   const start = now - days * DAY;
   const { customers } = buildBrand(now);
@@ -78,6 +79,7 @@ export function buildWeek({ days = 7, ordersPerDay = 60, seed = 42, now, quietNi
     o.customerOrdersCount = (c.simOrders = (c.simOrders ?? c.orders.length) + 1);
     o.customerTotalSpent = (c.simSpent = (c.simSpent ?? basketTotal(c.orders.flatMap((x) => x.lines))) + o.total);
   });
+  if (codRisk) orders.push(...riskyCodOrders(rng, { base, numberBase, start, now, days })); // scripts/lib/sim-cod.mjs
 
   const shopify = (at, topic, payload, id) => emit(at, "shopify", payload, { topic, id: `sim-${seed}-${id}` });
 
@@ -116,12 +118,12 @@ export function buildWeek({ days = 7, ordersPerDay = 60, seed = 42, now, quietNi
     const carrier = CARRIERS[carrierKey];
     const slowRoute = carrier.name === SLOW_ROUTE.carrier && dest.origin === SLOW_ROUTE.origin && dest.prefix === SLOW_ROUTE.prefix;
     const rtoRoute = carrier.name === RTO_ROUTE.carrier && dest.origin === RTO_ROUTE.origin && dest.prefix === RTO_ROUTE.prefix;
-    const outcome = r.weighted([
+    const outcome = codOutcome(o, r.weighted([
       ["delivered", 86],
       ["reattempt_delivered", 5],
       ["rto", rtoRoute ? 45 : o.cod ? 6 : 2],
       ["stalled", slowRoute ? 18 : 2.5],
-    ]);
+    ]), codRisk && rng);
     const fulfilledAt = Math.max(after, o.createdAt) + r.between(5, 18) * HOUR;
     if (fulfilledAt > now) return;
     const awb = awbFor(carrierKey, o.id);

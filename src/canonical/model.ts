@@ -66,6 +66,10 @@ export const Order = z.object({
   shippingState: z.string().nullable(),
   /** Shopify's customer_locale on the order; absent from sources that do not know it. */
   customerLocale: z.string().nullable().optional(),
+  /** Shipping address lines (line 1 and 2), for the COD risk score's address checks; not stored (only facts derived from them). */
+  shippingAddressLines: z.string().nullable().optional(),
+  /** The customer's tags as the order carried them (Shopify `customer.tags`), e.g. cod-blocked. */
+  customerTags: z.array(z.string()).optional(),
   lineItems: z.array(LineItem),
   tags: z.array(z.string()),
   note: z.string().nullable(),

@@ -107,6 +107,8 @@ export async function redactCustomer(
       ["shipment_events", db.prepare(`UPDATE shipment_events SET pincode = NULL, location = NULL WHERE order_id IN (${inList(slice)})`).bind(...slice)],
       ["journeys", db.prepare(`UPDATE journeys SET last_scan_location = NULL WHERE order_id IN (${inList(slice)})`).bind(...slice)],
       ["whatsapp_conversations", db.prepare(`DELETE FROM whatsapp_conversations WHERE customer_id = ? OR order_id IN (${inList(slice)})`).bind(n.customerId, ...slice)],
+      // The COD risk score keeps a hash of the address (velocity check) and reasons naming the pincode and city: they go with the customer.
+      ["cod_risk", db.prepare(`UPDATE cod_risk SET address_key = NULL, factors = '{"factors":[],"forcedHigh":null,"destinationLevel":null}' WHERE order_id IN (${inList(slice)})`).bind(...slice)],
     );
   }
 
@@ -154,6 +156,7 @@ export async function redactShop(db: D1Database): Promise<Record<string, number>
     "orders", "customers", "products", "inventory_records", "purchase_orders", "shipment_events", "order_links", "tickets",
     "messages", "order_returns", "journeys", "sku_stock", "decisions", "actions", "action_attempts", "sku_forecasts",
     "customer_models", "route_stats", "dead_letters", "sku_settings", "customer_contacts", "whatsapp_conversations",
+    "cod_risk", "destination_rto",
   ];
   const statements: [string, D1PreparedStatement][] = [
     ...tables.map((t): [string, D1PreparedStatement] => [t, db.prepare(`DELETE FROM ${t}`)]),

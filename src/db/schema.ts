@@ -613,3 +613,50 @@ export const whatsappConversations = sqliteTable(
     uniqueIndex("whatsapp_conversations_open").on(t.phone).where(sql`status = 'open'`),
   ],
 );
+
+/** The India Post pincode directory, compact (migrations/0011_cod_risk.sql; `npm run pincodes:load`). */
+export const pincodeDirectory = sqliteTable(
+  "pincode_directory",
+  {
+    pincode: text("pincode").notNull(),
+    state: text("state").notNull(),
+    district: text("district").notNull(),
+    /** Postal division and region names, for the COD risk score's city check. */
+    places: text("places").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.pincode, t.state, t.district] })],
+);
+
+/** Resolved forward shipments per destination (level pincode | prefix | store), for the COD risk score. */
+export const destinationRto = sqliteTable(
+  "destination_rto",
+  {
+    level: text("level").notNull(),
+    key: text("key").notNull(),
+    shipments: integer("shipments").notNull(),
+    rtos: integer("rtos").notNull(),
+    computedAt: integer("computed_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.level, t.key] })],
+);
+
+/** Each COD order's risk score as scored when first seen (decisions/cod-risk.ts). */
+export const codRisk = sqliteTable(
+  "cod_risk",
+  {
+    orderId: text("order_id").primaryKey(),
+    score: integer("score").notNull(),
+    band: text("band").notNull(),
+    /** JSON CodRiskFactor[] */
+    factors: text("factors").notNull(),
+    destinationRtoMilli: integer("destination_rto_milli"),
+    addressChars: integer("address_chars"),
+    addressHasNumber: integer("address_has_number"),
+    /** Keyed hash of the normalised address lines and pincode (velocity check); never the address. */
+    addressKey: text("address_key"),
+    customerBlocked: integer("customer_blocked").notNull().default(0),
+    policyVersion: integer("policy_version").notNull(),
+    scoredAt: integer("scored_at").notNull(),
+  },
+  (t) => [index("cod_risk_address").on(t.addressKey)],
+);

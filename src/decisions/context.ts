@@ -1,6 +1,7 @@
 /** The plain-data contexts rules read; the shell assembles them from D1 rows and Durable Object state. Times are epoch ms, money paise. */
 import type { CustomerTier, NotifiedStatus } from "./policy";
 import type { RouteStat } from "./models/routes";
+import type { CodRiskScore } from "./cod-risk";
 
 export type { HelpdeskName, JourneyState } from "../canonical/vocabulary";
 import type { HelpdeskName, JourneyState } from "../canonical/vocabulary";
@@ -213,6 +214,8 @@ export interface CodConfirmationContext {
   state: JourneyState;
   /** RTO rate of the destination pincode prefix (route model); null when unknown. */
   destinationRtoRate: number | null;
+  /** The order's COD risk score (decisions/cod-risk.ts), as scored when it was placed; absent = scored from this context alone. */
+  risk?: CodRiskScore | null;
   /** When the confirmation WhatsApp went out; null before it did. */
   confirmationRequestedAt: number | null;
   reply: "confirm" | "cancel" | null;

@@ -7,6 +7,7 @@ import type { DecisionType } from "./types";
 import { DEFAULT_SUPPORT_ESCALATION, SupportEscalationPolicy } from "./escalation-policy";
 import { CodShopifyPolicy, DEFAULT_COD_SHOPIFY_POLICY } from "./cod-shopify-policy";
 import { DEFAULT_WHATSAPP_INBOUND, WhatsappInboundPolicy } from "./inbound-policy";
+import { CodRiskPolicy, DEFAULT_COD_RISK_POLICY } from "./cod-risk-policy";
 
 /**
  * Who an escalated ticket goes to: one value for every helpdesk, or one per helpdesk, because
@@ -256,6 +257,8 @@ export const Policy = z.strictObject({
   }),
   /** What COD answers and silence do in Shopify (decisions/cod-shopify-policy.ts). */
   cod_shopify: CodShopifyPolicy,
+  /** The COD risk score (decisions/cod-risk.ts) and its actions: defined in decisions/cod-risk-policy.ts. */
+  cod_risk: CodRiskPolicy,
   return_processing: z.strictObject({
     ...switches,
     requestedTemplate: Template,
@@ -385,6 +388,7 @@ export const DEFAULT_POLICY: Policy = {
     holdTag: "cod-unconfirmed",
   },
   cod_shopify: DEFAULT_COD_SHOPIFY_POLICY,
+  cod_risk: DEFAULT_COD_RISK_POLICY,
   return_processing: { ...live, requestedTemplate: "return_received", refundedTemplate: "refund_processed", suppressDays: 30 },
   // Anomalies wait on the "needs you" queue: a person confirms (the ops alert goes out) or dismisses.
   anomaly: {

@@ -8,6 +8,8 @@ import * as history from "../db/backtest-history";
 import { listRouteStats } from "../db/models";
 import { allStockedSkus } from "../db/stock-read-model";
 import type { BacktestCase } from "../decisions/backtest";
+import { scoreHistory } from "../decisions/cod-risk-backtest";
+import { loadCodHistory } from "./cod-backtest";
 import { journeyTargetForScan } from "../durable-objects/journey-machine";
 import { HOUR_MS } from "../lib/time";
 import type { JourneySnapshot, OrderSummary } from "../decisions/context";
@@ -78,11 +80,13 @@ export async function buildBacktestCases(db: D1Database, from: number, to: numbe
     }
   }
 
-  // COD orders placed in the period.
+  // COD orders placed in the period, each with its risk score as of its placement (jobs/cod-backtest.ts).
   const cod = await history.codOrdersBetween(db, from, to, MAX_PER_TYPE);
+  const risks = new Map(scoreHistory(await loadCodHistory(db, from, to), policy).map((s) => [s.order.id, s.score]));
   for (const r of cod) {
     const o = await order(r.id);
-    if (o) cases.push({ type: "cod_confirmation", at: r.at, context: { order: o, state: "placed", destinationRtoRate: null, confirmationRequestedAt: null, reply: null } });
+    const risk = risks.get(r.id) ?? null;
+    if (o) cases.push({ type: "cod_confirmation", at: r.at, context: { order: o, state: "placed", destinationRtoRate: risk?.destinationRtoRate ?? null, risk, confirmationRequestedAt: null, reply: null } });
   }
 
   // Tickets opened in the period, as of their SLA deadline (or first response, whichever came first).

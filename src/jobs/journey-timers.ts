@@ -1,5 +1,6 @@
 /** What happens when an order's timer comes due (handed over by its OrderJourney alarm through the jobs queue): the time-based journey rules. */
 import { codConfirmationKey, parsePostDeliveryKey } from "../canonical/vocabulary";
+import { getCodRisk } from "../db/cod-risk";
 import { decidedAt, dedupeKeysFor } from "../db/decisions";
 import { kvKeys, kvPutOnce } from "../db/kv";
 import { loadPolicy } from "../db/policies";
@@ -39,7 +40,8 @@ export async function onJourneyTimer(env: Env, timer: JourneyTimer, now: number)
     // gets the full timeout from when it was asked, so the timer comes back then.
     const dueAt = askedAt + policy.cod_confirmation.timeoutHours * HOUR_MS;
     if (now < dueAt && journey.state === "cod_confirmation_pending") return { retryAt: dueAt };
-    drafts.push(decideCodConfirmation({ order, state: journey.state, destinationRtoRate: null, confirmationRequestedAt: askedAt, reply: null }, policy, now));
+    const risk = await getCodRisk(env.DB, order.id);
+    drafts.push(decideCodConfirmation({ order, state: journey.state, destinationRtoRate: risk?.destinationRtoRate ?? null, risk, confirmationRequestedAt: askedAt, reply: null }, policy, now));
     if (journey.state === "cod_confirmation_pending") {
       // Still silent: a second reminder, and (if the policy auto-cancels) the timer comes back for the cancel.
       drafts.push(decideCodReminder(order, askedAt, policy, now));

@@ -2,6 +2,8 @@
 import { runBatches } from "../db/bulk";
 import { shipmentRows } from "../db/history";
 import { upsertRouteStat } from "../db/models";
+import { replaceDestinationRto } from "../db/cod-risk";
+import { destinationRows } from "../decisions/cod-risk-history";
 import type { StoredPolicy } from "../db/policies";
 import { originOf } from "../db/rule-inputs";
 import { computeRouteStats, type ShipmentSummary } from "../decisions/models/routes";
@@ -28,5 +30,7 @@ export async function refreshRouteStats(env: Env, stored: StoredPolicy, now: num
   const shipments = await shipmentSummaries(env.DB, now - 8 * 7 * DAY_MS);
   const routes = computeRouteStats(shipments, now);
   await runBatches(env.DB, routes.map((r) => upsertRouteStat(env.DB, r, now)));
+  // The COD risk score's destination RTO counts, replaced in one batch (one transaction) so a scorer never sees half.
+  await runBatches(env.DB, replaceDestinationRto(env.DB, destinationRows(shipments), now), 1000);
   await commitDrafts(env, decideCarrierRouteAlerts({ routes }, stored.policy, now), stored, now);
 }

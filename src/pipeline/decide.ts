@@ -19,6 +19,7 @@ import type { DecisionDraft } from "../decisions/types";
 import type { JourneyState } from "../durable-objects/journey-machine";
 import type { ForwardResult } from "./forward";
 import { applyMessageStatus } from "../db/actions";
+import { getCodRisk } from "../db/cod-risk";
 import { fallBackFailedMessage } from "../pipeline/message-fallback";
 import { commitDrafts } from "./commit";
 import { loadCustomer, loadOrderAndJourney, loadOrderForJourney, loadOrderSummary, loadScans, loadTicket, orderIdByName } from "../db/rule-inputs";
@@ -50,7 +51,8 @@ export async function decideOnEvent(env: Env, batch: CanonicalBatch, applied: Ap
       if (status && t.to === update.snapshot.state) drafts.push(decideStatusNotification({ order, status, eventAt: t.at, journey, trackingPage: await trackingPageLink(env, order.id) }, policy, now));
       if (t.to === "failed_attempt" && journey) drafts.push(decideNdrFollowup({ order, journey, reply: null }, policy, now));
       if (t.to === "cod_confirmation_pending") {
-        drafts.push(decideCodConfirmation({ order, state: t.to, destinationRtoRate: null, confirmationRequestedAt: null, reply: null }, policy, now));
+        const risk = await getCodRisk(env.DB, order.id);
+        drafts.push(decideCodConfirmation({ order, state: t.to, destinationRtoRate: risk?.destinationRtoRate ?? null, risk, confirmationRequestedAt: null, reply: null }, policy, now));
       }
     }
   }

@@ -8,6 +8,7 @@ import { journeyTargetForScan, type JourneyEvent } from "../durable-objects/jour
 import type { JourneySettings, JourneyUpdate } from "../durable-objects/order-journey";
 import type { LedgerEffect } from "../durable-objects/sku-ledger";
 import { needsCodConfirmation } from "../decisions/rules/cod-confirmation";
+import type { CodRiskBand } from "../decisions/cod-risk";
 
 export interface ForwardResult {
   journeys: JourneyUpdate[];
@@ -21,11 +22,11 @@ export interface ForwardSettings extends JourneySettings {
 }
 
 /** Journey inputs an order's own fields imply (confirmation, cancellation, fulfilment). */
-export function orderJourneyEvents(o: Order, settings: Pick<ForwardSettings, "codConfirmationMinPaise" | "highRtoPincodes">): JourneyEvent[] {
+export function orderJourneyEvents(o: Order, settings: Pick<ForwardSettings, "codConfirmationMinPaise" | "highRtoPincodes">, risk?: { band: CodRiskBand } | null): JourneyEvent[] {
   const created = Date.parse(o.createdAt);
   const updated = Date.parse(o.updatedAt);
   const events: JourneyEvent[] = [];
-  if (needsCodConfirmation(o, { minOrderPaise: settings.codConfirmationMinPaise, highRtoPincodes: settings.highRtoPincodes })) events.push({ id: `order:${o.id}:cod_pending`, at: created, source: o.source, target: "cod_confirmation_pending" });
+  if (needsCodConfirmation(o, { minOrderPaise: settings.codConfirmationMinPaise, highRtoPincodes: settings.highRtoPincodes }, risk)) events.push({ id: `order:${o.id}:cod_pending`, at: created, source: o.source, target: "cod_confirmation_pending" });
   else if (o.paymentMethod === "cod" || ["paid", "partially_paid", "authorized", "partially_refunded", "refunded"].includes(o.financialStatus ?? "")) {
     events.push({ id: `order:${o.id}:confirmed`, at: created, source: o.source, target: "confirmed" });
   }
@@ -41,12 +42,14 @@ export async function forwardToObjects(
   applied: AppliedBatch,
   settings: ForwardSettings,
   now: number,
+  /** Each COD order's risk score (pipeline/cod-risk.ts): medium and high wait for confirmation. */
+  codRisks: ReadonlyMap<string, { band: CodRiskBand }> = new Map(),
 ): Promise<ForwardResult> {
   const perOrder = new Map<string, JourneyEvent[]>();
   const add = (orderId: string, e: JourneyEvent) => perOrder.set(orderId, [...(perOrder.get(orderId) ?? []), e]);
 
   for (const o of batch.orders) {
-    const events = orderJourneyEvents(o, settings);
+    const events = orderJourneyEvents(o, settings, codRisks.get(o.id));
     // Even an order with nothing to move gets its object, so its read model row exists.
     if (events.length === 0) perOrder.set(o.id, perOrder.get(o.id) ?? []);
     for (const e of events) add(o.id, e);

@@ -12,6 +12,7 @@ import { decideOnEvent } from "../pipeline/decide";
 import { categorise, loadTicketModel } from "../pipeline/ticket-categories";
 import { forwardToObjects, type ForwardSettings } from "../pipeline/forward";
 import { understandInboundMessages } from "../pipeline/inbound-whatsapp";
+import { scoreCodOrders } from "../pipeline/cod-risk";
 
 export interface IngestMessage {
   rawEventId: string;
@@ -108,7 +109,7 @@ async function ingestRaw(env: Env, raw: RawEventRow | null, now: number, policy?
   if (batch.privacy.length) await carryOutPrivacy(env, raw.id, raw.receivedAt, batch.privacy, now);
   const stored = policy ?? (await loadPolicy(env.DB));
   await understandInboundMessages(env, applied, stored, now);
-  const forwarded = await forwardToObjects(env, raw, batch, applied, forwardSettings(stored.policy), now);
+  const forwarded = await forwardToObjects(env, raw, batch, applied, forwardSettings(stored.policy), now, await scoreCodOrders(env.DB, batch.orders, stored, now));
   await decideOnEvent(env, batch, applied, forwarded, stored, now);
   return "processed";
 }

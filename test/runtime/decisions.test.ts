@@ -72,7 +72,10 @@ describe("event-driven decisions", () => {
   it("does not ask for confirmation below the COD threshold", async () => {
     const id = uniqueId();
     const now = new Date(Date.now() - 60_000).toISOString();
-    await postOrder(indianOrder({ id, totalPrice: "1999.00", createdAt: now, updatedAt: now }));
+    // A customer, phone and address of its own: the fixture's, shared by this file's other COD orders, would be velocity (COD risk score).
+    const order = indianOrder({ id, customerId: id, phone: `+91970${String(id).slice(-7)}`, totalPrice: "1999.00", createdAt: now, updatedAt: now }) as { shipping_address: { address1: string } };
+    order.shipping_address.address1 = `${id % 1000}, 5th Main, Jayanagar`;
+    await postOrder(order);
     expect(await count(`SELECT count(*) AS n FROM decisions WHERE type = 'cod_confirmation' AND subject_id = ?`, String(id))).toBe(0);
   });
 

@@ -66,7 +66,7 @@ const Money = z
   .nullish()
   .refine((v) => v === null || v === undefined || v === "" || !(Number(String(v).replace(/,/g, "")) < 0), "must not be negative");
 
-const Address = z.looseObject({ zip: z.unknown().optional(), city: z.unknown().optional(), province: z.unknown().optional(), phone: z.unknown().optional() }).nullish();
+const Address = z.looseObject({ zip: z.unknown().optional(), city: z.unknown().optional(), province: z.unknown().optional(), phone: z.unknown().optional(), address1: z.unknown().optional(), address2: z.unknown().optional() }).nullish();
 
 const CustomerPayload = z.looseObject({
   id: Id,
@@ -79,6 +79,7 @@ const CustomerPayload = z.looseObject({
   created_at: z.string().nullish(),
   updated_at: z.string().nullish(),
   accepts_marketing: z.boolean().nullish(),
+  tags: z.unknown().optional(),
   email_marketing_consent: z.looseObject({ state: z.string().nullish() }).nullish(),
   sms_marketing_consent: z.looseObject({ state: z.string().nullish() }).nullish(),
   default_address: Address,
@@ -510,6 +511,8 @@ function mapOrder(p: OrderP): Order {
     tags: (p.tags ?? "").split(",").map((t) => t.trim()).filter(Boolean),
     note: p.note ?? null,
     customerLocale: p.customer_locale ? p.customer_locale : null,
+    shippingAddressLines: address ? [str(address.address1), str(address.address2)].filter(Boolean).join(", ") : null,
+    customerTags: typeof p.customer?.tags === "string" ? p.customer.tags.split(",").map((t) => t.trim()).filter(Boolean) : [],
     createdAt: toIsoUtc(p.created_at, "created_at"),
     updatedAt: toIsoUtc(p.updated_at, "updated_at"),
     source: "shopify",

@@ -1,26 +1,52 @@
 /** cod_confirmation: risky COD orders get confirm/cancel buttons before fulfilment; silence past the timeout → hold and alert. */
 import { codButtonPayload, codConfirmationKey } from "../../canonical/vocabulary";
 import type { CodConfirmationContext, JourneyState } from "../context";
-import { HOUR_MS, hours, percent, rupees } from "../format";
+import type { ActionSpec } from "../../canonical/actions";
+import { listedRtoPrefix, prepaidOffer, scoreCodRisk, type CodRiskBand, type CodRiskScore } from "../cod-risk";
+import { HOUR_MS, hours, rupees } from "../format";
 import type { Policy } from "../policy";
 import type { DecisionDraft } from "../types";
 import { draft, firstName, opsAlert, whatsappTemplate } from "./build";
 import { codTimeoutHoldActions } from "./cod-shopify";
 
-/** The high-RTO list entry (a pincode prefix) the pincode falls under, if any. */
-function listedRtoPrefix(pincode: string | null, prefixes: readonly string[]): string | undefined {
-  return pincode ? prefixes.find((prefix) => pincode.startsWith(prefix)) : undefined;
-}
-
 /**
  * Whether a new order waits for the customer's confirmation before anything else happens to it:
- * the journey's first step (OrderJourney) and the rule's question share this one condition.
+ * the journey's first step (OrderJourney) and the rule's question share this one condition. With
+ * the order's risk score (decisions/cod-risk.ts), medium and high wait; without one (a source that
+ * was not scored), the score of the order's own facts decides: value and the high-RTO list.
  */
 export function needsCodConfirmation(
   order: { paymentMethod: string; totalPrice: number; shippingPincode: string | null },
   p: { minOrderPaise: number; highRtoPincodes: readonly string[] },
+  risk?: { band: CodRiskBand } | null,
 ): boolean {
-  return order.paymentMethod === "cod" && (order.totalPrice >= p.minOrderPaise || listedRtoPrefix(order.shippingPincode, p.highRtoPincodes) !== undefined);
+  if (order.paymentMethod !== "cod") return false;
+  if (risk) return risk.band !== "low";
+  return order.totalPrice >= p.minOrderPaise || listedRtoPrefix(order.shippingPincode, p.highRtoPincodes) !== undefined;
+}
+
+/** The score from what the context alone carries (value, list, destination rate), for contexts assembled without one. */
+function contextScore(ctx: CodConfirmationContext, policy: Policy): CodRiskScore {
+  const o = ctx.order;
+  const destination = ctx.destinationRtoRate === null ? null : { rate: ctx.destinationRtoRate, level: "prefix" as const, storeRate: null, rtos: null, shipments: null };
+  return scoreCodRisk(
+    {
+      order: { id: o.id, totalPrice: o.totalPrice, paymentMethod: o.paymentMethod, pincode: o.shippingPincode, city: o.shippingCity, state: null, createdAt: o.createdAt },
+      destination,
+      customer: null,
+      storeMedianOrderPaise: null,
+      address: null,
+      directory: null,
+      velocity: null,
+    },
+    policy,
+  );
+}
+
+/** "COD risk high, 95 points (medium ≥ 30, high ≥ 60): destination RTO +35, …" — the score and each factor's points in one line. */
+export function riskSummary(risk: CodRiskScore, policy: Policy): string {
+  const parts = risk.factors.map((f) => `${f.code.replace(/_/g, " ")} ${f.points ? `+${f.points}` : "(forces high)"}`);
+  return `COD risk ${risk.band}, ${risk.score} points (medium ≥ ${policy.cod_risk.mediumAt}, high ≥ ${policy.cod_risk.highAt})${parts.length ? `: ${parts.join(", ")}` : ""}`;
 }
 
 const BEFORE_FULFILMENT: ReadonlySet<JourneyState> = new Set(["placed", "cod_confirmation_pending", "confirmed"]);
@@ -52,28 +78,46 @@ export function decideCodConfirmation(ctx: CodConfirmationContext, policy: Polic
     );
   }
 
-  const reasons: string[] = [];
-  if (order.totalPrice >= p.minOrderPaise) reasons.push(`COD order ${rupees(order.totalPrice)} ≥ ${rupees(p.minOrderPaise)}`);
-  const pincode = order.shippingPincode ?? "";
-  const listed = listedRtoPrefix(pincode, p.highRtoPincodes);
-  if (listed) reasons.push(`pincode ${pincode} is on the high-RTO list (${listed})`);
-  if (ctx.destinationRtoRate !== null && ctx.destinationRtoRate >= p.rtoRateThreshold) {
-    reasons.push(`destination RTO rate ${percent(ctx.destinationRtoRate)} ≥ ${percent(p.rtoRateThreshold)}`);
+  const risk = ctx.risk ?? contextScore(ctx, policy);
+  if (risk.band === "low" || !order.phone) return null;
+  // Each factor with its numbers, then the score with each factor's points.
+  const reasons = [...risk.factors.map((f) => f.reason), riskSummary(risk, policy)];
+  const ask = whatsappTemplate(order.phone, p.template, [firstName(order.customerFirstName), order.name, rupees(order.totalPrice)], [
+    { type: "quick_reply", param: codButtonPayload("confirm", order.name) },
+    { type: "quick_reply", param: codButtonPayload("cancel", order.name) },
+  ]);
+  const actions: ActionSpec[] = [ask];
+  if (risk.band === "high") {
+    // Pay now instead: a payment link for the order less the prepaid discount (executed by the payment-link connector).
+    const offer = prepaidOffer(order.totalPrice, policy);
+    actions.push({
+      kind: "cod_payment_link",
+      connector: "razorpay",
+      params: { orderId: order.id, amountPaise: offer.amountPaise, discountPaise: offer.discountPaise, customerPhone: order.phone, ...(order.email ? { customerEmail: order.email } : {}) },
+    });
+    reasons.push(`high risk: offered to pay ${rupees(offer.amountPaise)} now by link (${rupees(offer.discountPaise)} off for prepaying)`);
+    if (policy.cod_risk.holdHighRisk) {
+      // Shopify shows reasonNotes to the warehouse; kept within the 255 characters the hold note policy allows.
+      const note = `COD risk ${risk.score}/100: ${risk.factors.map((f) => f.reason).join("; ")}`.slice(0, 255);
+      actions.push({ kind: "shopify_fulfillment_hold", connector: "shopify", params: { orderId: order.id, reason: "HIGH_RISK_OF_FRAUD", note } });
+      reasons.push("high risk: fulfilment held in Shopify until the customer confirms or pays");
+    }
   }
-  if (!reasons.length || !order.phone) return null;
 
   return draft(
     {
       ...subject,
       dedupeKey: codConfirmationKey(order.id, "request"),
       reasons,
-      inputs: { totalPrice: order.totalPrice, pincode: order.shippingPincode, destinationRtoRate: ctx.destinationRtoRate },
-      actions: [
-        whatsappTemplate(order.phone, p.template, [firstName(order.customerFirstName), order.name, rupees(order.totalPrice)], [
-          { type: "quick_reply", param: codButtonPayload("confirm", order.name) },
-          { type: "quick_reply", param: codButtonPayload("cancel", order.name) },
-        ]),
-      ],
+      inputs: {
+        totalPrice: order.totalPrice,
+        pincode: order.shippingPincode,
+        destinationRtoRate: risk.destinationRtoRate ?? ctx.destinationRtoRate,
+        riskScore: risk.score,
+        riskBand: risk.band,
+        riskFactors: risk.factors.map((f) => ({ code: f.code, points: f.points, numbers: f.numbers })),
+      },
+      actions,
     },
     policy,
     now,

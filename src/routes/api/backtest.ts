@@ -5,6 +5,7 @@ import { loadPolicy } from "../../db/policies";
 import { backtest, compareBacktest } from "../../decisions/backtest";
 import { parsePolicy } from "../../decisions/policy";
 import { buildBacktestCases } from "../../jobs/backtest-cases";
+import { codBacktest, loadCodHistory } from "../../jobs/cod-backtest";
 import { reconcileShopifyOrders } from "../../jobs/reconcile";
 import { HttpError } from "../../lib/errors";
 import { jsonBody } from "../validate";
@@ -27,7 +28,8 @@ backtestApi.post("/backtest", ...jsonBody(Body), async (c) => {
   }
   const cases = await buildBacktestCases(c.env.DB, from, to, candidate);
   const report = backtest(cases, candidate);
-  return c.json({ policyVersion: current.version, candidate: body.policy !== undefined, report, comparison: compareBacktest(cases, current.policy, candidate) });
+  const cod = codBacktest(await loadCodHistory(c.env.DB, from, to), current.policy, candidate);
+  return c.json({ policyVersion: current.version, candidate: body.policy !== undefined, report, comparison: compareBacktest(cases, current.policy, candidate), cod });
 });
 
 /**

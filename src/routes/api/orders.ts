@@ -2,20 +2,22 @@
 import { Hono } from "hono";
 import { getCustomer, getMessages, getOrder, getOrderByName, getReturns, getShipments, getTickets, searchOrders, type OrderRow, journeyRowMeta } from "../../db/orders-read";
 import { HttpError } from "../../lib/errors";
+import { codRiskView } from "./cod-risk-view";
 
 export const ordersApi = new Hono<{ Bindings: Env }>();
 
 export async function orderDetail(env: Env, order: OrderRow) {
   const db = env.DB;
-  const [customer, shipments, tickets, messages, returns, journey] = await Promise.all([
+  const [customer, shipments, tickets, messages, returns, journey, codRisk] = await Promise.all([
     order.customerId ? getCustomer(db, order.customerId) : Promise.resolve(null),
     getShipments(db, order.id),
     getTickets(db, order.id),
     getMessages(db, order.id),
     getReturns(db, order.id),
     journeyOf(env, order.id),
+    codRiskView(db, order.id),
   ]);
-  return { order, customer, journey, shipments, tickets, messages, returns };
+  return { order, customer, journey, shipments, tickets, messages, returns, codRisk };
 }
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());

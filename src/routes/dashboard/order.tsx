@@ -9,6 +9,7 @@ import { formatInr, formatIst } from "./format";
 import { Layout, page } from "./layout";
 import { maskEmail, maskPhone } from "./mask";
 import { WhatsAppConversation } from "./whatsapp-conversation";
+import { CodRiskPanel } from "./cod-risk-panel";
 
 export const orderPages = new Hono<DashboardEnv>();
 
@@ -176,6 +177,7 @@ orderPages.get("/orders/:id", async (c) => {
           </div>
         </section>
       </div>
+      <CodRiskPanel db={db} orderId={id} />
 
       <section>
         <h2>Journey</h2>
