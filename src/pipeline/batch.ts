@@ -14,6 +14,7 @@
  * dedupe keys on decisions and actions), so a part that ran before a failure is not applied twice.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
+import { groupedD1, sendHeld, type HeldD1Call } from "../db/grouped-d1";
 import { journeyReadModelStatement } from "../db/journeys";
 import { activeLocationMap } from "../db/locations";
 import type { JourneyEvent } from "../durable-objects/journey-machine";
@@ -42,12 +43,7 @@ interface Waiter<T> {
   resolve: (v: T) => void;
   reject: (e: unknown) => void;
 }
-interface D1Call extends Waiter<unknown> {
-  statements: D1PreparedStatement[];
-  /** null: a `db.batch` (answers every result); else the single statement's method. */
-  single: null | "run" | "all" | "first";
-  column?: string;
-}
+type D1Call = Waiter<unknown> & HeldD1Call;
 interface ObjectCall extends Waiter<unknown> {
   binding: "ORDER_JOURNEY" | "SKU_STOCK";
   key: string;
@@ -75,11 +71,11 @@ export class BatchGrouper {
   private calls: ObjectCall[] = [];
   private timer: ReturnType<typeof setTimeout> | null = null;
   private timerDue = 0;
-  private readonly statements = new WeakMap<object, D1PreparedStatement>();
 
   /** `maxWaitMs`: the longest a call is held while some pipeline is busy elsewhere (a connector, a queue send). */
   constructor(private readonly base: Env, private readonly maxWaitMs = 25) {
-    this.env = { ...base, DB: this.groupedDb(base.DB), ORDER_JOURNEY: this.groupedNamespace(base.ORDER_JOURNEY, "ORDER_JOURNEY"), SKU_STOCK: this.groupedNamespace(base.SKU_STOCK, "SKU_STOCK") } as Env;
+    const holdD1 = (call: HeldD1Call) => this.hold<unknown>((w) => this.d1.push({ ...w, ...call }));
+    this.env = { ...base, DB: groupedD1(base.DB, holdD1), ORDER_JOURNEY: this.groupedNamespace(base.ORDER_JOURNEY, "ORDER_JOURNEY"), SKU_STOCK: this.groupedNamespace(base.SKU_STOCK, "SKU_STOCK") } as Env;
   }
 
   /** Runs one message's pipeline as pipeline `pid`; its calls are grouped with the other pipelines'. */
@@ -153,43 +149,6 @@ export class BatchGrouper {
 
   // ---------------------------------------------------------------- D1
 
-  private groupedDb(db: D1Database): D1Database {
-    const self = this;
-    return new Proxy(db, {
-      get(target, prop) {
-        if (prop === "prepare") return (sql: string) => self.groupedStatement(target.prepare(sql));
-        if (prop === "batch") {
-          return (statements: D1PreparedStatement[]) => {
-            const real = statements.map((s) => self.statements.get(s) ?? s);
-            return self.hold<unknown>((w) => self.d1.push({ ...w, statements: real, single: null })) ?? target.batch(real);
-          };
-        }
-        const v = Reflect.get(target, prop, target);
-        return typeof v === "function" ? v.bind(target) : v;
-      },
-    });
-  }
-
-  private groupedStatement(stmt: D1PreparedStatement): D1PreparedStatement {
-    const self = this;
-    const proxy = new Proxy(stmt, {
-      get(target, prop) {
-        if (prop === "bind") return (...args: unknown[]) => self.groupedStatement(target.bind(...args));
-        if (prop === "run" || prop === "all") {
-          return () => self.hold<unknown>((w) => self.d1.push({ ...w, statements: [target], single: prop })) ?? target[prop]();
-        }
-        if (prop === "first") {
-          return (column?: string) => self.hold<unknown>((w) => self.d1.push({ ...w, statements: [target], single: "first", column })) ?? (column === undefined ? target.first() : target.first(column));
-        }
-        // raw() (drizzle's reads) keeps its array-of-arrays shape: it goes straight through.
-        const v = Reflect.get(target, prop, target);
-        return typeof v === "function" ? v.bind(target) : v;
-      },
-    });
-    this.statements.set(proxy, stmt);
-    return proxy;
-  }
-
   private async flushD1(items: D1Call[]): Promise<void> {
     // Chunks of whole callers, so one caller's statements stay in one transaction as it asked.
     const chunks: D1Call[][] = [[]];
@@ -199,32 +158,16 @@ export class BatchGrouper {
       chunks.at(-1)!.push(item);
       size += item.statements.length;
     }
-    await Promise.all(chunks.map((chunk) => this.sendD1(chunk)));
-  }
-
-  private async sendD1(items: D1Call[]): Promise<void> {
-    const all = items.flatMap((i) => i.statements);
-    this.stats.d1RoundTrips += 1;
-    this.stats.d1Statements += all.length;
-    let results: D1Result[];
-    try {
-      results = await this.base.DB.batch(all);
-    } catch (err) {
-      if (items.length === 1) return this.release(items[0]!, false, err);
-      // One caller's statement failed the transaction: run each caller alone, so only it fails.
-      await Promise.all(items.map((item) => this.sendD1([item])));
-      return;
-    }
-    let at = 0;
-    for (const item of items) {
-      const mine = results.slice(at, at + item.statements.length);
-      at += item.statements.length;
-      if (item.single === null) this.release(item, true, mine);
-      else if (item.single === "first") {
-        const row = (mine[0]?.results[0] ?? null) as Record<string, unknown> | null;
-        this.release(item, true, item.column === undefined ? row : (row?.[item.column] ?? null));
-      } else this.release(item, true, mine[0]);
-    }
+    await Promise.all(
+      chunks.map(async (chunk) => {
+        const results = await sendHeld(this.base.DB, chunk, (n) => ((this.stats.d1RoundTrips += 1), (this.stats.d1Statements += n)));
+        chunk.forEach((item, i) => {
+          const r = results[i]!;
+          if (r.ok) this.release(item, true, r.value);
+          else this.release(item, false, r.error);
+        });
+      }),
+    );
   }
 
   // ---------------------------------------------------------------- objects
