@@ -317,14 +317,23 @@ async function steadyRun(r, rate, alreadyAccepted) {
   // Half the e2e events (at most 3000) or 40 s worth at this rate, whichever is fewer, so a quick check stays quick.
   const n = Number(o["steady-events"] ?? Math.max(50, Math.min(3000, Math.ceil(Number(o["e2e-events"]) / 2), Math.ceil(rate * 40))));
   const { requests } = weekOfEvents(n, 4242, "steady");
+  // The burst leaves work behind it (journey timers on the jobs queue, actions): let it finish first, so
+  // the run measures the events it sends and not the burst's tail.
+  step(`${r.name}: 20 s for the burst's timers and actions to settle`);
+  await new Promise((res) => setTimeout(res, 20_000));
   step(`${r.name}: latency at half capacity: ${n} events at ${rate.toFixed(0)}/s`);
   const started = Date.now();
   const tally = await sendAll(r.url, requests, { rate, inFlight: 16, label: `${r.name}: steady ingest` });
   const accepted = alreadyAccepted + tally.accepted + tally.duplicates;
   const counts = await drain(r, accepted, Date.now() + 60_000, `${r.name}: steady processing`);
-  const lat = (await r.query(`SELECT processed_at - received_at AS ms FROM raw_events WHERE status = 'processed' AND received_at >= ${started} ORDER BY ms`)).map((x) => x.ms);
-  const pct = (p) => (lat.length ? lat[Math.min(lat.length - 1, Math.floor(p * lat.length))] : null);
-  return { rate, sent: tally.sent, accepted: tally.accepted, sendSeconds: tally.seconds, processed: lat.length, drained: (counts.processed ?? 0) + (counts.dead ?? 0) >= accepted, p50: pct(0.5), p99: pct(0.99), max: lat.at(-1) ?? null };
+  const rows = await r.query(`SELECT received_at AS at, processed_at - received_at AS ms FROM raw_events WHERE status = 'processed' AND received_at >= ${started} ORDER BY received_at`);
+  const pct = (arr, p) => {
+    const sorted = arr.map((x) => x.ms).sort((a, b) => a - b);
+    return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] : null;
+  };
+  // The second half alone: whether latency settles or keeps growing (a backlog) shows there.
+  const late = rows.slice(Math.floor(rows.length / 2));
+  return { rate, sent: tally.sent, accepted: tally.accepted, sendSeconds: tally.seconds, processed: rows.length, drained: (counts.processed ?? 0) + (counts.dead ?? 0) >= accepted, p50: pct(rows, 0.5), p99: pct(rows, 0.99), max: pct(rows, 1), lateP50: pct(late, 0.5), lateP99: pct(late, 0.99) };
 }
 
 // ------------------------------------------------------------------ metering (direct workerd only)
@@ -554,8 +563,8 @@ function countsReport(r, f, ok) {
     const s = r.steady;
     lines.push(`### Latency at a sustainable rate (${r.runtime})`, "");
     lines.push(`Half the capacity just measured (${f(r.eventsPerSecond, 1)} events/s): ${s.sent} fresh events sent at ${f(s.rate, 1)}/s (took ${f(s.sendSeconds, 1)} s), ${s.processed} processed${s.drained ? "" : " (not all drained within 60 s)"}.`, "");
-    lines.push("| receipt → processed | p50 ms | p99 ms | max ms | target p99 < 2 s |", "|---|---|---|---|---|");
-    lines.push(`| at ${f(s.rate, 1)} events/s | ${f(s.p50)} | ${f(s.p99)} | ${f(s.max)} | ${ok(s.p99 !== null && s.p99 < 2000)} |`, "");
+    lines.push("| receipt → processed | p50 ms | p99 ms | max ms | second half p50 / p99 ms | target p99 < 2 s |", "|---|---|---|---|---|---|");
+    lines.push(`| at ${f(s.rate, 1)} events/s | ${f(s.p50)} | ${f(s.p99)} | ${f(s.max)} | ${f(s.lateP50)} / ${f(s.lateP99)} | ${ok(s.p99 !== null && s.p99 < 2000)} |`, "");
   }
   lines.push(`### The bill (${r.runtime} counts; Cloudflare Workers Paid prices read 2026-12-01, cited below)`, "");
   lines.push("Worker CPU is workerd's CPU above, which on local workerd includes the objects' JavaScript (in production billed as object duration instead) and local D1 and queues (not billed as Workers CPU in production), so the CPU line is an upper bound. Object duration is the wall time callers waited on object calls × 128 MB (objects without WebSockets hibernate when idle and are not billed then). D1 storage assumes 12 months of events kept.", "");

@@ -7,9 +7,9 @@
 /** Read 2026-12-01 (see docs/benchmarks.md, "The bill", for the pages and their dates). */
 export const PRICES = {
   base: { monthly: 5, source: "developers.cloudflare.com/workers/platform/pricing/ (Workers Paid, $5/month minimum)" },
-  workerRequests: { included: 10_000_000, perMillion: 0.3, source: "developers.cloudflare.com/workers/platform/pricing/ (as restated on developers.cloudflare.com/workflows/reference/pricing/, updated 2026)" },
-  workerCpuMs: { included: 30_000_000, perMillion: 0.02, source: "same pages: 30 million CPU ms included, $0.02 per additional million" },
-  queueOps: { included: 1_000_000, perMillion: 0.4, source: "developers.cloudflare.com/queues/platform/pricing/ (1 million operations/month included, $0.40 per additional million; an operation is a write, read or delete of up to 64 KB)" },
+  workerRequests: { included: 10_000_000, perMillion: 0.3, source: "developers.cloudflare.com/workers/platform/pricing/ (Standard: 10 million requests/month included, $0.30 per additional million)" },
+  workerCpuMs: { included: 30_000_000, perMillion: 0.02, source: "developers.cloudflare.com/workers/platform/pricing/ (30 million CPU ms/month included, $0.02 per additional million)" },
+  queueOps: { included: 1_000_000, perMillion: 0.4, source: "developers.cloudflare.com/queues/pricing/ (1 million operations/month included, $0.40 per additional million; an operation is a write, read or delete of up to 64 KB; each retry is another read)" },
   d1RowsRead: { included: 25_000_000_000, perMillion: 0.001, source: "developers.cloudflare.com/d1/platform/pricing/ (25 billion rows read/month included, $0.001 per additional million)" },
   d1RowsWritten: { included: 50_000_000, perMillion: 1.0, source: "developers.cloudflare.com/d1/platform/pricing/ (50 million rows written/month included, $1.00 per additional million)" },
   d1StorageGb: { included: 5, perGbMonth: 0.75, source: "developers.cloudflare.com/d1/platform/pricing/ (5 GB included, $0.75 per GB-month)" },
