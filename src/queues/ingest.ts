@@ -58,6 +58,8 @@ export async function handleIngestBatch(batch: MessageBatch<IngestMessage>, env:
       });
     }),
   );
+  // What grouping did for this batch (counts only): round trips and object calls sent for it.
+  logEvent("ingest_batch", { messages: batch.messages.length, ...grouper.stats });
   const processedIds = [...outcomes].filter(([, o]) => o === "processed").map(([id]) => id);
   let marked = true;
   try {
