@@ -11,13 +11,25 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { parseArgs } from "node:util";
 import WebSocket from "ws";
+import { cliArgs, fail } from "./lib/cli.mjs";
 import { bundleWorker, startDirect } from "./lib/runtimes.mjs";
 import { devVars, sendAll, signed } from "./lib/webhooks.mjs";
 import { buildWeek } from "./lib/week.mjs";
 
-const { values: o } = parseArgs({ options: { mode: { type: "string", default: "e2e" }, seconds: { type: "string", default: "10" }, events: { type: "string", default: "3000" }, out: { type: "string" } } });
+const USAGE = `npm run profile -- [options]
+
+Records a V8 CPU profile of the worker's isolate on local workerd under signed webhooks and prints the
+top functions by self time (and writes the .cpuprofile for Chrome DevTools).
+
+  --mode ingest|e2e     ingest: the webhook path alone (consumers off); e2e: a week of events processed (default e2e)
+  --seconds S           how long to keep profiling while the consumers drain (e2e; default 10)
+  --events N            events to send (default 3000)
+  --out FILE            where to write the .cpuprofile (default: the temp dir)
+  -h, --help            this text`;
+const o = cliArgs("profile", USAGE, { mode: { type: "string", default: "e2e" }, seconds: { type: "string", default: "10" }, events: { type: "string", default: "3000" }, out: { type: "string" } });
+if (!["ingest", "e2e"].includes(o.mode)) fail("profile", `--mode must be ingest or e2e, got "${o.mode}"`);
+for (const k of ["seconds", "events"]) if (!(Number.isInteger(Number(o[k])) && Number(o[k]) > 0)) fail("profile", `--${k} must be a positive whole number, got "${o[k]}"`);
 const tmp = mkdtempSync(path.join(os.tmpdir(), "switchyard-profile-"));
 const vars = devVars();
 const inspectorPort = 9329;

@@ -80,11 +80,14 @@ export async function startWrangler({ dir, port, consumers }) {
   }
 }
 
-/** Bundles the worker once per bench run (esbuild from node_modules, like wrangler would). */
-export async function bundleWorker(outDir) {
+/**
+ * Bundles the worker once per bench run (esbuild from node_modules, like wrangler would). `entry`
+ * swaps the entry module: the bench's metered worker (metered-worker.ts) wraps src/worker.ts.
+ */
+export async function bundleWorker(outDir, entry = null) {
   const esbuild = await import("esbuild");
-  const outfile = path.join(outDir, "worker.mjs");
-  await esbuild.build({ ...WORKER_BUILD_OPTIONS, outfile, logLevel: "error" });
+  const outfile = path.join(outDir, entry ? `${path.basename(entry).replace(/\.ts$/, "")}.mjs` : "worker.mjs");
+  await esbuild.build({ ...WORKER_BUILD_OPTIONS, ...(entry ? { entryPoints: [entry] } : {}), outfile, logLevel: "error" });
   return outfile;
 }
 

@@ -5,7 +5,12 @@ import type { JourneyRow as JourneyReadRow } from "./dashboard-read";
 export type JourneyRow = Omit<JourneyReadRow, "stalled" | "codPending" | "updatedAt">;
 
 export async function upsertJourneyReadModel(db: D1Database, orderId: string, s: JourneyRow, stalled: boolean, now: number): Promise<void> {
-  await db
+  await journeyReadModelStatement(db, orderId, s, stalled, now).run();
+}
+
+/** The `journeys` upsert as a statement, so a whole batch's journeys go in one `db.batch`. */
+export function journeyReadModelStatement(db: D1Database, orderId: string, s: JourneyRow, stalled: boolean, now: number): D1PreparedStatement {
+  return db
     .prepare(
       `INSERT INTO journeys (order_id, state, state_at, last_scan_at, last_scan_location, awb, carrier, eta, stalled, failed_attempts, cod_pending, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -13,8 +18,7 @@ export async function upsertJourneyReadModel(db: D1Database, orderId: string, s:
          last_scan_location = excluded.last_scan_location, awb = excluded.awb, carrier = excluded.carrier, eta = excluded.eta,
          stalled = excluded.stalled, failed_attempts = excluded.failed_attempts, cod_pending = excluded.cod_pending, updated_at = excluded.updated_at`,
     )
-    .bind(orderId, s.state, s.stateAt, s.lastScanAt, s.lastScanLocation, s.awb, s.carrier, s.eta, stalled ? 1 : 0, s.failedAttempts, s.state === "cod_confirmation_pending" ? 1 : 0, now)
-    .run();
+    .bind(orderId, s.state, s.stateAt, s.lastScanAt, s.lastScanLocation, s.awb, s.carrier, s.eta, stalled ? 1 : 0, s.failedAttempts, s.state === "cod_confirmation_pending" ? 1 : 0, now);
 }
 
 /** Parcels still with the carrier whose last scan is at or before `quietSince`, and the platform their scans came from. */

@@ -4,7 +4,7 @@
  * the jobs queue, where the time-based rules run (src/jobs/journey-timers.ts).
  */
 import { DurableObject } from "cloudflare:workers";
-import { upsertJourneyReadModel } from "../db/journeys";
+import { upsertJourneyReadModel, type JourneyRow } from "../db/journeys";
 import { openStorage, type StorageMigrations } from "./schema";
 import { logEvent } from "../lib/log";
 import { EARLIEST_DUE_AT, isSaneDueAt, MAX_TIMER_AHEAD_MS } from "./timer-window";
@@ -86,6 +86,42 @@ export class OrderJourney extends DurableObject<Env> {
     await this.scheduleTimers(after, settings, now);
     await this.writeReadModel(orderId, after, now);
     return { orderId, previousState: before.state, snapshot: after, newTransitions, newEventIds };
+  }
+
+  /**
+   * Several callers' events for this order in one call (the ingest consumer groups a batch by order,
+   * src/pipeline/batch.ts): stored in event-time order, deduplicated by id as recordEvents does, one
+   * fold, one timer update. Each caller gets the JourneyUpdate recordEvents would have given it for
+   * its own events (a transition none of them caused goes to the first). The read model is returned,
+   * not written: the caller writes the whole batch's journeys in one D1 batch.
+   */
+  async recordEventsBatch(
+    orderId: string,
+    eventLists: JourneyEvent[][],
+    settings: JourneySettings,
+    now = Date.now(),
+  ): Promise<{ updates: JourneyUpdate[]; readModel: { row: JourneyRow; stalled: boolean } }> {
+    this.setMeta("orderId", orderId);
+    const before = this.snapshot();
+    const stored = new Set<string>();
+    for (const e of eventLists.flat().sort((a, b) => a.at - b.at)) {
+      const inserted = this.sql
+        .exec(`INSERT INTO events (id, at, source, body, received_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id`, e.id, e.at, e.source, JSON.stringify(e), now)
+        .toArray();
+      if (inserted.length) stored.add(e.id);
+    }
+    const after = this.snapshot();
+    const seen = new Set(before.history.map((t) => `${t.eventId}>${t.to}`));
+    const owner = new Map<string, number>();
+    eventLists.forEach((events, i) => events.forEach((e) => owner.has(e.id) || owner.set(e.id, i)));
+    const updates = eventLists.map((events, i) => {
+      const passed = new Set(events.map((e) => e.id));
+      const newTransitions = after.history.filter((t) => passed.has(t.eventId) || (!seen.has(`${t.eventId}>${t.to}`) && (owner.get(t.eventId) ?? 0) === i));
+      const newEventIds = events.filter((e) => stored.has(e.id) && owner.get(e.id) === i).map((e) => e.id);
+      return { orderId, previousState: before.state, snapshot: after, newTransitions, newEventIds };
+    });
+    await this.scheduleTimers(after, settings, now);
+    return { updates, readModel: { row: after, stalled: this.isStalled(after) } };
   }
 
   /** The journey as it stands, recomputed from the event log. */
@@ -193,11 +229,16 @@ export class OrderJourney extends DurableObject<Env> {
   }
 
   private async writeReadModel(orderId: string, s: JourneySnapshot, now: number): Promise<void> {
-    const stalled =
+    await upsertJourneyReadModel(this.env.DB, orderId, s, this.isStalled(s), now);
+  }
+
+  /** Stalled: still moving, and the stall timer for its last scan has fired. */
+  private isStalled(s: JourneySnapshot): boolean {
+    return (
       MOVING_STATES.includes(s.state) &&
       s.lastScanAt !== null &&
-      this.sql.exec(`SELECT 1 FROM timers WHERE key = ? AND fired_at IS NOT NULL`, `stall:${s.lastScanAt}`).toArray().length > 0;
-    await upsertJourneyReadModel(this.env.DB, orderId, s, stalled, now);
+      this.sql.exec(`SELECT 1 FROM timers WHERE key = ? AND fired_at IS NOT NULL`, `stall:${s.lastScanAt}`).toArray().length > 0
+    );
   }
 
   private getMeta(key: string): string | null {

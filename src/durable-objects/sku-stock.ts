@@ -91,8 +91,15 @@ export const SKU_STOCK_MIGRATIONS: StorageMigrations = [
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
+/** The ledger changes a batch call can carry (each is the method of the same name, applied once per event id). */
+export type StockOpName = "recordErpStock" | "reapply" | "recordBundleStock" | "recordBundleSale" | "recordOrder" | "assignOrderLocation" | "disconnectLocation" | "releaseOrder" | "recordShopifyLevel";
+// eslint-disable-next-line @typescript-eslint/no-use-before-define
+export type StockOp = { [M in StockOpName]: { method: M; args: Parameters<SkuStock[M]> } }[StockOpName];
+
 export class SkuStock extends DurableObject<Env> {
   private readonly sql: SqlStorage;
+  /** Set only while applyBatch applies its changes (see there); the map itself may be null (the default mapping). */
+  private batching: { map: LocationMap } | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -215,6 +222,28 @@ export class SkuStock extends DurableObject<Env> {
     };
   }
 
+  /**
+   * Several ledger changes for this SKU in one call (the ingest consumer groups a batch by SKU,
+   * src/pipeline/batch.ts), in the order given: each is exactly what its own method does (once per
+   * event id, a redelivered one reporting its first effects), with one location-map read and one
+   * read-model write for all of them (the caller may pass the map it read for all the SKUs of its
+   * batch; `undefined` reads it here). Returns each change's effects, in order.
+   */
+  async applyBatch(ops: StockOp[], now = Date.now(), locationMap?: LocationMap): Promise<LedgerEffect[][]> {
+    const map = locationMap === undefined ? await activeLocationMap(this.env.DB) : locationMap;
+    const out: LedgerEffect[][] = [];
+    // From here to the flush nothing awaits I/O (change() runs synchronously with the map given), so
+    // no other request can interleave with the batch; the flag is cleared before the flush's await.
+    this.batching = { map };
+    try {
+      for (const op of ops) out.push(await (this[op.method] as (...args: unknown[]) => Promise<LedgerEffect[]>).apply(this, op.args));
+    } finally {
+      this.batching = null;
+    }
+    await this.flush(now);
+    return out;
+  }
+
   override async alarm(): Promise<void> {
     await this.flush();
   }
@@ -226,8 +255,10 @@ export class SkuStock extends DurableObject<Env> {
    * queuing the pushes queues them on its retry; the outbox keys dedupe the rest.
    */
   private async change(eventId: string, sku: string, now: number, fn: (s: SkuLedgerState, map: LocationMap) => LedgerEffect[]): Promise<LedgerEffect[]> {
+    // Inside applyBatch the map is read once and the flush happens once, after the last change.
+    const batched = this.batching;
     // Read before the synchronous part: nothing may interleave between the seen check and the writes.
-    const map = await activeLocationMap(this.env.DB);
+    const map = batched ? batched.map : await activeLocationMap(this.env.DB);
     const seen = this.sql.exec<{ effects: string | null }>(`SELECT effects FROM seen_events WHERE id = ?`, eventId).toArray()[0];
     if (seen) return seen.effects ? (JSON.parse(seen.effects) as LedgerEffect[]) : [];
     const state = this.load(sku);
@@ -235,7 +266,7 @@ export class SkuStock extends DurableObject<Env> {
     this.sql.exec(`INSERT INTO seen_events (id, at, effects) VALUES (?, ?, ?)`, eventId, now, JSON.stringify(effects));
     this.sql.exec(`INSERT INTO ledger (id, body) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET body = excluded.body`, JSON.stringify(state));
     for (const e of effects) this.sql.exec(`INSERT INTO outbox (body) VALUES (?)`, JSON.stringify(e));
-    await this.flush(now);
+    if (!batched) await this.flush(now);
     return effects;
   }
 

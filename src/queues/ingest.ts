@@ -13,6 +13,7 @@ import { categorise, loadTicketModel } from "../pipeline/ticket-categories";
 import { forwardToObjects, type ForwardSettings } from "../pipeline/forward";
 import { understandInboundMessages } from "../pipeline/inbound-whatsapp";
 import { scoreCodOrders } from "../pipeline/cod-risk";
+import { BatchGrouper } from "../pipeline/batch";
 
 export interface IngestMessage {
   rawEventId: string;
@@ -23,35 +24,44 @@ export function retryDelaySeconds(attempts: number): number {
   return Math.min(300, 5 * 2 ** Math.max(0, attempts - 1));
 }
 
-/** Messages processed at once within a batch: D1 and Durable Object calls overlap instead of queueing. */
-export const INGEST_CONCURRENCY = 8;
-
 export async function handleIngestBatch(batch: MessageBatch<IngestMessage>, env: Env): Promise<void> {
-  // One policy read per batch; every message in it is decided under the same version. The batch's
-  // raw events are read in one round trip and marked processed in another, instead of two per message.
-  const stored = await loadPolicy(env.DB);
-  // If that one read fails, each message reads its own, so one bad row cannot hold back the rest.
-  const raws = await loadRawEvents(env.DB, batch.messages.map((m) => m.body.rawEventId)).catch(() => null);
+  // Every message's pipeline runs side by side on an env that groups their calls by owner
+  // (pipeline/batch.ts): D1 statements waiting at the same moment go in one round trip, and each
+  // order's and SKU's object is called once with all the batch's events for it.
+  const grouper = new BatchGrouper(env);
+  const genv = grouper.env;
+  // One policy read per batch (every message is decided under the same version) and the batch's raw
+  // events, together in one round trip. If the raw events' read fails, each message reads its own,
+  // so one bad row cannot hold back the rest.
+  const [stored, raws] = await grouper.run(-1, () =>
+    Promise.all([loadPolicy(genv.DB), loadRawEvents(genv.DB, batch.messages.map((m) => m.body.rawEventId)).catch(() => null)]),
+  );
   // Per raw event: "processed" (effects in, to be marked below), "settled" (dead, missing or
   // already processed: nothing to mark) or "failed" (to be retried).
   const outcomes = new Map<string, "working" | "processed" | "settled" | "failed">();
-  await eachLimit(batch.messages, INGEST_CONCURRENCY, async (msg) => {
-    const id = msg.body.rawEventId;
-    // The same event twice in one batch (a sweep re-send beside the original): work it once; the
-    // copy is settled below the way the original ends.
-    if (outcomes.has(id)) return;
-    outcomes.set(id, "working");
-    try {
-      const raw = raws ? (raws.get(id) ?? null) : await loadRawEvent(env.DB, id);
-      const outcome = await ingestRaw(env, raw, Date.now(), stored);
-      outcomes.set(id, outcome === "processed" ? "processed" : "settled");
-    } catch (err) {
-      outcomes.set(id, "failed");
-      const reason = err instanceof Error ? err.message : String(err);
-      logEvent("ingest_retry", { rawEventId: id, attempts: msg.attempts, reason });
-      await markFailedAttempt(env.DB, id, reason).catch(() => undefined);
-    }
-  });
+  await Promise.all(
+    batch.messages.map((msg, index) => {
+      const id = msg.body.rawEventId;
+      // The same event twice in one batch (a sweep re-send beside the original): work it once; the
+      // copy is settled below the way the original ends.
+      if (outcomes.has(id)) return;
+      outcomes.set(id, "working");
+      return grouper.run(index, async () => {
+        try {
+          const raw = raws ? (raws.get(id) ?? null) : await loadRawEvent(genv.DB, id);
+          const outcome = await ingestRaw(genv, raw, Date.now(), stored);
+          outcomes.set(id, outcome === "processed" ? "processed" : "settled");
+        } catch (err) {
+          outcomes.set(id, "failed");
+          const reason = err instanceof Error ? err.message : String(err);
+          logEvent("ingest_retry", { rawEventId: id, attempts: msg.attempts, reason });
+          await markFailedAttempt(genv.DB, id, reason).catch(() => undefined);
+        }
+      });
+    }),
+  );
+  // What grouping did for this batch (counts only): round trips and object calls sent for it.
+  logEvent("ingest_batch", { messages: batch.messages.length, ...grouper.stats });
   const processedIds = [...outcomes].filter(([, o]) => o === "processed").map(([id]) => id);
   let marked = true;
   try {
@@ -66,15 +76,6 @@ export async function handleIngestBatch(batch: MessageBatch<IngestMessage>, env:
     if (outcome === "settled" || (outcome === "processed" && marked)) msg.ack();
     else msg.retry({ delaySeconds: retryDelaySeconds(msg.attempts) });
   }
-}
-
-/** Runs `fn` over items with at most `limit` in flight. */
-export async function eachLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await fn(items[next++]!);
-  });
-  await Promise.all(workers);
 }
 
 /**
