@@ -4,6 +4,7 @@ import { IST_OFFSET_MINUTES } from "../lib/time";
 import { z } from "zod";
 import { EMAIL_TEMPLATES, isEmailTemplate } from "../messages/email/templates";
 import type { DecisionType } from "./types";
+import { DEFAULT_NDR_RTO_POLICY, NdrRtoPolicy } from "./ndr-rto-policy";
 
 /**
  * Who an escalated ticket goes to: one value for every helpdesk, or one per helpdesk, because
@@ -252,6 +253,7 @@ export const Policy = z.strictObject({
     minRatio: Ratio,
   }),
   ndr_followup: z.strictObject({ ...switches, template: Template, allowCarrierAction: z.boolean() }),
+  ndr_rto: NdrRtoPolicy,
   cod_confirmation: z.strictObject({
     ...switches,
     minOrderPaise: Paise,
@@ -390,6 +392,7 @@ export const DEFAULT_POLICY: Policy = {
   },
   carrier_route_alert: { ...live, minShipments: 30, delayMarginPoints: 0.08, rtoMarginPoints: 0.05, minRatio: 1.25 },
   ndr_followup: { ...live, template: "ndr_followup", allowCarrierAction: true },
+  ndr_rto: DEFAULT_NDR_RTO_POLICY,
   cod_confirmation: {
     ...live,
     minOrderPaise: 200_000,
