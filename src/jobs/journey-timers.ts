@@ -9,6 +9,7 @@ import type { DecisionDraft } from "../decisions/types";
 import type { JourneyTimer } from "../durable-objects/order-journey";
 import { HOUR_MS } from "../lib/time";
 import { commitDrafts } from "../pipeline/commit";
+import { ndrNoAnswer } from "./ndr-timeout";
 
 /**
  * Runs the rules a due timer calls for. Idempotent: every decision carries a dedupe key, so a
@@ -35,6 +36,10 @@ export async function onJourneyTimer(env: Env, timer: JourneyTimer, now: number)
     const dueAt = askedAt + policy.cod_confirmation.timeoutHours * HOUR_MS;
     if (now < dueAt && journey.state === "cod_confirmation_pending") return { retryAt: dueAt };
     drafts.push(decideCodConfirmation({ order, state: journey.state, destinationRtoRate: null, confirmationRequestedAt: askedAt, reply: null }, policy, now));
+  } else if (timer.kind === "ndr_timeout") {
+    const result = await ndrNoAnswer(env.DB, timer, order, journey, policy, now);
+    if (result && "retryAt" in result) return result;
+    drafts.push(result);
   } else {
     const customer = await loadCustomer(env.DB, order.customerId, policy);
     const stepsDone = (await dedupeKeysFor(env.DB, "post_delivery", order.id)).flatMap((k) => parsePostDeliveryKey(k)?.step ?? []);

@@ -26,6 +26,7 @@ import { parseNdrButton } from "../canonical/vocabulary";
 import { refreshBundles } from "./bundles";
 import { decideStockForSkus, pushStockEffects } from "./stock";
 import { runWorkflows } from "./workflows";
+import { ndrReplyDraft, recordNdrAndRto } from "./ndr-rto";
 
 const NOTIFIED: Partial<Record<JourneyState, NotifiedStatus>> = {
   confirmed: "confirmed",
@@ -82,7 +83,7 @@ export async function decideOnEvent(env: Env, batch: CanonicalBatch, applied: Ap
     const target = (await orderIdByName(env.DB, answer.orderName)) ?? orderId;
     if (!target) continue;
     const { order, journey } = await loadOrderAndJourney(env.DB, target);
-    if (order && journey) drafts.push(decideNdrFollowup({ order, journey, reply: { payload: message.payload, at: Date.parse(message.occurredAt) } }, policy, now));
+    if (order && journey) drafts.push(await ndrReplyDraft(env.DB, { order, journey, message }, policy, now));
   }
 
   // WhatsApp delivery receipts move the action that sent the message (sent → delivered → read, or failed).
@@ -100,4 +101,5 @@ export async function decideOnEvent(env: Env, batch: CanonicalBatch, applied: Ap
   const erpSkus = applied.inventory.filter((i) => i.record.source !== "shopify").map((i) => i.sku);
   await decideStockForSkus(env, [...new Set(erpSkus)], stored, now);
   await runWorkflows(env, batch, applied, forwarded, now);
+  await recordNdrAndRto(env, forwarded, now);
 }
