@@ -15,6 +15,7 @@ import { Empty, Kpi, ModeTag, Outcomes, PostButton, Sparkline, StatusTag } from 
 import { formatInr, formatIst, formatRate, groupIndian, hoursBetween } from "./format";
 import { Layout, page } from "./layout";
 import { maskPhone } from "./mask";
+import { RtoPanel } from "./rto-panel";
 
 /** Same horizon as the stockout-risk KPI in db/kpis.ts, so the list and the count agree. */
 const STOCK_RISK_DAYS = 14;
@@ -337,6 +338,8 @@ overview.get("/", async (c) => {
           </table>
         </div>
       </section>
+
+      <RtoPanel db={db} now={now} />
 
       <div class="grid">
         <section>
