@@ -75,6 +75,7 @@ export interface RtoPanelRows {
   ndr: NdrCaseCounts;
 }
 
+/** Whole weeks (bound parameters may arrive as REAL, so the week index is cast back to an integer). */
 const WEEK_MS = 7 * 86_400_000;
 
 /** Everything the RTO panel shows, in one batch of index range reads over `weeks` weeks from `since`. */
@@ -82,7 +83,7 @@ export async function loadRtoPanelRows(db: D1Database, since: number): Promise<R
   const [rtos, received, cancelled, ndr] = (await db.batch([
     db
       .prepare(
-        `SELECT (initiated_at - ?1) / ${WEEK_MS} AS week, carrier, coalesce(pincode_prefix, '') AS prefix, count(*) AS n
+        `SELECT CAST((initiated_at - ?1) / ${WEEK_MS} AS INTEGER) AS week, carrier, coalesce(pincode_prefix, '') AS prefix, count(*) AS n
          FROM rto_shipments WHERE initiated_at >= ?1 GROUP BY week, carrier, prefix`,
       )
       .bind(since),
@@ -90,7 +91,7 @@ export async function loadRtoPanelRows(db: D1Database, since: number): Promise<R
     // The question went out (a cod_confirmation request decision) and the order was cancelled with no carrier scan.
     db
       .prepare(
-        `SELECT (o.cancelled_at - ?1) / ${WEEK_MS} AS week, count(*) AS n
+        `SELECT CAST((o.cancelled_at - ?1) / ${WEEK_MS} AS INTEGER) AS week, count(*) AS n
          FROM decisions d JOIN orders o ON o.id = d.subject_id
          WHERE d.type = 'cod_confirmation' AND d.created_at >= ?1 - ${WEEK_MS} AND d.dedupe_key = 'cod_confirmation:order:' || d.subject_id || ':request'
            AND o.payment_method = 'cod' AND o.cancelled_at >= ?1
