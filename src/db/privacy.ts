@@ -152,6 +152,7 @@ export async function redactShop(db: D1Database): Promise<Record<string, number>
     "orders", "customers", "products", "inventory_records", "purchase_orders", "shipment_events", "order_links", "tickets",
     "messages", "order_returns", "journeys", "sku_stock", "decisions", "actions", "action_attempts", "sku_forecasts",
     "customer_models", "route_stats", "dead_letters", "sku_settings", "customer_contacts",
+    "ndr_cases", "rto_shipments",
   ];
   const statements: [string, D1PreparedStatement][] = [
     ...tables.map((t): [string, D1PreparedStatement] => [t, db.prepare(`DELETE FROM ${t}`)]),
