@@ -23,6 +23,8 @@ export async function ndrNoAnswer(db: D1Database, timer: JourneyTimer, order: Or
   const platform = journey.awb ? await shipmentPlatform(db, journey.awb) : null;
   const draft = decideNdrDefault({ order, journey, platform, attempt, answered }, policy, now);
   const spec = draft?.actions[0];
-  if (draft && spec && journey.awb && (spec.kind === "shiprocket.ndr_action" || spec.kind === "delhivery.ndr_action")) await recordNdrDefault(db, order.id, journey.awb, spec.params.action, now);
+  // The case records what was asked of the carrier: a shadow or held decision asks nothing (yet).
+  const live = policy.ndr_followup.enabled && policy.ndr_followup.mode === "live";
+  if (live && draft && spec && journey.awb && (spec.kind === "shiprocket.ndr_action" || spec.kind === "delhivery.ndr_action")) await recordNdrDefault(db, order.id, journey.awb, spec.params.action, now);
   return draft;
 }
