@@ -289,7 +289,11 @@ describe("every NDR's outcome, and what RTO costs", () => {
     expect(html).toContain('id="rto"');
     expect(html).toMatch(/RTO this week \(\d+ shipments\)/);
     expect(html).toContain("795xxx");
-    expect(html).toMatch(/NDR → delivered, 8 weeks/);
+    // The conversion shown is delivered ÷ (delivered + RTO) over the cases of the trend window.
+    const ndr = (await loadRtoPanelRows(env.DB, weekStart(now, 330, 7))).ndr;
+    expect(ndr.rto).toBeGreaterThanOrEqual(1); // at least this test's own RTO
+    expect(html).toContain(`NDR → delivered, 8 weeks (${ndr.delivered} of ${ndr.delivered + ndr.rto} resolved; ${ndr.open} open)`);
+    expect(html).toContain(`${((ndr.delivered / (ndr.delivered + ndr.rto)) * 100).toFixed(1)}%`);
   });
 });
 
