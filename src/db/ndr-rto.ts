@@ -127,3 +127,22 @@ export async function loadRtoPanelRows(db: D1Database, since: number): Promise<R
     },
   };
 }
+
+/**
+ * When the failed-attempt question reached (or will reach) the customer: its first send attempt, else
+ * when its message is due (a question decided in quiet hours goes out in the morning), else the
+ * decision's own time; null when no question was decided.
+ */
+export async function ndrQuestionAskedAt(db: D1Database, dedupeKey: string): Promise<number | null> {
+  const row = await db
+    .prepare(
+      `SELECT d.created_at AS decided, min(t.at) AS attempted, min(a.next_attempt_at) AS due
+       FROM decisions d LEFT JOIN actions a ON a.decision_id = d.id AND a.connector IN ('whatsapp', 'sms')
+       LEFT JOIN action_attempts t ON t.action_id = a.id
+       WHERE d.dedupe_key = ? GROUP BY d.id`,
+    )
+    .bind(dedupeKey)
+    .first<{ decided: number; attempted: number | null; due: number | null }>();
+  if (!row) return null;
+  return Math.max(row.decided, row.attempted ?? row.due ?? row.decided);
+}

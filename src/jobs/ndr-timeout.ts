@@ -4,7 +4,7 @@
  * attempt, the default action (decisions/rules/ndr-default.ts) asks the carrier to re-attempt or return.
  */
 import { decidedAt } from "../db/decisions";
-import { recordNdrDefault, shipmentPlatform } from "../db/ndr-rto";
+import { ndrQuestionAskedAt, recordNdrDefault, shipmentPlatform } from "../db/ndr-rto";
 import type { JourneySnapshot, OrderSummary } from "../decisions/context";
 import type { Policy } from "../decisions/policy";
 import { decideNdrDefault } from "../decisions/rules/ndr-default";
@@ -15,8 +15,8 @@ import { HOUR_MS } from "../lib/time";
 export async function ndrNoAnswer(db: D1Database, timer: JourneyTimer, order: OrderSummary, journey: JourneySnapshot, policy: Policy, now: number): Promise<DecisionDraft | { retryAt: number } | null> {
   const attempt = Number(timer.key.split(":")[1]);
   if (!Number.isInteger(attempt) || attempt < 1) return null;
-  // The question may have gone out after the scan (late ingest): the customer gets the full window from then.
-  const askedAt = (await decidedAt(db, `ndr_followup:order:${order.id}:attempt:${attempt}`)) ?? timer.stateAt;
+  // The question may have gone out after the scan (late ingest, quiet hours): the customer gets the full window from then.
+  const askedAt = (await ndrQuestionAskedAt(db, `ndr_followup:order:${order.id}:attempt:${attempt}`)) ?? timer.stateAt;
   const dueAt = askedAt + policy.ndr_rto.ndrNoAnswerHours * HOUR_MS;
   if (now < dueAt && journey.state === "failed_attempt" && journey.failedAttempts === attempt) return { retryAt: dueAt };
   const answered = (await decidedAt(db, `ndr_followup:order:${order.id}:reply:${attempt}`)) !== null;

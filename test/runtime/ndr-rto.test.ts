@@ -18,7 +18,7 @@ import { summariseRto, weekStart } from "../../src/decisions/rto-cost";
 import type { JourneyTimer } from "../../src/durable-objects/order-journey";
 import { onJourneyTimer } from "../../src/jobs/journey-timers";
 import { executeOne } from "../../src/queues/actions";
-import { count, waitProcessed } from "../helpers/runtime";
+import { api, count, waitProcessed } from "../helpers/runtime";
 import { indianOrder, shopifyRequest, uniqueId } from "../helpers/shopify";
 import { json, vendorEdge } from "../helpers/vendor-edge";
 import { postShiprocket, postWhatsapp, shiprocketTracking } from "../helpers/vendors";
@@ -31,6 +31,11 @@ const WEEK = 7 * 24 * H;
 async function postOrder(payload: Record<string, unknown>, topic = "orders/create") {
   const { id } = await (await SELF.fetch(await shopifyRequest({ topic, payload }))).json<{ id: string }>();
   await waitProcessed(id);
+}
+
+async function putPolicy(patch: unknown) {
+  const res = await api("/api/policies", { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify(patch) });
+  expect(res.status).toBe(200);
 }
 
 /** A COD order with a phone the WhatsApp reply comes from. */
@@ -214,6 +219,25 @@ describe("no answer: the default action, once", () => {
     ]);
     expect(JSON.parse(actions[1]!.request!).body).toEqual({ action: "return", comments: "No answer from the customer in 24 h: default return (Switchyard)" });
     expect(await ndrCase(orderId)).toMatchObject({ attempts: 3, defaultAction: "return" });
+  });
+
+  it("a question held back by quiet hours: the window runs from when it goes out", { timeout: 60_000 }, async () => {
+    const hhmm = (ms: number) => new Date(ms + 330 * 60_000).toISOString().slice(11, 16);
+    // Quiet from five minutes ago until two hours from now (IST): the question waits for the end.
+    await putPolicy({ quietHours: { start: hhmm(Date.now() - 5 * 60_000), end: hhmm(Date.now() + 2 * H), utcOffsetMinutes: 330 } });
+    try {
+      const { orderId } = await placeOrder();
+      await postShiprocket(shiprocketTracking(`SRQ${orderId}`, orderId, [["picked_up", Date.now() - 60 * H, "Bhiwandi_Hub (Maharashtra)"], ["failed_attempt", Date.now() - 30 * H, "Pune_DC"]]));
+      const timer = await ndrTimer(orderId, 1);
+      // 25 h after the decision, but only ~23 h after the message could go out: not yet.
+      const early = await onJourneyTimer(env, timer, Date.now() + 25 * H);
+      expect(early).toEqual({ retryAt: expect.any(Number) });
+      expect((early as { retryAt: number }).retryAt).toBeGreaterThan(Date.now() + 25 * H);
+      await onJourneyTimer(env, timer, Date.now() + 27 * H);
+      expect((await carrierActions(orderId)).map((a) => a.key)).toEqual([`ndr_followup:order:${orderId}:default:1`]);
+    } finally {
+      await putPolicy({ quietHours: { start: "21:00", end: "08:00", utcOffsetMinutes: 330 } });
+    }
   });
 
   it("not when the customer answered", { timeout: 60_000 }, async () => {
