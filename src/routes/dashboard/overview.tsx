@@ -15,7 +15,7 @@ import { Empty, Kpi, ModeTag, Outcomes, PostButton, Sparkline, StatusTag } from 
 import { formatInr, formatIst, formatRate, groupIndian, hoursBetween } from "./format";
 import { Layout, page } from "./layout";
 import { maskPhone } from "./mask";
-import { RtoPanel } from "./rto-panel";
+import { loadRtoPanel, RtoPanel } from "./rto-panel";
 
 /** Same horizon as the stockout-risk KPI in db/kpis.ts, so the list and the count agree. */
 const STOCK_RISK_DAYS = 14;
@@ -55,6 +55,7 @@ function riskReasons(o: AtRiskOrder, now: number): string[] {
 overview.get("/", async (c) => {
   const db = c.env.DB;
   const now = Date.now();
+  const rtoPanel = loadRtoPanel(db, now);
   const [fingerprint, health, connectorView, waiting, waitingCount, handled, kpis, atRisk, stock, feed, routes, deadLetters, failed, connectors, blocked, unmapped] = await Promise.all([
     overviewFingerprint(db, now),
     sourceHealth(db, now),
@@ -339,7 +340,7 @@ overview.get("/", async (c) => {
         </div>
       </section>
 
-      <RtoPanel db={db} now={now} />
+      <RtoPanel data={rtoPanel} />
 
       <div class="grid">
         <section>

@@ -1,21 +1,41 @@
 /** The overview's RTO panel: RTO ₹ this week and by week, by carrier and pincode prefix, RTO ₹ saved by the COD confirmation, NDR → delivery conversion. */
 import type { FC } from "hono/jsx";
-import { loadRtoPanelRows } from "../../db/ndr-rto";
+import { loadRtoPanelRows, type RtoPanelRows } from "../../db/ndr-rto";
 import { loadPolicy } from "../../db/policies";
-import { summariseRto, weekStart } from "../../decisions/rto-cost";
+import { summariseRto, weekStart, type RtoSummary } from "../../decisions/rto-cost";
 import { Empty, Kpi, Sparkline } from "./components";
 import { formatInr, formatRate, groupIndian, istDay } from "./format";
 
 const WEEK_MS = 7 * 86_400_000;
 const TOP_PREFIXES = 10;
 
-/** Loads its own rows (index range reads over the trend window) and renders the section. */
-export const RtoPanel: FC<{ db: D1Database; now: number }> = async ({ db, now }) => {
+export interface RtoPanelData {
+  weeks: number;
+  rows: RtoPanelRows;
+  summary: RtoSummary;
+}
+
+/**
+ * The panel's data: the policy (trend weeks, rates, time zone), then one batch of index range reads
+ * over the trend window. The overview starts it with its other reads, so it adds no round trip.
+ */
+export function loadRtoPanel(db: D1Database, now: number): Promise<RtoPanelData> {
+  const loading = readRtoPanel(db, now);
+  // Started before the overview's other reads: if one of those fails first, this one's failure is not left unhandled.
+  loading.catch(() => undefined);
+  return loading;
+}
+
+async function readRtoPanel(db: D1Database, now: number): Promise<RtoPanelData> {
   const { policy } = await loadPolicy(db);
   const weeks = policy.ndr_rto.rtoTrendWeeks;
   const since = weekStart(now, policy.quietHours.utcOffsetMinutes, weeks - 1);
   const rows = await loadRtoPanelRows(db, since);
-  const s = summariseRto(rows.rtos, rows.codCancelledByWeek, policy.ndr_rto, { since, weeks, weekMs: WEEK_MS });
+  return { weeks, rows, summary: summariseRto(rows.rtos, rows.codCancelledByWeek, policy.ndr_rto, { since, weeks, weekMs: WEEK_MS }) };
+}
+
+export const RtoPanel: FC<{ data: Promise<RtoPanelData> }> = async ({ data }) => {
+  const { weeks, rows, summary: s } = await data;
   const ndr = rows.ndr;
   const resolved = ndr.delivered + ndr.rto;
   return (
