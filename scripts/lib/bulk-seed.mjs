@@ -76,6 +76,21 @@ function statements(n, now, days) {
        FROM seq WHERE i % 9 != 0`,
       [a, b, now, now],
     ],
+    // The RTO panel's tables (migration 0013): an RTO row per RTO journey, an NDR case per failed attempt or RTO.
+    (a, b) => [
+      `${seq} INSERT INTO rto_shipments (order_id, awb, carrier, pincode_prefix, payment_method, initiated_at, received_at, updated_at)
+       SELECT 'o' || i, 'AWB' || i, ${pick(CARRIERS, "i")}, substr(printf('%06d', 110001 + (i % 500) * 1000), 1, 3), CASE WHEN i % 3 = 0 THEN 'cod' ELSE 'prepaid' END,
+         ${t} + 3 * ${DAY}, ${t} + 6 * ${DAY}, ${t} + 6 * ${DAY}
+       FROM seq WHERE i % 20 = 0`,
+      [a, b, now, now, now],
+    ],
+    (a, b) => [
+      `${seq} INSERT INTO ndr_cases (order_id, awb, carrier, first_failed_at, attempts, answer, default_action, outcome, outcome_at, updated_at)
+       SELECT 'o' || i, 'AWB' || i, ${pick(CARRIERS, "i")}, ${t} + 3 * ${DAY}, 1 + i % 2, CASE WHEN i % 3 = 0 THEN 'reattempt' END, CASE WHEN i % 3 = 1 THEN 're-attempt' END,
+         CASE WHEN i % 20 = 0 THEN 'rto' WHEN i % 53 = 0 THEN NULL ELSE 'delivered' END, ${t} + 4 * ${DAY}, ${t} + 4 * ${DAY}
+       FROM seq WHERE i % 20 = 0 OR i % 53 = 0 OR i % 17 = 0`,
+      [a, b, now, now, now],
+    ],
   ].map((make) => ({ make, rows: n }));
 }
 

@@ -6,6 +6,7 @@ import { HELPDESKS } from "./vocabulary";
 import { z } from "zod";
 
 const Phone = z.string().regex(/^\+[1-9]\d{7,14}$/);
+const IsoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 const HelpdeskName = z.enum(HELPDESKS);
 
 export const ActionSpec = z.discriminatedUnion("kind", [
@@ -259,7 +260,27 @@ export const ActionSpec = z.discriminatedUnion("kind", [
   z.object({
     kind: z.literal("shiprocket.ndr_action"),
     connector: z.literal("shiprocket"),
-    params: z.object({ awb: z.string(), action: z.enum(["re-attempt", "return"]), comments: z.string() }),
+    params: z.object({
+      awb: z.string(),
+      action: z.enum(["re-attempt", "return"]),
+      comments: z.string(),
+      /** What the customer's answer carried (decisions/ndr-answer.ts): the re-attempt's new date, phone and address. */
+      deferredDate: IsoDay.optional(),
+      phone: Phone.optional(),
+      address: z.string().min(1).max(200).optional(),
+    }),
+  }),
+  /** Delhivery's own NDR action for a parcel booked directly with Delhivery (connectors/delhivery.ts). */
+  z.object({
+    kind: z.literal("delhivery.ndr_action"),
+    connector: z.literal("delhivery"),
+    params: z.object({
+      awb: z.string(),
+      action: z.enum(["re-attempt", "return"]),
+      deferredDate: IsoDay.optional(),
+      phone: Phone.optional(),
+      address: z.string().min(1).max(200).optional(),
+    }),
   }),
   // ── COD answers in Shopify, and the pay-now link (issue 19; connectors/shopify-cod.ts, connectors/razorpay.ts) ──
   /** A Razorpay Payment Link for what the customer pays now instead of COD (amount after the prepaid discount); sent to them on WhatsApp once created. */

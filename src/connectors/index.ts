@@ -10,6 +10,7 @@ import { executeRequest, type FetchFn, type Interpret, type OutboundRequest, typ
 import { buildHubSpotRequest } from "./hubspot";
 import { buildKlaviyoRequest } from "./klaviyo";
 import { buildShiprocketRequest } from "./shiprocket";
+import { buildDelhiveryRequest, interpretDelhivery } from "./delhivery";
 import { buildShopifyRequest, interpretShopify, type ShopifyTarget } from "./shopify";
 import { isShopifyCodSpec, runShopifyCod } from "./shopify-cod";
 import { buildPaymentLinkRequest, interpretRazorpay, RAZORPAY_BASE_URL } from "./razorpay";
@@ -50,6 +51,7 @@ const PLACEHOLDER = {
   zendesk: { subdomain: "{ZENDESK_SUBDOMAIN}", email: "{ZENDESK_EMAIL}", apiToken: "" },
   klaviyo: { apiKey: "", revision: "2025-10-15" },
   shiprocket: { apiToken: "" },
+  delhivery: { apiToken: "", baseUrl: "https://track.delhivery.com" },
   sms: { authKey: "", baseUrl: MSG91_BASE_URL },
   hubspot: { accessToken: "", predictionEvent: null },
   razorpay: { keyId: "{RAZORPAY_KEY_ID}", keySecret: "", baseUrl: RAZORPAY_BASE_URL, callbackUrl: null },
@@ -162,6 +164,11 @@ export async function runAction(action: ActionToRun, deps: RunDeps): Promise<Run
         (t) => buildShiprocketRequest(spec, { apiToken: t.token, baseUrl: shiprocket.baseUrl }),
         (req) => executeRequest(deps.fetch, req, { now }),
       );
+    }
+    case "delhivery": {
+      const req = buildDelhiveryRequest(spec, config.delhivery ?? PLACEHOLDER.delhivery);
+      if (!config.delhivery) return dryRun([req]);
+      return { outcome: await executeRequest(deps.fetch, req, { interpret: interpretDelhivery, now }), requests: [req] };
     }
   }
 }

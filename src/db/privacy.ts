@@ -157,6 +157,7 @@ export async function redactShop(db: D1Database): Promise<Record<string, number>
     "messages", "order_returns", "journeys", "sku_stock", "decisions", "actions", "action_attempts", "sku_forecasts",
     "customer_models", "route_stats", "dead_letters", "sku_settings", "customer_contacts", "whatsapp_conversations",
     "cod_risk", "destination_rto",
+    "ndr_cases", "rto_shipments",
   ];
   const statements: [string, D1PreparedStatement][] = [
     ...tables.map((t): [string, D1PreparedStatement] => [t, db.prepare(`DELETE FROM ${t}`)]),

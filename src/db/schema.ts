@@ -660,3 +660,44 @@ export const codRisk = sqliteTable(
   },
   (t) => [index("cod_risk_address").on(t.addressKey)],
 );
+
+/** One failed-delivery case per order shipment: the answer, the default action, and how it ended (migration 0013). */
+export const ndrCases = sqliteTable(
+  "ndr_cases",
+  {
+    orderId: text("order_id").notNull(),
+    awb: text("awb").notNull(),
+    carrier: text("carrier"),
+    firstFailedAt: integer("first_failed_at").notNull(),
+    attempts: integer("attempts").notNull(),
+    /** The customer's choice: reattempt | return. */
+    answer: text("answer"),
+    answeredAt: integer("answered_at"),
+    /** What the no-answer default asked the carrier: re-attempt | return. */
+    defaultAction: text("default_action"),
+    defaultAt: integer("default_at"),
+    /** delivered | rto; null while open. */
+    outcome: text("outcome"),
+    outcomeAt: integer("outcome_at"),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orderId, t.awb] }), index("ndr_cases_first_failed").on(t.firstFailedAt, t.outcome)],
+);
+
+/** One row per shipment sent back to origin: what the RTO cost is summed by (migration 0013). */
+export const rtoShipments = sqliteTable(
+  "rto_shipments",
+  {
+    orderId: text("order_id").notNull(),
+    awb: text("awb").notNull(),
+    carrier: text("carrier").notNull(),
+    /** First three digits of the destination pincode. */
+    pincodePrefix: text("pincode_prefix"),
+    paymentMethod: text("payment_method"),
+    initiatedAt: integer("initiated_at").notNull(),
+    /** When the carrier reported it delivered back to the warehouse (RTO delivered). */
+    receivedAt: integer("received_at"),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orderId, t.awb] }), index("rto_shipments_initiated").on(t.initiatedAt, t.carrier, t.pincodePrefix)],
+);

@@ -202,11 +202,29 @@ export interface CarrierRouteAlertContext {
   routes: RouteStat[];
 }
 
+/** Who booked the parcel, and so whose NDR API acts on it (an aggregator's courier is acted on through the aggregator). */
+export type CarrierPlatform = "shiprocket" | "delhivery";
+
 export interface NdrFollowupContext {
   order: OrderSummary;
   journey: JourneySnapshot;
-  /** The customer's button reply (payload `ndr:<choice>:<order name>`), once it arrives. */
-  reply: { payload: string; at: number } | null;
+  /**
+   * The customer's reply (payload `ndr:<choice>:<order name>`), once it arrives; `text` is what they
+   * typed or the button's label, read for a new date, phone or address (decisions/ndr-answer.ts).
+   */
+  reply: { payload: string; at: number; text?: string | null } | null;
+  /** The platform the AWB's scans come from; absent means Shiprocket, the only one before Delhivery's NDR API. */
+  platform?: CarrierPlatform | null;
+}
+
+export interface NdrDefaultContext {
+  order: OrderSummary;
+  journey: JourneySnapshot;
+  platform: CarrierPlatform | null;
+  /** The failed attempt whose no-answer timer came due. */
+  attempt: number;
+  /** The customer answered that attempt (their reply decided the carrier action). */
+  answered: boolean;
 }
 
 export interface CodConfirmationContext {

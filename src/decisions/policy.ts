@@ -8,6 +8,7 @@ import { DEFAULT_SUPPORT_ESCALATION, SupportEscalationPolicy } from "./escalatio
 import { CodShopifyPolicy, DEFAULT_COD_SHOPIFY_POLICY } from "./cod-shopify-policy";
 import { DEFAULT_WHATSAPP_INBOUND, WhatsappInboundPolicy } from "./inbound-policy";
 import { CodRiskPolicy, DEFAULT_COD_RISK_POLICY } from "./cod-risk-policy";
+import { DEFAULT_NDR_RTO_POLICY, NdrRtoPolicy } from "./ndr-rto-policy";
 
 /**
  * Who an escalated ticket goes to: one value for every helpdesk, or one per helpdesk, because
@@ -245,6 +246,7 @@ export const Policy = z.strictObject({
     minRatio: Ratio,
   }),
   ndr_followup: z.strictObject({ ...switches, template: Template, allowCarrierAction: z.boolean() }),
+  ndr_rto: NdrRtoPolicy,
   cod_confirmation: z.strictObject({
     ...switches,
     minOrderPaise: Paise,
@@ -378,6 +380,7 @@ export const DEFAULT_POLICY: Policy = {
   },
   carrier_route_alert: { ...live, minShipments: 30, delayMarginPoints: 0.08, rtoMarginPoints: 0.05, minRatio: 1.25 },
   ndr_followup: { ...live, template: "ndr_followup", allowCarrierAction: true },
+  ndr_rto: DEFAULT_NDR_RTO_POLICY,
   cod_confirmation: {
     ...live,
     minOrderPaise: 200_000,

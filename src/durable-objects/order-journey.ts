@@ -15,6 +15,8 @@ export interface JourneySettings {
   codTimeoutHours: number;
   /** Post-delivery sequence: step name → hours after delivery. */
   postDeliverySteps: { step: string; afterHours: number }[];
+  /** Hours after a failed attempt before the NDR default action is considered (absent: no such timer). */
+  ndrNoAnswerHours?: number;
 }
 
 export interface JourneyUpdate {
@@ -30,7 +32,7 @@ export interface JourneyUpdate {
 /** A timer that came due, as the jobs queue carries it. */
 export interface JourneyTimer {
   orderId: string;
-  kind: "stall" | "cod_timeout" | "post_delivery";
+  kind: "stall" | "cod_timeout" | "post_delivery" | "ndr_timeout";
   key: string;
   dueAt: number;
   /** When the journey entered its current state (the COD timeout counts from there when nothing better is known). */
@@ -186,6 +188,10 @@ export class OrderJourney extends DurableObject<Env> {
     }
     if (s.state === "cod_confirmation_pending") {
       wanted.push({ key: `cod_timeout:${s.stateAt}`, kind: "cod_timeout", dueAt: s.stateAt + settings.codTimeoutHours * 3_600_000 });
+    }
+    if (s.state === "failed_attempt" && settings.ndrNoAnswerHours) {
+      // One per failed attempt (keyed by its number): a fired one stays fired, a newer attempt gets its own.
+      wanted.push({ key: `ndr_timeout:${s.failedAttempts}`, kind: "ndr_timeout", dueAt: s.stateAt + settings.ndrNoAnswerHours * 3_600_000 });
     }
     if (s.state === "delivered" && s.deliveredAt !== null) {
       for (const step of settings.postDeliverySteps) {

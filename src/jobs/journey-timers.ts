@@ -13,6 +13,7 @@ import { commitDrafts } from "../pipeline/commit";
 import { trackingPageLink } from "../pipeline/tracking-link";
 import { autoCancelDueAt, decideCodAutoCancel, decideCodReminder } from "../decisions/rules/cod-shopify";
 import { shopifyOrderState } from "../db/cod-shopify";
+import { ndrNoAnswer } from "./ndr-timeout";
 
 /**
  * Runs the rules a due timer calls for. Idempotent: every decision carries a dedupe key, so a
@@ -49,6 +50,10 @@ export async function onJourneyTimer(env: Env, timer: JourneyTimer, now: number)
       if (cancelAt !== null && now < cancelAt) retryAt = cancelAt;
       else if (cancelAt !== null) drafts.push(decideCodAutoCancel(order, dueAt, await shopifyOrderState(env.DB, order.id), policy, now));
     }
+  } else if (timer.kind === "ndr_timeout") {
+    const result = await ndrNoAnswer(env.DB, timer, order, journey, policy, now);
+    if (result && "retryAt" in result) return result;
+    drafts.push(result);
   } else {
     const customer = await loadCustomer(env.DB, order.customerId, policy);
     const stepsDone = (await dedupeKeysFor(env.DB, "post_delivery", order.id)).flatMap((k) => parsePostDeliveryKey(k)?.step ?? []);

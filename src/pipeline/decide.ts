@@ -29,6 +29,7 @@ import { decideStockForSkus, pushStockEffects } from "./stock";
 import { runWorkflows } from "./workflows";
 import { trackingPageLink } from "./tracking-link";
 import { decideCodInShopify } from "./cod-shopify";
+import { ndrReplyDraft, recordNdrAndRto } from "./ndr-rto";
 
 const NOTIFIED: Partial<Record<JourneyState, NotifiedStatus>> = {
   confirmed: "confirmed",
@@ -86,7 +87,7 @@ export async function decideOnEvent(env: Env, batch: CanonicalBatch, applied: Ap
     const target = (await orderIdByName(env.DB, answer.orderName)) ?? orderId;
     if (!target) continue;
     const { order, journey } = await loadOrderAndJourney(env.DB, target);
-    if (order && journey) drafts.push(decideNdrFollowup({ order, journey, reply: { payload: message.payload, at: Date.parse(message.occurredAt) } }, policy, now));
+    if (order && journey) drafts.push(await ndrReplyDraft(env.DB, { order, journey, message }, policy, now));
   }
 
   // WhatsApp delivery receipts move the action that sent the message (sent → delivered → read, or failed).
@@ -105,4 +106,5 @@ export async function decideOnEvent(env: Env, batch: CanonicalBatch, applied: Ap
   const erpSkus = applied.inventory.filter((i) => i.record.source !== "shopify").map((i) => i.sku);
   await decideStockForSkus(env, [...new Set(erpSkus)], stored, now);
   await runWorkflows(env, batch, applied, forwarded, now);
+  await recordNdrAndRto(env, forwarded, now);
 }

@@ -142,6 +142,7 @@ export function forwardSettings(policy: Policy): ForwardSettings {
     stallHours: policy.delay_alert.stallHours,
     codTimeoutHours: policy.cod_confirmation.timeoutHours,
     postDeliverySteps: policy.post_delivery.steps.map((s) => ({ step: s.name, afterHours: s.delayHours })),
+    ndrNoAnswerHours: policy.ndr_rto.ndrNoAnswerHours,
     codConfirmationMinPaise: policy.cod_confirmation.minOrderPaise,
     highRtoPincodes: policy.cod_confirmation.highRtoPincodes,
   };

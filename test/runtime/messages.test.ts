@@ -258,7 +258,7 @@ describe("a customer WhatsApp cannot reach still hears about a delay", () => {
         template_id: SMS_IDS.templateId,
         sender: "VNSPTI",
         short_url: "0",
-        recipients: [{ mobiles: "919845012360", name: expect.any(String), order: expect.stringMatching(/^#\d+$/), eta: expect.stringMatching(/^\d{1,2} [A-Z][a-z]{2}$/), link: expect.stringMatching(/^https:\/\/shiprocket\.co\/tracking\/SRF\d+$/) }],
+        recipients: [{ mobiles: "919845012360", name: expect.any(String), order: expect.stringMatching(/^#\d+$/), eta: expect.stringMatching(/^\d{1,2} [A-Z][a-z]{2}$/), link: expect.stringMatching(/^https:\/\/switchyard\.test\/t\?k=[\w-]+\.[\w-]+$/) }],
       });
 
       const rows = await env.DB.prepare(`SELECT kind, status, external_id AS externalId, request FROM actions a JOIN decisions d ON d.id = a.decision_id WHERE d.subject_id = ? AND d.type = 'delay_alert' AND a.kind IN ('whatsapp.template', 'sms.send') ORDER BY a.created_at`)

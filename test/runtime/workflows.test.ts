@@ -5,6 +5,7 @@
 import { SELF } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
+import { verifyTrackingToken } from "../../src/lib/tracking-token";
 import { waitProcessed } from "../helpers/runtime";
 import { indianOrder, shopifyRequest, uniqueId } from "../helpers/shopify";
 import { gorgiasTicket, postGorgias, postShiprocket, shiprocketTracking } from "../helpers/vendors";
@@ -84,7 +85,12 @@ describe("workflows on every event", () => {
       const stored = JSON.parse(replies.results[0]!.request!) as { method: string; url: string; body: unknown } | { method: string; url: string; body: unknown }[];
       const message = (Array.isArray(stored) ? stored : [stored]).find((r) => r.url.endsWith(`/api/tickets/${id}/messages`));
       expect(message?.method).toBe("POST");
-      expect(JSON.stringify(message?.body)).toContain(awb);
+      // The live status, and the order's own tracking page (PUBLIC_URL and TRACKING_SECRET are set in tests).
+      const text = JSON.stringify(message?.body);
+      expect(text).toContain("Pune_Hub");
+      const token = /Track it live: https:\/\/switchyard\.test\/t\/([\w-]+\.[\w-]+)/.exec(text)?.[1];
+      expect(token, text).toBeDefined();
+      expect(await verifyTrackingToken(env.TRACKING_SECRET, token!)).toBe(String(order.id));
     }, { timeout: 10_000 });
   });
 });

@@ -7,7 +7,7 @@ import { limitParam } from "./limit";
 export const actionsApi = new Hono<{ Bindings: Env }>();
 
 const STATUSES = ["pending", "sending", "sent", "dry_run", "failed", "stale", "dead", "delivered", "read", "suppressed"];
-const CONNECTORS = ["whatsapp", "sms", "email", "shopify", "zoho", "helpdesk", "klaviyo", "shiprocket", "razorpay"];
+const CONNECTORS = ["whatsapp", "sms", "email", "shopify", "zoho", "helpdesk", "klaviyo", "shiprocket", "razorpay", "delhivery"];
 
 actionsApi.get("/", async (c) => {
   const status = c.req.query("status") || undefined;

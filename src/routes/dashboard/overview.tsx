@@ -17,6 +17,7 @@ import { Layout, page } from "./layout";
 import { maskPhone } from "./mask";
 import { WhyCustomersWriteIn } from "./why-customers-write";
 import { WismoChannelsPanel } from "./wismo-channels";
+import { loadRtoPanel, RtoPanel } from "./rto-panel";
 
 /** Same horizon as the stockout-risk KPI in db/kpis.ts, so the list and the count agree. */
 const STOCK_RISK_DAYS = 14;
@@ -56,6 +57,7 @@ function riskReasons(o: AtRiskOrder, now: number): string[] {
 overview.get("/", async (c) => {
   const db = c.env.DB;
   const now = Date.now();
+  const rtoPanel = loadRtoPanel(db, now);
   const [fingerprint, health, connectorView, waiting, waitingCount, handled, kpis, atRisk, stock, feed, routes, deadLetters, failed, connectors, blocked, unmapped] = await Promise.all([
     overviewFingerprint(db, now),
     sourceHealth(db, now),
@@ -341,6 +343,8 @@ overview.get("/", async (c) => {
           </table>
         </div>
       </section>
+
+      <RtoPanel data={rtoPanel} />
 
       <div class="grid">
         <section>
