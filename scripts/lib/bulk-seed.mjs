@@ -76,7 +76,7 @@ function statements(n, now, days) {
        FROM seq WHERE i % 9 != 0`,
       [a, b, now, now],
     ],
-    // The RTO panel's tables (migration 0013): an RTO row per RTO journey, an NDR case per failed attempt or RTO.
+    // The RTO panel's tables (migration 0010): an RTO row per RTO journey, an NDR case per failed attempt or RTO.
     (a, b) => [
       `${seq} INSERT INTO rto_shipments (order_id, awb, carrier, pincode_prefix, payment_method, initiated_at, received_at, updated_at)
        SELECT 'o' || i, 'AWB' || i, ${pick(CARRIERS, "i")}, substr(printf('%06d', 110001 + (i % 500) * 1000), 1, 3), CASE WHEN i % 3 = 0 THEN 'cod' ELSE 'prepaid' END,

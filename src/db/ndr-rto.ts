@@ -1,5 +1,5 @@
 /**
- * NDR cases and RTO shipments (migration 0013): written as journeys move (pipeline/ndr-rto.ts),
+ * NDR cases and RTO shipments (migration 0010): written as journeys move (pipeline/ndr-rto.ts),
  * read by the dashboard's RTO panel. Every read is a range over an index on its own time column
  * (a few weeks), never a scan of the shipment log.
  */

@@ -614,7 +614,7 @@ export const whatsappConversations = sqliteTable(
   ],
 );
 
-/** The India Post pincode directory, compact (migrations/0011_cod_risk.sql; `npm run pincodes:load`). */
+/** The India Post pincode directory, compact (migrations/0009_cod_risk.sql; `npm run pincodes:load`). */
 export const pincodeDirectory = sqliteTable(
   "pincode_directory",
   {
@@ -661,7 +661,7 @@ export const codRisk = sqliteTable(
   (t) => [index("cod_risk_address").on(t.addressKey)],
 );
 
-/** One failed-delivery case per order shipment: the answer, the default action, and how it ended (migration 0013). */
+/** One failed-delivery case per order shipment: the answer, the default action, and how it ended (migration 0010). */
 export const ndrCases = sqliteTable(
   "ndr_cases",
   {
@@ -684,7 +684,7 @@ export const ndrCases = sqliteTable(
   (t) => [primaryKey({ columns: [t.orderId, t.awb] }), index("ndr_cases_first_failed").on(t.firstFailedAt, t.outcome)],
 );
 
-/** One row per shipment sent back to origin: what the RTO cost is summed by (migration 0013). */
+/** One row per shipment sent back to origin: what the RTO cost is summed by (migration 0010). */
 export const rtoShipments = sqliteTable(
   "rto_shipments",
   {
