@@ -97,8 +97,9 @@ export function buildWeek({ days = 7, ordersPerDay = 60, seed = 42, now, quietNi
         holdUntil = at;
       }
       if (answer === "cancel") {
+        // Cancelled by the customer's answer: Switchyard cancels it in Shopify (orderCancel, held for a
+        // person by default); Shopify's orders/cancelled would follow that call, which runs dry here.
         o.cancelled = true;
-        if (at + 10 * 60_000 <= now) shopify(at + 10 * 60_000, "orders/cancelled", shopifyOrder({ ...o, cancelledAt: at + 10 * 60_000, updatedAt: at + 10 * 60_000 }), `${o.id}-cancel`);
         continue;
       }
       if (answer === "none") continue; // on hold: never fulfilled this week

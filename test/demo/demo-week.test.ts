@@ -116,6 +116,29 @@ describe("the demo week", () => {
     expect(english, onWhatsapp.join("\n---\n")).toMatch(/^Hi! Your order #\d+ (?:is|has) [^\n]+\.\nLast update from [^\n]+ IST/);
     expect(english).toMatch(/\/t\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/);
 
+    // Issue 19: COD answers reach Shopify. A high-risk order is held from the start and released when
+    // the customer confirms; a customer's Cancel becomes orderCancel, waiting for a person; a repeat
+    // offender's second RTO tags the Shopify customer cod-blocked.
+    type CodDecision = { subjectId: string; dedupeKey: string; reviewStatus: string | null; actions: { kind: string; params: Record<string, unknown> }[] };
+    const cod = ((await (await fetch(`${url}/api/decisions?type=cod_confirmation&limit=1000`, { headers })).json()) as { decisions: CodDecision[] }).decisions;
+    const kindsOf = (key: RegExp) => cod.filter((d) => key.test(d.dedupeKey)).map((d) => ({ subject: d.subjectId, kinds: d.actions.map((a) => a.kind), review: d.reviewStatus }));
+    const held = new Set(cod.filter((d) => d.actions.some((a) => a.kind === "shopify_fulfillment_hold")).map((d) => d.subjectId));
+    const released = new Set(kindsOf(/:confirmed$/).filter((d) => d.kinds.includes("shopify_release_hold")).map((d) => d.subject));
+    expect([...held].filter((id) => released.has(id)).length, JSON.stringify([...held])).toBeGreaterThan(0);
+    const codCancels = kindsOf(/:cancelled$/);
+    expect(codCancels.length, JSON.stringify(cod.map((d) => d.dedupeKey))).toBeGreaterThan(0);
+    for (const c of codCancels) expect(c).toMatchObject({ kinds: expect.arrayContaining(["shopify_order_cancel"]), review: "waiting" });
+    const blocked = cod.filter((d) => /:cod_blocked$/.test(d.dedupeKey));
+    expect(blocked.length).toBeGreaterThan(0);
+    expect(blocked[0]!.actions).toContainEqual(expect.objectContaining({ kind: "shopify.tags_add", params: expect.objectContaining({ resource: "customer", tags: ["cod-blocked"] }) }));
+    // And the overview shows RTO in rupees, lost and saved.
+    const login = await fetch(`${url}/login`, { method: "POST", body: new URLSearchParams({ token: devVars().DASHBOARD_TOKEN!, next: "/" }), redirect: "manual" });
+    const session = /^([^;]+)/.exec(login.headers.get("set-cookie") ?? "")?.[1];
+    expect(session, `login ${login.status}`).toBeDefined();
+    const overview = await (await fetch(`${url}/`, { headers: { cookie: session! } })).text();
+    expect(overview).toMatch(/data-kpi="rto-week"><div class="v">₹[1-9][\d,]*</);
+    expect(overview).toMatch(/data-kpi="rto-saved"><div class="v">₹[\d,]+</);
+
     // The ops lead's digest names the night's COD-cancellation spike, held for a person.
     const digest = (await (await fetch(`${url}/api/digest`, { headers })).json()) as { anomalies: { title: string; why: string; status: string }[] };
     const titles = digest.anomalies.map((a) => a.title);
