@@ -4,6 +4,7 @@
  * places are returned raw and the page reduces them). The customer's phone is used inside the SQL to
  * find the language they write to us in, never returned.
  */
+import type { JourneyRow } from "./dashboard-read";
 
 export interface TrackingOrder {
   id: string;
@@ -19,15 +20,8 @@ export interface TrackingOrder {
   inboundTexts: string[];
 }
 
-export interface TrackingJourneyRow {
-  state: string;
-  stateAt: number;
-  lastScanAt: number | null;
-  lastScanLocation: string | null;
-  awb: string | null;
-  carrier: string | null;
-  eta: number | null;
-}
+/** The part of the journey the page shows (the dashboard's row, without what only ops need). */
+export type TrackingJourneyRow = Pick<JourneyRow, "state" | "stateAt" | "lastScanAt" | "lastScanLocation" | "awb" | "carrier" | "eta">;
 
 export interface TrackingPageData {
   order: TrackingOrder;
