@@ -115,6 +115,14 @@ describe("the demo week", () => {
     const english = onWhatsapp.find((t) => t.startsWith("Hi! Your order #"));
     expect(english, onWhatsapp.join("\n---\n")).toMatch(/^Hi! Your order #\d+ (?:is|has) [^\n]+\.\nLast update from [^\n]+ IST/);
     expect(english).toMatch(/\/t\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/);
+    // The link opens that order's tracking page with its journey.
+    const orderName = /^Hi! Your order (#\d+)/.exec(english!)![1]!;
+    const trackPath = /\/t\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/.exec(english!)![0];
+    const page = await fetch(`${url}${trackPath}`);
+    expect(page.status).toBe(200);
+    const pageHtml = await page.text();
+    expect(pageHtml).toContain(`<title>Order ${orderName} · `);
+    expect(pageHtml).toMatch(/<ol id="timeline">[^]*<li class="(?:done|current)/);
 
     // Issue 19: COD answers reach Shopify. A high-risk order is held from the start and released when
     // the customer confirms; a customer's Cancel becomes orderCancel, waiting for a person; a repeat
