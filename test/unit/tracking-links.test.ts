@@ -9,8 +9,9 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { arjunInTransit } from "../helpers/rule-snapshots";
 import type { ActionSpec } from "../../src/canonical/actions";
-import type { CustomerSnapshot, JourneySnapshot, OrderSummary, TrackingPageLink } from "../../src/decisions/context";
+import type { TrackingPageLink } from "../../src/decisions/context";
 import { buildWhatsAppRequest } from "../../src/connectors/whatsapp";
 import { planFallback } from "../../src/decisions/channel-fallback";
 import { DEFAULT_POLICY, parsePolicy, type Policy } from "../../src/decisions/policy";
@@ -26,20 +27,7 @@ const PAGE: TrackingPageLink = { token: "NjAwMQ.AAAAAAAAAAAAAAAAAAAAAA", url: "h
 /** The same page in the form an SMS carries (DLT whitelists a dynamic URL as its part up to "?"). */
 const SMS_PAGE = "https://ops.vanaspati.example/t?k=NjAwMQ.AAAAAAAAAAAAAAAAAAAAAA";
 
-const order: OrderSummary = {
-  id: "6001", name: "#2001", totalPrice: 249_900, currency: "INR", paymentMethod: "prepaid", customerId: "8001", customerFirstName: "Arjun",
-  phone: "+919900112233", email: "arjun@example.in",
-  lineItems: [{ sku: "KUMKUMADI-30ML", title: "Kumkumadi Face Oil", quantity: 1, unitPrice: 129_900, variantId: "45100000000", productId: "2", category: "Skincare" }],
-  shippingPincode: "560034", shippingCity: "Bengaluru", createdAt: NOW - 6 * 24 * H, cancelledAt: null,
-};
-const customer: CustomerSnapshot = {
-  id: "8001", firstName: "Arjun", phone: "+919900112233", email: "arjun@example.in", ltv: 2_000_000, tier: "high", ordersCount: 4, lastOrderAt: NOW - 65 * 24 * H,
-  expectedIntervalDays: 30, acceptsMarketing: true, acceptsWhatsapp: true, pActive: null, expectedOrders90d: null, predictedClv: null,
-};
-const journey: JourneySnapshot = {
-  state: "in_transit", stateAt: NOW - 50 * H, lastScanAt: NOW - 40 * H, lastScanLocation: "Nagpur_Hub", awb: "SR1", carrier: "delhivery", origin: "BLR", eta: NOW,
-  failedAttempts: 0, trackingUrl: "https://shiprocket.co/tracking/SR1", deliveredAt: null,
-};
+const { order, customer, journey } = arjunInTransit(NOW, "prepaid");
 
 type WaTemplate = Extract<ActionSpec, { kind: "whatsapp.template" }>;
 const whatsapp = (actions: ActionSpec[] | undefined) => actions?.find((a): a is WaTemplate => a.kind === "whatsapp.template");

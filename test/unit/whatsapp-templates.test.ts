@@ -8,13 +8,14 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { arjunInTransit } from "../helpers/rule-snapshots";
 import { z } from "zod";
 import type { ActionSpec } from "../../src/canonical/actions";
 import { decideCodReminder, decidePayLinkMessage } from "../../src/decisions/rules/cod-shopify";
 import {
   bodyParamCount, catalogueTemplate, placeholders, TEMPLATE_LANGUAGES, toMetaTemplate, WHATSAPP_TEMPLATES,
 } from "../../src/canonical/whatsapp-templates";
-import type { CustomerSnapshot, JourneySnapshot, OrderSummary } from "../../src/decisions/context";
+import type { JourneySnapshot } from "../../src/decisions/context";
 import { DEFAULT_POLICY } from "../../src/decisions/policy";
 import {
   decideChurnIntervention, decideCodConfirmation, decideDelayAlert, decideNdrFollowup, decidePostDelivery, decideReorderPrompt,
@@ -120,20 +121,7 @@ describe("the catalogue in Meta's template-creation shape", () => {
 describe("the rules send what the catalogue defines", () => {
   const H = 3_600_000;
   const NOW = Date.UTC(2026, 10, 20, 6, 0);
-  const order: OrderSummary = {
-    id: "6001", name: "#2001", totalPrice: 249_900, currency: "INR", paymentMethod: "cod", customerId: "8001", customerFirstName: "Arjun",
-    phone: "+919900112233", email: "arjun@example.in",
-    lineItems: [{ sku: "KUMKUMADI-30ML", title: "Kumkumadi Face Oil", quantity: 1, unitPrice: 129_900, variantId: "45100000000", productId: "2", category: "Skincare" }],
-    shippingPincode: "560034", shippingCity: "Bengaluru", createdAt: NOW - 6 * 24 * H, cancelledAt: null,
-  };
-  const customer: CustomerSnapshot = {
-    id: "8001", firstName: "Arjun", phone: "+919900112233", email: "arjun@example.in", ltv: 2_000_000, tier: "high", ordersCount: 4, lastOrderAt: NOW - 65 * 24 * H,
-    expectedIntervalDays: 30, acceptsMarketing: true, acceptsWhatsapp: true, pActive: null, expectedOrders90d: null, predictedClv: null,
-  };
-  const journey: JourneySnapshot = {
-    state: "in_transit", stateAt: NOW - 50 * H, lastScanAt: NOW - 40 * H, lastScanLocation: "Nagpur_Hub", awb: "SR1", carrier: "delhivery", origin: "BLR", eta: NOW,
-    failedAttempts: 0, trackingUrl: "https://shiprocket.co/tracking/SR1", deliveredAt: null,
-  };
+  const { order, customer, journey } = arjunInTransit(NOW, "cod");
   const delivered: JourneySnapshot = { ...journey, state: "delivered", deliveredAt: NOW - 50 * H };
   const ticket = { helpdesk: "gorgias" as const, ticketId: "t1", category: "delivered_not_received", status: "open", subject: "Not received", createdAt: NOW - 5 * H, firstResponseAt: null };
 
