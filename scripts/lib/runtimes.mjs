@@ -12,7 +12,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFi
 import path from "node:path";
 import { QUIET_ENV, WRANGLER } from "./wrangler.mjs";
 import { QUEUES, ROOT, devVars } from "./webhooks.mjs";
-import { WORKER_BUILD_OPTIONS } from "./worker.mjs";
+import { WORKER_BUILD_OPTIONS, applyMigrations } from "./worker.mjs";
 
 const toml = readFileSync(path.join(ROOT, "wrangler.toml"), "utf8");
 const NO_LIMIT = { WEBHOOK_RATE_LIMIT_PER_MINUTE: "0" };
@@ -125,11 +125,7 @@ export async function startDirect({ dir, port, consumers, scriptPath, inspectorP
   });
   const url = String(await mf.ready).replace(/\/$/, "");
   const db = await mf.getD1Database("DB");
-  // The migrations wrangler would apply: drizzle's files, split at its statement breakpoints.
-  for (const file of readdirSync(path.join(ROOT, "migrations")).filter((f) => f.endsWith(".sql")).sort()) {
-    const statements = readFileSync(path.join(ROOT, "migrations", file), "utf8").split(/--> statement-breakpoint|;\s*\n/).map((s) => s.trim()).filter(Boolean);
-    await db.batch(statements.map((s) => db.prepare(s)));
-  }
+  await applyMigrations(db);
   return {
     name: "workerd via Miniflare",
     url,

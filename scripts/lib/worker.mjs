@@ -39,15 +39,24 @@ async function bundle() {
   return out.outputFiles[0].text;
 }
 
-/** drizzle-kit separates statements with `--> statement-breakpoint`; each file is applied once, in order. */
-async function applyMigrations(db) {
+/**
+ * The statements of one migration file, as wrangler applies them: drizzle-kit separates its statements
+ * with `--> statement-breakpoint`, the hand-written files end each with `;` at a line's end, and a
+ * comment line is not a statement (a file may open with a comment).
+ * @param {string} sql
+ */
+export function migrationStatements(sql) {
+  return sql
+    .split(/--> statement-breakpoint|;[ \t]*(?:\r?\n|$)/)
+    .map((s) => s.split("\n").filter((line) => !/^\s*--/.test(line)).join("\n").trim())
+    .filter(Boolean);
+}
+
+/** Each file once, in order. */
+export async function applyMigrations(db) {
   const dir = path.join(ROOT, "migrations");
   for (const file of readdirSync(dir).filter((f) => f.endsWith(".sql")).sort()) {
-    const statements = readFileSync(path.join(dir, file), "utf8")
-      .split("--> statement-breakpoint")
-      .map((s) => s.trim())
-      .filter(Boolean);
-    await db.batch(statements.map((s) => db.prepare(s)));
+    await db.batch(migrationStatements(readFileSync(path.join(dir, file), "utf8")).map((s) => db.prepare(s)));
   }
 }
 

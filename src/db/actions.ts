@@ -52,22 +52,24 @@ const COLUMNS = `id, decision_id AS decisionId, connector, kind, idempotency_key
 
 /** Inserts each action once by idempotency key and queues only the rows this call created. */
 export async function enqueueActions(env: Env, input: EnqueueInput, now: number): Promise<string[]> {
-  const created: string[] = [];
   const notBefore = input.notBefore ?? now;
   const delaySeconds = Math.max(0, Math.ceil((notBefore - now) / 1000));
-  for (const [index, spec] of input.specs.entries()) {
-    const key = actionKey(input.keyPrefix, input.indices?.[index] ?? index, spec.kind);
-    const row = await env.DB.prepare(
-      `INSERT INTO actions (id, decision_id, connector, kind, idempotency_key, status, attempts, next_attempt_at, params, subject_type, subject_id, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
-    )
-      .bind(`act_${crypto.randomUUID()}`, input.decisionId, spec.connector, spec.kind, key, notBefore, JSON.stringify(spec.params), input.subjectType, input.subjectId, now, now)
-      .first<{ id: string }>();
-    if (!row) continue;
-    created.push(row.id);
-    // Beyond the queue's 12 h limit the row waits, pending, for the sweep to send it when due.
-    if (delaySeconds > MAX_QUEUE_DELAY_SECONDS) continue;
-    await env.ACTIONS.send({ actionId: row.id }, delaySeconds ? { delaySeconds } : undefined);
+  // Each insert stands alone (keyed by its idempotency key), so they are asked together: one round
+  // trip on a grouped env (pipeline/batch.ts), and the created ones go on the queue in one send.
+  const rows = await Promise.all(
+    input.specs.map((spec, index) =>
+      env.DB.prepare(
+        `INSERT INTO actions (id, decision_id, connector, kind, idempotency_key, status, attempts, next_attempt_at, params, subject_type, subject_id, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
+      )
+        .bind(`act_${crypto.randomUUID()}`, input.decisionId, spec.connector, spec.kind, actionKey(input.keyPrefix, input.indices?.[index] ?? index, spec.kind), notBefore, JSON.stringify(spec.params), input.subjectType, input.subjectId, now, now)
+        .first<{ id: string }>(),
+    ),
+  );
+  const created = rows.flatMap((row) => (row ? [row.id] : []));
+  // Beyond the queue's 12 h limit the rows wait, pending, for the sweep to send them when due.
+  if (created.length && delaySeconds <= MAX_QUEUE_DELAY_SECONDS) {
+    await env.ACTIONS.sendBatch(created.map((actionId) => ({ body: { actionId }, ...(delaySeconds ? { delaySeconds } : {}) })));
   }
   return created;
 }

@@ -20,28 +20,33 @@ import { ndrNoAnswer } from "./ndr-timeout";
  * timer handed over twice (an alarm retried after a failure) produces its effect once.
  */
 export async function onJourneyTimer(env: Env, timer: JourneyTimer, now: number): Promise<{ retryAt: number } | void> {
-  const stored = await loadPolicy(env.DB);
+  // Independent reads (and the record that the timer fired, whatever the rules decide, so ops can
+  // see it) asked together: on the jobs consumer's grouped env they are one round trip.
+  const [stored, order, journey] = await Promise.all([
+    loadPolicy(env.DB),
+    loadOrderSummary(env.DB, timer.orderId),
+    loadJourney(env.DB, timer.orderId),
+    kvPutOnce(env.DB, kvKeys.timerFired(timer.orderId, timer.key), JSON.stringify({ kind: timer.kind, dueAt: timer.dueAt }), now),
+  ]);
   const policy = stored.policy;
-  const order = await loadOrderSummary(env.DB, timer.orderId);
-  const journey = await loadJourney(env.DB, timer.orderId);
-  // Record that the timer fired whatever the rules decide, so ops can see it.
-  await kvPutOnce(env.DB, kvKeys.timerFired(timer.orderId, timer.key), JSON.stringify({ kind: timer.kind, dueAt: timer.dueAt }), now);
   if (!order || !journey) return;
   const drafts: (DecisionDraft | null)[] = [];
   let retryAt: number | null = null;
   if (timer.kind === "stall") {
-    const customer = await loadCustomer(env.DB, order.customerId, policy);
-    const route = await loadRoute(env.DB, journey.carrier, journey.origin, order.shippingPincode);
-    const trackingPage = await trackingPageLink(env, order.id);
+    const [customer, route, trackingPage] = await Promise.all([
+      loadCustomer(env.DB, order.customerId, policy),
+      loadRoute(env.DB, journey.carrier, journey.origin, order.shippingPincode),
+      trackingPageLink(env, order.id),
+    ]);
     drafts.push(decideDelayAlert({ order, journey, customer, route, trackingPage }, policy, now));
     drafts.push(decideStatusNotification({ order, status: "delayed", eventAt: now, journey, trackingPage }, policy, now));
   } else if (timer.kind === "cod_timeout") {
-    const askedAt = (await decidedAt(env.DB, codConfirmationKey(order.id, "request"))) ?? timer.stateAt;
+    const [requestedAt, risk] = await Promise.all([decidedAt(env.DB, codConfirmationKey(order.id, "request")), getCodRisk(env.DB, order.id)]);
+    const askedAt = requestedAt ?? timer.stateAt;
     // The question may have gone out later than the order (late ingest, quiet hours): the customer
     // gets the full timeout from when it was asked, so the timer comes back then.
     const dueAt = askedAt + policy.cod_confirmation.timeoutHours * HOUR_MS;
     if (now < dueAt && journey.state === "cod_confirmation_pending") return { retryAt: dueAt };
-    const risk = await getCodRisk(env.DB, order.id);
     drafts.push(decideCodConfirmation({ order, state: journey.state, destinationRtoRate: risk?.destinationRtoRate ?? null, risk, confirmationRequestedAt: askedAt, reply: null }, policy, now));
     if (journey.state === "cod_confirmation_pending") {
       // Still silent: a second reminder, and (if the policy auto-cancels) the timer comes back for the cancel.
@@ -55,15 +60,14 @@ export async function onJourneyTimer(env: Env, timer: JourneyTimer, now: number)
     if (result && "retryAt" in result) return result;
     drafts.push(result);
   } else {
-    const customer = await loadCustomer(env.DB, order.customerId, policy);
-    const stepsDone = (await dedupeKeysFor(env.DB, "post_delivery", order.id)).flatMap((k) => parsePostDeliveryKey(k)?.step ?? []);
-    drafts.push(
-      decidePostDelivery(
-        { order, journey, customer, openTicket: await hasOpenTicket(env.DB, order.customerId, order.id), openReturn: await hasOpenReturn(env.DB, order.customerId, order.id), stepsDone },
-        policy,
-        now,
-      ),
-    );
+    const [customer, doneKeys, openTicket, openReturn] = await Promise.all([
+      loadCustomer(env.DB, order.customerId, policy),
+      dedupeKeysFor(env.DB, "post_delivery", order.id),
+      hasOpenTicket(env.DB, order.customerId, order.id),
+      hasOpenReturn(env.DB, order.customerId, order.id),
+    ]);
+    const stepsDone = doneKeys.flatMap((k) => parsePostDeliveryKey(k)?.step ?? []);
+    drafts.push(decidePostDelivery({ order, journey, customer, openTicket, openReturn, stepsDone }, policy, now));
   }
   await commitDrafts(env, drafts, stored, now);
   if (retryAt !== null) return { retryAt };

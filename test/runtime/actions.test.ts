@@ -268,8 +268,10 @@ describe("outbox", () => {
     const prefix = uid("late");
     const now = Date.now();
     const send = vi.spyOn(env.ACTIONS, "send");
+    const sendBatch = vi.spyOn(env.ACTIONS, "sendBatch");
     const [id] = await enqueueActions(env, { decisionId: prefix, subjectType: "order", subjectId: "o", specs: [{ kind: "klaviyo.profile_properties", connector: "klaviyo", params: { email: "a@b.in", phone: null, properties: {} } }], keyPrefix: prefix, notBefore: now + 13 * 3_600_000 }, now);
     expect(send).not.toHaveBeenCalled();
+    expect(sendBatch).not.toHaveBeenCalled();
     expect(await requeueDueActions(env, now + 14 * 3_600_000)).toBeGreaterThanOrEqual(1);
     expect(send).toHaveBeenCalledWith({ actionId: id });
   });
