@@ -15,6 +15,7 @@ import { isCustomerMessage } from "../decisions/contact-policy";
 import { messageNoLongerCurrent, recordSendTimeSuppression } from "../pipeline/contact-policy";
 import { fallBack, shouldFallBack } from "../pipeline/message-fallback";
 import { sendPaymentLinkToCustomer } from "../pipeline/cod-shopify";
+import { BatchGrouper } from "../pipeline/batch";
 
 export interface ActionMessage {
   actionId: string;
@@ -42,11 +43,13 @@ type Verdict = { ack: true } | { retryInSeconds: number };
 
 export async function handleActionsBatch(batch: MessageBatch<ActionMessage>, env: Env, deps: ActionsDeps = {}): Promise<void> {
   const config = deps.config ?? configFromEnv(env);
-  // One at a time: vendors rate-limit per account, and a batch is at most 20 messages.
-  for (const msg of batch.messages) {
+  // One at a time: vendors rate-limit per account, and a batch is at most 20 messages. Each runs on a
+  // grouped env (pipeline/batch.ts), so the D1 calls one action asks together travel in one round trip.
+  const grouper = new BatchGrouper(env);
+  for (const [index, msg] of batch.messages.entries()) {
     let verdict: Verdict;
     try {
-      verdict = await executeOne(env, msg.body.actionId, config, deps);
+      verdict = await grouper.run(index, () => executeOne(grouper.env, msg.body.actionId, config, deps));
     } catch (err) {
       logEvent("action_consumer_error", { actionId: msg.body.actionId, attempts: msg.attempts, reason: err instanceof Error ? err.message : String(err) });
       msg.retry({ delaySeconds: backoffSeconds(msg.attempts, deps.random) });
@@ -75,26 +78,27 @@ export async function executeOne(env: Env, actionId: string, config: ConnectorCo
   if (action.status === "pending" && action.nextAttemptAt !== null && action.nextAttemptAt > now + 5_000) {
     return { retryInSeconds: Math.min(MAX_QUEUE_DELAY_SECONDS, Math.ceil((action.nextAttemptAt - now) / 1000)) };
   }
-  const attempt = await claimAction(env.DB, action, now);
+  const spec = parseSpec(action);
+  // The send-time check of a customer message is read beside the claim (its answer is used only if the claim holds).
+  const [attempt, passed] = await Promise.all([
+    claimAction(env.DB, action, now),
+    spec && isCustomerMessage(spec.kind) ? messageNoLongerCurrent(env.DB, action.id) : null,
+  ]);
   if (attempt === null) return { ack: true };
 
-  const spec = parseSpec(action);
   if (!spec) {
     await settleAttempt(env.DB, action.id, { attempt, outcome: "failed", httpStatus: null, error: "params do not match the action kind" }, settled("failed", "params do not match the action kind"), now);
     return { ack: true };
   }
-  if (isCustomerMessage(spec.kind)) {
-    // The journey may have moved on while the message waited (quiet hours, backoff): nothing about a past moment goes out.
-    const passed = await messageNoLongerCurrent(env.DB, action.id);
-    if (passed) {
-      await settleAttempt(env.DB, action.id, { attempt, outcome: "suppressed", httpStatus: null, error: passed.reason }, settled("suppressed", passed.reason), now);
-      if (passed.decisionId) {
-        const template = "template" in spec.params && typeof spec.params.template === "string" ? spec.params.template : null;
-        await recordSendTimeSuppression(env.DB, passed.decisionId, { kind: spec.kind, template, reason: passed.reason, at: now });
-      }
-      logEvent("action_suppressed", { actionId: action.id, kind: action.kind });
-      return { ack: true };
-    }
+  // The journey may have moved on while the message waited (quiet hours, backoff): nothing about a past moment goes out.
+  if (passed) {
+    const template = "template" in spec.params && typeof spec.params.template === "string" ? spec.params.template : null;
+    await Promise.all([
+      settleAttempt(env.DB, action.id, { attempt, outcome: "suppressed", httpStatus: null, error: passed.reason }, settled("suppressed", passed.reason), now),
+      passed.decisionId ? recordSendTimeSuppression(env.DB, passed.decisionId, { kind: spec.kind, template, reason: passed.reason, at: now }) : null,
+    ]);
+    logEvent("action_suppressed", { actionId: action.id, kind: action.kind });
+    return { ack: true };
   }
   let result: RunResult;
   try {
@@ -103,10 +107,12 @@ export async function executeOne(env: Env, actionId: string, config: ConnectorCo
   } catch (err) {
     result = { outcome: { kind: "retry", httpStatus: null, reason: `internal: ${err instanceof Error ? err.message : String(err)}`, waitSeconds: null, throttled: false }, requests: [] };
   }
-  const verdict = await record(env.DB, action, attempt, result, config.maxAttempts, now, deps.random);
   const o = result.outcome;
-  // What `GET /api/connectors` shows as the connector's last call and how it ended.
-  await connectorCallStatement(env.DB, action.connector, o.kind, "httpStatus" in o ? o.httpStatus : null, "reason" in o ? o.reason : null, now).run();
+  const [verdict] = await Promise.all([
+    record(env.DB, action, attempt, result, config.maxAttempts, now, deps.random),
+    // What `GET /api/connectors` shows as the connector's last call and how it ended.
+    connectorCallStatement(env.DB, action.connector, o.kind, "httpStatus" in o ? o.httpStatus : null, "reason" in o ? o.reason : null, now).run(),
+  ]);
   if (result.outcome.kind === "failed" && shouldFallBack(spec.kind, result.outcome.response)) {
     // Not on WhatsApp, template not approved or paused, or the SMS failed: the next channel gets the message.
     await fallBack(env, action.id, now);

@@ -4,13 +4,14 @@
  * trips, a timer whose work fails is retried alone, and a batch runs at most one cron slice (the rest
  * go back on the queue as fresh messages). Counted with the bench's instrumentation (src/lib/metrics.ts).
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { insertRawEvent } from "../../src/db/raw-events";
 import { savePolicy } from "../../src/db/policies";
 import type { JobMessage } from "../../src/jobs/run";
-import { meterD1, meterEnv, newMeter } from "../../src/lib/metrics";
+import { meterD1, meterEnv, newMeter, type Meter } from "../../src/lib/metrics";
 import { handleIngestBatch, type IngestMessage } from "../../src/queues/ingest";
 import { handleJobsBatch } from "../../src/queues/jobs";
 import { count } from "../helpers/runtime";
@@ -54,6 +55,15 @@ async function stalledOrders(n: number): Promise<{ orderId: string; lastScan: nu
 const timerJob = (t: { orderId: string; lastScan: number }): JobMessage => ({ kind: "journey_timer", timer: { orderId: t.orderId, kind: "stall", key: `stall:${t.lastScan}`, dueAt: t.lastScan + 36 * H, stateAt: t.lastScan } });
 const message = (body: JobMessage, attempts = 1) => ({ id: crypto.randomUUID(), timestamp: new Date(), attempts, body });
 
+/**
+ * Counts only what `work` itself sends: the D1 hook sits on the shared binding, and the real queues'
+ * consumers (the outbox running the alerts' WhatsApps) share it in the background.
+ */
+const mine = new AsyncLocalStorage<Meter>();
+async function counted(meter: Meter, work: (env: Env) => Promise<void>): Promise<void> {
+  await mine.run(meter, () => work(meterEnv(env, () => { const m = mine.getStore(); return m ? [m] : []; })));
+}
+
 const delayAlerts = (orderId: string) => count(`SELECT count(*) AS n FROM decisions WHERE type = 'delay_alert' AND subject_id = ?`, orderId);
 
 /** Real D1, except that a `db.batch` carrying a statement bound to `poison()` fails as a whole, as a transaction does. */
@@ -85,12 +95,12 @@ describe("journey timers grouped by batch", () => {
     const solo = newMeter();
     for (const t of alone) {
       const batch = createMessageBatch<JobMessage>("switchyard-jobs", [message(timerJob(t))]);
-      await handleJobsBatch(batch, meterEnv(env, solo));
+      await counted(solo, (e) => handleJobsBatch(batch, e));
       expect((await getQueueResult(batch, createExecutionContext())).explicitAcks).toHaveLength(1);
     }
     const grouped = newMeter();
     const batch = createMessageBatch<JobMessage>("switchyard-jobs", together.map((t) => message(timerJob(t))));
-    await handleJobsBatch(batch, meterEnv(env, grouped));
+    await counted(grouped, (e) => handleJobsBatch(batch, e));
     expect((await getQueueResult(batch, createExecutionContext())).explicitAcks).toHaveLength(together.length);
 
     // The same decision per order either way: one delay alert, with its WhatsApp in the outbox.
@@ -99,8 +109,10 @@ describe("journey timers grouped by batch", () => {
       expect(await count(`SELECT count(*) AS n FROM actions a JOIN decisions d ON d.id = a.decision_id WHERE d.subject_id = ? AND d.type = 'delay_alert' AND a.kind = 'whatsapp.template'`, t.orderId)).toBe(1);
     }
     console.log(`6 stall timers: ${solo.d1RoundTrips} D1 round trips one per batch, ${grouped.d1RoundTrips} in one batch`);
-    // Measured: ~15 round trips per timer alone; six together cost about what two do alone.
-    expect(grouped.d1RoundTrips).toBeLessThanOrEqual(solo.d1RoundTrips / 3);
+    // Measured: 9 round trips per timer alone (14 before its independent reads were asked together),
+    // and 9 for all six together.
+    expect(solo.d1RoundTrips / alone.length).toBeLessThanOrEqual(10);
+    expect(grouped.d1RoundTrips).toBeLessThanOrEqual(solo.d1RoundTrips / 4);
     expect(grouped.d1RoundTrips).toBeGreaterThan(0);
 
     // Handed over again (an alarm retried), the batch decides nothing twice.
