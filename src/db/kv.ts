@@ -43,6 +43,8 @@ export const kvKeys = {
   digestSent: (date: string) => key(`digest_sent:${date}`),
   /** The last Unicommerce inventory pull of a facility (epoch ms): `unicommerce_pull:<facility>`. */
   unicommercePull: (facility: string) => key(`unicommerce_pull:${facility}`),
+  /** Where the raw-body retention job resumes (JSON `{ at, rowid }`: the last processed raw event it passed, by received_at): `prune_cursor:raw_bodies`. */
+  rawBodyPruneCursor: () => key("prune_cursor:raw_bodies"),
 };
 
 export async function kvGet(db: D1Database, k: KvKey): Promise<string | null> {

@@ -106,8 +106,9 @@ export async function markFailedAttempt(db: D1Database, id: string, error: strin
   await db.prepare(`UPDATE raw_events SET attempts = attempts + 1, error = ? WHERE id = ?`).bind(error.slice(0, 500), id).run();
 }
 
+/** A processed event stays processed (its body may be blanked already, src/jobs/prune-raw-bodies.ts): only unfinished work dies. */
 export async function markDead(db: D1Database, id: string, reason: string): Promise<void> {
-  await db.prepare(`UPDATE raw_events SET status = 'dead', error = ? WHERE id = ?`).bind(reason.slice(0, 500), id).run();
+  await db.prepare(`UPDATE raw_events SET status = 'dead', error = ? WHERE id = ? AND status <> 'processed'`).bind(reason.slice(0, 500), id).run();
 }
 
 export interface DeadLetterInput {
@@ -192,15 +193,22 @@ export async function pipelineStatus(db: D1Database): Promise<PipelineStatus> {
   };
 }
 
-/** The raw event behind a dead letter (null rawEventId: it was refused at the door and never stored). */
-export function deadLetterRawEvent(db: D1Database, id: string): Promise<{ rawEventId: string | null } | null> {
-  return db.prepare(`SELECT raw_event_id AS rawEventId FROM dead_letters WHERE id = ?`).bind(id).first<{ rawEventId: string | null }>();
+/**
+ * The raw event behind a dead letter (null rawEventId: it was refused at the door and never stored),
+ * and that event's status (null: not stored).
+ */
+export function deadLetterRawEvent(db: D1Database, id: string): Promise<{ rawEventId: string | null; rawStatus: string | null } | null> {
+  return db
+    .prepare(`SELECT d.raw_event_id AS rawEventId, r.status AS rawStatus FROM dead_letters d LEFT JOIN raw_events r ON r.id = d.raw_event_id WHERE d.id = ?`)
+    .bind(id)
+    .first<{ rawEventId: string | null; rawStatus: string | null }>();
 }
 
 /** Puts a dead letter's raw event back in the queue's hands and stamps the dead letter replayed. */
 export async function markReplayed(db: D1Database, id: string, rawEventId: string, now: number): Promise<void> {
   await db.batch([
-    db.prepare(`UPDATE raw_events SET status = 'queued', error = NULL WHERE id = ?`).bind(rawEventId),
+    // A processed event is never re-queued: its effects are in, and its body may be blanked by now.
+    db.prepare(`UPDATE raw_events SET status = 'queued', error = NULL WHERE id = ? AND status <> 'processed'`).bind(rawEventId),
     db.prepare(`UPDATE dead_letters SET replayed_at = ? WHERE id = ?`).bind(now, id),
   ]);
 }

@@ -25,6 +25,7 @@ import { pullUnicommerceStock } from "./unicommerce-pull";
 import { sweepCredentials } from "./credentials";
 import { CRON_RECOVER, CRON_RESTART, recoverPipeline, RESTART_SECOND_PASS_S } from "./recover";
 import { refreshRouteStats } from "./route-stats";
+import { pruneRawBodies, rawBodyRetentionDays } from "./prune-raw-bodies";
 import { INLINE_PAGES } from "./run";
 import { logEvent } from "../lib/log";
 import { refreshTicketModel } from "./ticket-model";
@@ -72,6 +73,8 @@ export async function runCron(env: Env, cron: string, now: number): Promise<void
     await detectAnomalies(env, stored, now);
     const models = await refreshCustomerModels(env.DB, stored, now, { maxPages: INLINE_PAGES.customerModels });
     if (models.next !== null) await env.JOBS.send({ kind: "customer_models", after: models.next, now });
+    // Hourly, last: an hour's worth of bodies is about one page, and a run that hits its page budget continues in the next hour.
+    await pruneRawBodies(env.DB, now, { retentionDays: rawBodyRetentionDays(env) });
   } else if (cron === CRONS.daily) {
     await refreshForecasts(env.DB, now, 365, demandEvents(stored.policy.demandCalendar));
     await refreshTicketModel(env.DB, now);

@@ -18,6 +18,8 @@ deadLettersApi.post("/:id/replay", async (c) => {
   const row = await deadLetterRawEvent(c.env.DB, id);
   if (!row) throw new HttpError(404, "dead letter not found");
   if (!row.rawEventId) throw new HttpError(409, "this dead letter was rejected at the door and has no stored event to replay");
+  // Replayed before and processed since: nothing to do again (and after the retention window its body is blank).
+  if (row.rawStatus === "processed") throw new HttpError(409, "this dead letter's event was processed after an earlier replay; there is nothing to replay");
   await markReplayed(c.env.DB, id, row.rawEventId, Date.now());
   await c.env.INGEST.send({ rawEventId: row.rawEventId });
   return c.json({ ok: true, rawEventId: row.rawEventId }, 202);
