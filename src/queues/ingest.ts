@@ -120,6 +120,11 @@ export async function handleIngestDeadLetters(batch: MessageBatch<IngestMessage>
   for (const msg of batch.messages) {
     try {
       const raw = await loadRawEvent(env.DB, msg.body.rawEventId);
+      // A copy whose event another delivery has since processed is not a failure: nothing to record.
+      if (raw?.status === "processed") {
+        msg.ack();
+        continue;
+      }
       await recordDeadLetter(env.DB, {
         source: raw?.source ?? "unknown",
         topic: raw?.topic ?? null,

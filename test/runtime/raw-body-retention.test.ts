@@ -3,7 +3,7 @@
  * the window are blanked, a page budget at a time behind a cursor in kv; everything still in flight
  * or dead keeps its body; nothing that reads raw events breaks on a blank one.
  */
-import { createMessageBatch, createScheduledController } from "cloudflare:test";
+import { createExecutionContext, createMessageBatch, createScheduledController, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import worker from "../../src/worker";
@@ -15,7 +15,7 @@ import { pipelineStatus } from "../../src/db/raw-events";
 import { DEFAULT_POLICY } from "../../src/decisions/policy";
 import { handleIngestDeadLetters, type IngestMessage } from "../../src/queues/ingest";
 import { pruneRawBodies, type PruneRun } from "../../src/jobs/prune-raw-bodies";
-import { api } from "../helpers/runtime";
+import { api, count } from "../helpers/runtime";
 import { uniqueId } from "../helpers/shopify";
 
 const DAY = 86_400_000;
@@ -274,6 +274,9 @@ describe("raw-body retention", () => {
     const batch = createMessageBatch<IngestMessage>("switchyard-ingest-dlq", [{ id: crypto.randomUUID(), timestamp: new Date(), attempts: 1, body: { rawEventId: id! } }]);
     await handleIngestDeadLetters(batch, env);
     expect(await env.DB.prepare(`SELECT status FROM raw_events WHERE id = ?`).bind(id).first()).toEqual({ status: "processed" });
+    // It is acked with nothing recorded: no second dead letter for an event that was processed.
+    expect((await getQueueResult(batch, createExecutionContext())).explicitAcks).toHaveLength(1);
+    expect(await count(`SELECT count(*) AS n FROM dead_letters WHERE raw_event_id = ?`, id)).toBe(1);
   });
 
   it("a pruned raw event still counts in the health panel, the anomaly check's source hours and the pipeline status", async () => {
