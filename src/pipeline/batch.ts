@@ -89,6 +89,24 @@ export class BatchGrouper {
     }
   }
 
+  /**
+   * Awaits `p` as the calling pipeline, counted as waiting meanwhile: a pipeline waiting its turn
+   * (for another's vendor call, say) does not keep the others' held calls back.
+   */
+  async wait<T>(p: Promise<T>): Promise<T> {
+    const pid = this.als.getStore();
+    if (pid === undefined) return p;
+    this.waiting.set(pid, (this.waiting.get(pid) ?? 0) + 1);
+    this.check();
+    try {
+      return await p;
+    } finally {
+      const left = (this.waiting.get(pid) ?? 1) - 1;
+      if (left > 0) this.waiting.set(pid, left);
+      else this.waiting.delete(pid);
+    }
+  }
+
   // ---------------------------------------------------------------- holding and releasing calls
 
   private hold<T>(push: (w: Waiter<T>) => void): Promise<T> | null {

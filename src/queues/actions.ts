@@ -28,6 +28,8 @@ export interface ActionsDeps {
   credentials?: CredentialClient;
   now?: () => number;
   random?: () => number;
+  /** Runs the vendor call when this action's turn comes (the consumer's batch sends one at a time, in order). */
+  inTurn?: <T>(send: () => Promise<T>) => Promise<T>;
 }
 
 /** wrangler.toml `max_retries` of the actions consumer: one more retry would land in the dead-letter queue. */
@@ -43,27 +45,55 @@ type Verdict = { ack: true } | { retryInSeconds: number };
 
 export async function handleActionsBatch(batch: MessageBatch<ActionMessage>, env: Env, deps: ActionsDeps = {}): Promise<void> {
   const config = deps.config ?? configFromEnv(env);
-  // One at a time: vendors rate-limit per account, and a batch is at most 20 messages. Each runs on a
-  // grouped env (pipeline/batch.ts), so the D1 calls one action asks together travel in one round trip.
+  // The batch's actions run side by side on a grouped env (pipeline/batch.ts), so their D1 work
+  // travels together (the batch's loads and claims in one round trip, their settles in another),
+  // but the vendor calls go one at a time in message order: vendors rate-limit per account, and
+  // a customer hears "shipped" before "out for delivery". A batch is at most 20 messages.
   const grouper = new BatchGrouper(env);
-  for (const [index, msg] of batch.messages.entries()) {
-    let verdict: Verdict;
-    try {
-      verdict = await grouper.run(index, () => executeOne(grouper.env, msg.body.actionId, config, deps));
-    } catch (err) {
-      logEvent("action_consumer_error", { actionId: msg.body.actionId, attempts: msg.attempts, reason: err instanceof Error ? err.message : String(err) });
-      msg.retry({ delaySeconds: backoffSeconds(msg.attempts, deps.random) });
-      continue;
-    }
-    if ("ack" in verdict) {
-      msg.ack();
-    } else if (msg.attempts > QUEUE_MAX_RETRIES) {
-      // The queue would dead-letter this message; the action still has budget, so continue on a fresh one.
-      await env.ACTIONS.send({ actionId: msg.body.actionId }, { delaySeconds: verdict.retryInSeconds });
-      msg.ack();
-    } else {
-      msg.retry({ delaySeconds: verdict.retryInSeconds });
-    }
+  const turns = batch.messages.map(() => {
+    let resolve!: () => void;
+    return { promise: new Promise<void>((r) => (resolve = r)), resolve };
+  });
+  await Promise.all(
+    batch.messages.map((msg, index) =>
+      grouper.run(index, async () => {
+        const inTurn = async <T>(send: () => Promise<T>): Promise<T> => {
+          if (index > 0) await grouper.wait(turns[index - 1]!.promise);
+          try {
+            return await send();
+          } finally {
+            turns[index]!.resolve();
+          }
+        };
+        try {
+          await settleMessage(env, msg, () => executeOne(grouper.env, msg.body.actionId, config, { ...deps, inTurn }), deps);
+        } finally {
+          // An action that ended before its vendor call (done already, claimed elsewhere) lets the next one go.
+          if (index > 0) await grouper.wait(turns[index - 1]!.promise);
+          turns[index]!.resolve();
+        }
+      }),
+    ),
+  );
+}
+
+async function settleMessage(env: Env, msg: Message<ActionMessage>, execute: () => Promise<Verdict>, deps: ActionsDeps): Promise<void> {
+  let verdict: Verdict;
+  try {
+    verdict = await execute();
+  } catch (err) {
+    logEvent("action_consumer_error", { actionId: msg.body.actionId, attempts: msg.attempts, reason: err instanceof Error ? err.message : String(err) });
+    msg.retry({ delaySeconds: backoffSeconds(msg.attempts, deps.random) });
+    return;
+  }
+  if ("ack" in verdict) {
+    msg.ack();
+  } else if (msg.attempts > QUEUE_MAX_RETRIES) {
+    // The queue would dead-letter this message; the action still has budget, so continue on a fresh one.
+    await env.ACTIONS.send({ actionId: msg.body.actionId }, { delaySeconds: verdict.retryInSeconds });
+    msg.ack();
+  } else {
+    msg.retry({ delaySeconds: verdict.retryInSeconds });
   }
 }
 
@@ -103,7 +133,8 @@ export async function executeOne(env: Env, actionId: string, config: ConnectorCo
   let result: RunResult;
   try {
     const credentials = deps.credentials ?? credentialClient(env.CREDENTIAL, { now: () => now });
-    result = await runAction({ id: action.id, idempotencyKey: action.idempotencyKey, spec }, { db: env.DB, config, fetch: deps.fetch ?? ((u, i) => fetch(u, i)), credentials, now });
+    const send = () => runAction({ id: action.id, idempotencyKey: action.idempotencyKey, spec }, { db: env.DB, config, fetch: deps.fetch ?? ((u, i) => fetch(u, i)), credentials, now });
+    result = await (deps.inTurn ? deps.inTurn(send) : send());
   } catch (err) {
     result = { outcome: { kind: "retry", httpStatus: null, reason: `internal: ${err instanceof Error ? err.message : String(err)}`, waitSeconds: null, throttled: false }, requests: [] };
   }
