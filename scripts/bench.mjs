@@ -250,6 +250,7 @@ async function e2eBench(r, metered = null) {
   const meter = metered ? await startMetering(r, metered.inspectorPort) : null;
   step(`${r.name}: sending ${requests.length} events ${JSON.stringify(mix)}`);
   const sendStarted = Date.now();
+  const cpuAtStart = meter ? workerdCpuMs() : null;
   const tally = await sendAll(r.url, requests, { rate: 100_000, inFlight: 16, label: `${r.name}: e2e ingest` });
   const sendSeconds = (Date.now() - sendStarted) / 1000;
   // Wait for processed + dead to reach what was accepted, or the deadline.
@@ -257,6 +258,9 @@ async function e2eBench(r, metered = null) {
   const accepted = tally.accepted + tally.duplicates;
   const counts = await drain(r, accepted, deadline, `${r.name}: processing`);
   const processedAt = Date.now();
+  // How much of a core workerd used while the events were being processed: near 1 means its one
+  // JavaScript thread (worker, consumers and objects alike) was the limit, not waiting.
+  const coresWhileProcessing = cpuAtStart === null ? null : (workerdCpuMs() - cpuAtStart) / (processedAt - sendStarted);
   // The work the events cause runs after them (the outbox's actions, the journey timers that came
   // due): counted too, so the meter stops only once the runtime has gone idle.
   const settled = meter ? await settle(r.name) : null;
@@ -296,6 +300,7 @@ async function e2eBench(r, metered = null) {
     perEvent,
     meter: measured,
     settled: settled && { ...settled, afterProcessedMs: settled.at - processedAt },
+    coresWhileProcessing,
     steady,
     sent: tally.sent,
     accepted,
@@ -577,6 +582,7 @@ function countsReport(r, f, ok) {
   lines.push(`| queue operations (writes + reads + deletes) | ${f(p.queueOps, 2)} | ${t.queueWrites} written, ${t.queueReads} read, ${t.queueAcks} acked, ${t.queueRetries} retried | |`);
   lines.push(`| Workers requests (webhooks + consumer invocations) | ${f(p.workerRequests, 3)} | ${p.webhooks} + ${t.queueBatches} batches | |`);
   lines.push(`| CPU ms, workerd process (/proc utime + stime: the worker, its consumers and objects, and local D1's SQLite and queues; billed below as an upper bound) | ${f(p.cpuMs, 2)} | ${f(r.meter.processCpuMs)} ms | |`);
+  if (r.coresWhileProcessing !== null && r.coresWhileProcessing !== undefined) lines.push(`| cores workerd used from the first webhook to the last event processed (its CPU ÷ wall time) | ${f(r.coresWhileProcessing, 2)} | | |`);
   lines.push(`| isolate busy ms (V8 CPU profile of the worker's isolate: wall time while JavaScript runs, inflated when the machine is loaded) | ${f(p.isolateBusyMs, 2)} | ${f(r.meter.isolateBusyMs)} ms of ${f(r.meter.wallMs)} ms | |`);
   lines.push(`| D1 bytes stored (the local database files after the run, WAL included) | ${p.storageBytes === null ? "–" : f(p.storageBytes)} | | |`, "");
   lines.push("By phase (D1 round trips / rows read / rows written / object calls / queue messages written, per event):", "");
