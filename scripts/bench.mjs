@@ -294,6 +294,13 @@ async function e2eBench(r, metered = null) {
     perEvent = perEventCounts(measured, { webhooks: tally.sent, events: processed, storageBytes });
     // Latency at a sustainable rate: fresh events at half the capacity just measured.
     if (drained && eventsPerSecond > 0) steady = await steadyRun(r, eventsPerSecond / 2, accepted);
+    // What an event keeps in D1 once the retention job has blanked its raw body (src/jobs/prune-raw-bodies.ts):
+    // the database's size before and after blanking every processed body here, as D1 reports it.
+    if (r.run && perEvent.storageBytes !== null) {
+      const before = (await r.run(`SELECT 1`)).size_after;
+      const after = (await r.run(`UPDATE raw_events SET body = '' WHERE status = 'processed'`)).size_after;
+      if (before > 0 && after > 0) perEvent.storageBytesAfterRetention = perEvent.storageBytes * (after / before);
+    }
   }
   return {
     mix,
@@ -584,7 +591,9 @@ function countsReport(r, f, ok) {
   lines.push(`| CPU ms, workerd process (/proc utime + stime: the worker, its consumers and objects, and local D1's SQLite and queues; billed below as an upper bound) | ${f(p.cpuMs, 2)} | ${f(r.meter.processCpuMs)} ms | |`);
   if (r.coresWhileProcessing !== null && r.coresWhileProcessing !== undefined) lines.push(`| cores workerd used from the first webhook to the last event processed (its CPU ÷ wall time) | ${f(r.coresWhileProcessing, 2)} | | |`);
   lines.push(`| isolate busy ms (V8 CPU profile of the worker's isolate: wall time while JavaScript runs, inflated when the machine is loaded) | ${f(p.isolateBusyMs, 2)} | ${f(r.meter.isolateBusyMs)} ms of ${f(r.meter.wallMs)} ms | |`);
-  lines.push(`| D1 bytes stored (the local database files after the run, WAL included) | ${p.storageBytes === null ? "–" : f(p.storageBytes)} | | |`, "");
+  lines.push(`| D1 bytes stored (the local database files after the run, WAL included) | ${p.storageBytes === null ? "–" : f(p.storageBytes)} | | |`);
+  if (p.storageBytesAfterRetention) lines.push(`| D1 bytes an event keeps once its raw body is blanked after \`RAW_BODY_RETENTION_DAYS\` (the database's size as D1 reports it, before and after blanking every processed body) | ${f(p.storageBytesAfterRetention)} | | |`);
+  lines.push("");
   lines.push("By phase (D1 round trips / rows read / rows written / object calls / queue messages written, per event):", "");
   lines.push("| phase | round trips | rows read | rows written | object calls | queue writes |", "|---|---|---|---|---|---|");
   for (const [phase, x] of Object.entries(t.byPhase)) lines.push(`| ${phase} | ${f(x.d1RoundTrips / p.events, 2)} | ${f(x.d1RowsRead / p.events, 1)} | ${f(x.d1RowsWritten / p.events, 1)} | ${f(x.objectCalls / p.events, 2)} | ${f(x.queueWrites / p.events, 2)} |`);
@@ -597,9 +606,9 @@ function countsReport(r, f, ok) {
     lines.push(`| at ${f(s.rate, 1)} events/s | ${f(s.p50)} | ${f(s.p99)} | ${f(s.max)} | ${f(s.lateP50)} / ${f(s.lateP99)} | ${ok(s.p99 !== null && s.p99 < 2000)} |`, "");
   }
   lines.push(`### The bill (${r.runtime} counts; Cloudflare Workers Paid prices read 2026-12-01, cited below)`, "");
-  lines.push("Worker CPU is workerd's CPU above, which on local workerd includes the objects' JavaScript (in production billed as object duration instead) and local D1 and queues (not billed as Workers CPU in production), so the CPU line is an upper bound. Object duration is the wall time callers waited on object calls × 128 MB (objects without WebSockets hibernate when idle and are not billed then). D1 storage assumes 12 months of events kept.", "");
+  lines.push("Worker CPU is workerd's CPU above, which on local workerd includes the objects' JavaScript (in production billed as object duration instead) and local D1 and queues (not billed as Workers CPU in production), so the CPU line is an upper bound. Object duration is the wall time callers waited on object calls × 128 MB (objects without WebSockets hibernate when idle and are not billed then). D1 storage is what 12 months of events hold, with each raw body blanked after the default 30 days of `RAW_BODY_RETENTION_DAYS` (and one row written per event for that).", "");
   const perEvent = { ...p, storageBytes: p.storageBytes ?? 0 };
-  const bills = brandVolumes().map((b) => ({ ...b, bill: monthlyBill(perEvent, b.events, 12) }));
+  const bills = brandVolumes().map((b) => ({ ...b, bill: monthlyBill(perEvent, b.events, 12, { retentionMonths: 1 }) }));
   lines.push(`| line (USD/month) | ${bills.map((b) => b.label).join(" | ")} |`, `|---|${bills.map(() => "---").join("|")}|`);
   const row = (label, key, usedKey, unit) => lines.push(`| ${label} | ${bills.map((b) => `$${b.bill.lines[key].toFixed(2)}${usedKey ? ` (${fmtBig(b.bill.used[usedKey])} ${unit})` : ""}`).join(" | ")} |`);
   row("Workers Paid minimum", "base");

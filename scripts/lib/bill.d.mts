@@ -8,6 +8,8 @@ export interface PerEventCounts {
   objectRequests: number;
   objectActiveMs: number;
   storageBytes: number;
+  /** What an event keeps in D1 once its raw body is blanked (measured by the bench). */
+  storageBytesAfterRetention?: number;
 }
 type Price = { included: number; perMillion: number; source: string };
 export const PRICES: {
@@ -28,4 +30,4 @@ export interface MonthlyBill {
   lines: Record<"base" | "workerRequests" | "workerCpu" | "queueOps" | "d1RowsRead" | "d1RowsWritten" | "d1Storage" | "objectRequests" | "objectDuration", number>;
   total: number;
 }
-export function monthlyBill(perEvent: PerEventCounts, eventsPerMonth: number, monthsKept?: number): MonthlyBill;
+export function monthlyBill(perEvent: PerEventCounts, eventsPerMonth: number, monthsKept?: number, retention?: { retentionMonths?: number }): MonthlyBill;

@@ -22,18 +22,24 @@ const over = (used, p) => (Math.max(0, used - p.included) / 1e6) * p.perMillion;
 /**
  * @param {object} perEvent measured per processed event: workerRequests, cpuMs, queueOps, d1RowsRead,
  *   d1RowsWritten, objectRequests, objectActiveMs, storageBytes (D1 bytes kept per event)
+ *   and optionally storageBytesAfterRetention (what an event keeps once its raw body is blanked)
  * @param {number} eventsPerMonth
  * @param {number} monthsKept how many months of events D1 holds (storage grows with them)
+ * @param {{ retentionMonths?: number }} [retention] raw bodies kept this long, then blanked (one row
+ *   written per event to do it); without it, or without storageBytesAfterRetention, every byte is kept
  */
-export function monthlyBill(perEvent, eventsPerMonth, monthsKept = 12) {
+export function monthlyBill(perEvent, eventsPerMonth, monthsKept = 12, retention = {}) {
   const n = eventsPerMonth;
+  const pruned = retention.retentionMonths !== undefined && perEvent.storageBytesAfterRetention !== undefined;
+  const fullMonths = pruned ? Math.min(monthsKept, retention.retentionMonths) : monthsKept;
+  const bytesKept = perEvent.storageBytes * fullMonths + (pruned ? perEvent.storageBytesAfterRetention * (monthsKept - fullMonths) : 0);
   const used = {
     workerRequests: perEvent.workerRequests * n,
     cpuMs: perEvent.cpuMs * n,
     queueOps: perEvent.queueOps * n,
     d1RowsRead: perEvent.d1RowsRead * n,
-    d1RowsWritten: perEvent.d1RowsWritten * n,
-    d1StorageGb: (perEvent.storageBytes * n * monthsKept) / 1e9,
+    d1RowsWritten: (perEvent.d1RowsWritten + (pruned ? 1 : 0)) * n,
+    d1StorageGb: (bytesKept * n) / 1e9,
     objectRequests: perEvent.objectRequests * n,
     // Duration is billed at 128 MB per object while it runs: GB-s = seconds × 0.125.
     objectGbSeconds: ((perEvent.objectActiveMs * n) / 1000) * 0.125,

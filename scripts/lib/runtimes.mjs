@@ -35,7 +35,7 @@ function tomlConsumers() {
 export async function startWrangler({ dir, port, consumers }) {
   mkdirSync(dir, { recursive: true });
   // A copy of wrangler.toml with absolute paths (and, for ingest runs, without consumers).
-  let config = toml.replace(/^main = "src\/index.ts"/m, `main = "${path.join(ROOT, "src/worker.ts")}"`).replace(/^migrations_dir = "migrations"/m, `migrations_dir = "${path.join(ROOT, "migrations")}"`);
+  let config = toml.replace(/^main = "([^"]+)"/m, (_, main) => `main = "${path.join(ROOT, main)}"`).replace(/^migrations_dir = "([^"]+)"/m, (_, dir) => `migrations_dir = "${path.join(ROOT, dir)}"`);
   if (!consumers) config = config.replace(/\[\[queues\.consumers\]\][\s\S]*?(?=\n\[\[|\n\[(?!\[)|$)/g, "");
   writeFileSync(path.join(dir, "wrangler.toml"), config);
   copyFileSync(path.join(ROOT, existsSync(path.join(ROOT, ".dev.vars")) ? ".dev.vars" : ".dev.vars.example"), path.join(dir, ".dev.vars"));
@@ -140,6 +140,8 @@ export async function startDirect({ dir, port, consumers, scriptPath, inspectorP
         }
       }
     },
+    /** Runs one statement and answers D1's meta for it (rows written, the database's size after it). */
+    run: async (sql) => (await db.prepare(sql).run()).meta,
     stop: () => mf.dispose(),
   };
 }

@@ -25,6 +25,17 @@ describe("the monthly bill from per-event counts", () => {
     expect(bill.lines.d1Storage).toBeCloseTo(7 * 0.75, 6);
   });
 
+  it("keeps raw bodies for the retention window only: older months hold what an event keeps once blanked, and blanking writes a row", () => {
+    // 1 M events a month, 1,000 bytes each, 300 once the raw body is blanked after one month:
+    // a year holds 1 month whole and 11 blanked = 1 GB + 3.3 GB = 4.3 GB, inside the 5 GB included.
+    const bill = monthlyBill({ ...zero, storageBytes: 1000, storageBytesAfterRetention: 300, d1RowsWritten: 10 }, 1_000_000, 12, { retentionMonths: 1 });
+    expect(bill.used.d1StorageGb).toBeCloseTo(4.3, 6);
+    expect(bill.lines.d1Storage).toBe(0);
+    expect(bill.used.d1RowsWritten).toBe(11_000_000);
+    // Without a measured figure for a blanked event, every byte is kept as before.
+    expect(monthlyBill({ ...zero, storageBytes: 1000 }, 1_000_000, 12, { retentionMonths: 1 }).used.d1StorageGb).toBeCloseTo(12, 6);
+  });
+
   it("bills object duration at 128 MB while active", () => {
     // 10 M events × 100 ms = 1 M s × 0.125 GB = 125,000 GB-s: inside the 400,000 included.
     expect(monthlyBill({ ...zero, objectActiveMs: 100 }, 10_000_000).lines.objectDuration).toBe(0);
