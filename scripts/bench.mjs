@@ -460,7 +460,7 @@ async function startMetering(r, inspectorPort) {
 
 /** Sums the metered phases that belong to the events (everything but the bench's own API polls). */
 function billable(meter) {
-  const out = { d1RoundTrips: 0, d1Statements: 0, d1RowsRead: 0, d1RowsWritten: 0, objectCalls: 0, objectCallMs: 0, objectAlarms: 0, queueWrites: 0, queueReads: 0, queueAcks: 0, queueRetries: 0, queueBatches: 0, byObjectMethod: {}, byPhase: {} };
+  const out = { d1RoundTrips: 0, d1Statements: 0, d1RowsRead: 0, d1RowsWritten: 0, d1RowsWrittenBy: {}, objectCalls: 0, objectCallMs: 0, objectAlarms: 0, queueWrites: 0, queueReads: 0, queueAcks: 0, queueRetries: 0, queueBatches: 0, byObjectMethod: {}, byPhase: {} };
   const sum = (rec) => Object.values(rec ?? {}).reduce((a, b) => a + b, 0);
   for (const [phase, m] of Object.entries(meter.phases)) {
     if (phase === "api") continue;
@@ -468,6 +468,7 @@ function billable(meter) {
     for (const k of ["d1RoundTrips", "d1Statements", "d1RowsRead", "d1RowsWritten", "objectCallMs", "objectAlarms"]) out[k] += m[k];
     out.objectCalls += sum(m.objectCalls);
     for (const [k, v] of Object.entries(m.objectCalls)) out.byObjectMethod[k] = (out.byObjectMethod[k] ?? 0) + v;
+    for (const [k, v] of Object.entries(m.d1RowsWrittenBy ?? {})) out.d1RowsWrittenBy[k] = (out.d1RowsWrittenBy[k] ?? 0) + v;
     for (const k of ["queueWrites", "queueReads", "queueAcks", "queueRetries", "queueBatches"]) out[k] += sum(m[k]);
   }
   return out;
@@ -600,6 +601,15 @@ function countsReport(r, f, ok) {
   lines.push("| phase | round trips | rows read | rows written | object calls | queue writes |", "|---|---|---|---|---|---|");
   for (const [phase, x] of Object.entries(t.byPhase)) lines.push(`| ${phase} | ${f(x.d1RoundTrips / p.events, 2)} | ${f(x.d1RowsRead / p.events, 1)} | ${f(x.d1RowsWritten / p.events, 1)} | ${f(x.objectCalls / p.events, 2)} | ${f(x.queueWrites / p.events, 2)} |`);
   lines.push("");
+  const writers = Object.entries(t.d1RowsWrittenBy ?? {}).sort((a, b) => b[1] - a[1]);
+  if (writers.length) {
+    lines.push("Where the rows written go (per event, by statement; D1 counts each index entry a write changes as a row written):", "");
+    lines.push("| statement | rows written per event | share |", "|---|---|---|");
+    for (const [k, v] of writers.slice(0, 12)) lines.push(`| \`${k}\` | ${f(v / p.events, 2)} | ${f((100 * v) / t.d1RowsWritten, 0)}% |`);
+    const rest = writers.slice(12).reduce((n, [, v]) => n + v, 0);
+    if (rest) lines.push(`| ${writers.length - 12} others | ${f(rest / p.events, 2)} | ${f((100 * rest) / t.d1RowsWritten, 0)}% |`);
+    lines.push("");
+  }
   if (r.steady) {
     const s = r.steady;
     lines.push(`### Latency at a sustainable rate (${r.runtime})`, "");

@@ -15,6 +15,8 @@ export interface Meter {
   d1Statements: number;
   d1RowsRead: number;
   d1RowsWritten: number;
+  /** Rows written by kind of statement (`INSERT actions`, `UPDATE orders`…; index entries included, as D1 counts them). */
+  d1RowsWrittenBy: Record<string, number>;
   /** Durable Object RPC calls, by `BINDING.method`. */
   objectCalls: Record<string, number>;
   /** Wall-clock ms the callers waited on those calls (an upper bound of the objects' billed duration). */
@@ -33,7 +35,7 @@ export interface Meter {
 }
 
 export function newMeter(): Meter {
-  return { d1RoundTrips: 0, d1Statements: 0, d1RowsRead: 0, d1RowsWritten: 0, objectCalls: {}, objectCallMs: 0, objectAlarms: 0, queueWrites: {}, queueSendCalls: 0, queueBatches: {}, queueReads: {}, queueAcks: {}, queueRetries: {} };
+  return { d1RoundTrips: 0, d1Statements: 0, d1RowsRead: 0, d1RowsWritten: 0, d1RowsWrittenBy: {}, objectCalls: {}, objectCallMs: 0, objectAlarms: 0, queueWrites: {}, queueSendCalls: 0, queueBatches: {}, queueReads: {}, queueAcks: {}, queueRetries: {} };
 }
 
 export function resetMeter(m: Meter): void {
@@ -49,6 +51,12 @@ export function totalOf(rec: Record<string, number>): number {
 }
 
 type D1Meta = { rows_read?: number; rows_written?: number };
+
+/** `INSERT actions`, `UPDATE orders`…: what kind of statement wrote the rows, from its SQL. */
+export function statementKind(sql: unknown): string {
+  const m = typeof sql === "string" ? /^\s*(?:WITH\b[\s\S]*?\)\s*)?(INSERT|REPLACE|UPDATE|DELETE)\b(?:\s+OR\s+\w+)?(?:\s+INTO|\s+FROM)?\s+[`"]?(\w+)/i.exec(sql) : null;
+  return m ? `${m[1]!.toUpperCase()} ${m[2]}` : "other";
+}
 type Session = { _send: (endpoint: string, query: unknown, params: unknown, format: unknown) => Promise<unknown> };
 
 /** Where counts go: one meter, or the meters a call picks at the moment it counts (e.g. by phase). */
@@ -81,13 +89,18 @@ export function meterD1(db: D1Database, target: MeterTarget): D1Database {
       m.d1Statements += statements;
     }
     const result = await send(endpoint, query, params, format);
-    for (const r of Array.isArray(result) ? result : [result]) {
+    // The SQL of each statement sent: a string, or (depending on the runtime's version) an object holding it.
+    const sql = (Array.isArray(query) ? query : [query]).map((q) => (typeof q === "string" ? q : (q as { sql?: unknown; statement?: unknown } | null)?.sql ?? (q as { statement?: unknown } | null)?.statement));
+    (Array.isArray(result) ? result : [result]).forEach((r, i) => {
       const meta = (r as { meta?: D1Meta } | null)?.meta;
+      const written = meta?.rows_written ?? 0;
+      const kind = written ? statementKind(sql[i]) : "";
       for (const m of list) {
         m.d1RowsRead += meta?.rows_read ?? 0;
-        m.d1RowsWritten += meta?.rows_written ?? 0;
+        m.d1RowsWritten += written;
+        if (written) bump(m.d1RowsWrittenBy, kind, written);
       }
-    }
+    });
     return result;
   };
   return db;

@@ -55,6 +55,19 @@ function poisonedBatchEnv(poison: () => string | null): Env {
   return { ...env, DB: db } as Env;
 }
 
+describe("the bench's meter", () => {
+  it("names the statements that wrote the rows, for one statement and inside a batch", async () => {
+    const meter = newMeter();
+    const db = meterD1(env.DB, meter);
+    const id = `meter-${uniqueId()}`;
+    await db.prepare(`INSERT INTO kv (key, value, updated_at) VALUES (?, '1', 0)`).bind(id).run();
+    await db.batch([db.prepare(`UPDATE kv SET value = '2' WHERE key = ?`).bind(id), db.prepare(`SELECT 1`)]);
+    expect(Object.keys(meter.d1RowsWrittenBy).sort()).toEqual(["INSERT kv", "UPDATE kv"]);
+    expect(meter.d1RowsWrittenBy["INSERT kv"]! + meter.d1RowsWrittenBy["UPDATE kv"]!).toBe(meter.d1RowsWritten);
+    expect(meter.d1RowsWritten).toBeGreaterThanOrEqual(2);
+  });
+});
+
 describe("a batch grouped by owner", () => {
   it("calls each order's and each SKU's object once for the whole batch, with the D1 work of the batch in a few round trips", async () => {
     const sku = `GROUP-${uniqueId()}`;
