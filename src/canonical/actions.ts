@@ -329,3 +329,11 @@ export const ActionSpec = z.discriminatedUnion("kind", [
 export type ActionSpec = z.infer<typeof ActionSpec>;
 export type ActionKind = ActionSpec["kind"];
 export type Connector = ActionSpec["connector"];
+
+/** The actions that reach the customer (the contact policy and quiet hours apply to these). */
+export const CUSTOMER_MESSAGE_KINDS = ["whatsapp.template", "whatsapp.text", "email.send", "sms.send"] as const;
+export type CustomerMessageKind = (typeof CUSTOMER_MESSAGE_KINDS)[number];
+
+export function isCustomerMessage(kind: string): kind is CustomerMessageKind {
+  return (CUSTOMER_MESSAGE_KINDS as readonly string[]).includes(kind);
+}

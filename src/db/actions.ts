@@ -1,6 +1,6 @@
 /** The action outbox: one row per action, keyed so a retried decision or redelivered event never adds a second. */
 import { actionKey } from "../canonical/vocabulary";
-import type { ActionSpec } from "../canonical/actions";
+import { isCustomerMessage, type ActionSpec } from "../canonical/actions";
 import { slices } from "./bulk";
 
 export interface EnqueueInput {
@@ -52,8 +52,10 @@ const COLUMNS = `id, decision_id AS decisionId, connector, kind, idempotency_key
 
 /** Inserts each action once by idempotency key and queues only the rows this call created. */
 export async function enqueueActions(env: Env, input: EnqueueInput, now: number): Promise<string[]> {
-  const notBefore = input.notBefore ?? now;
-  const delaySeconds = Math.max(0, Math.ceil((notBefore - now) / 1000));
+  // `notBefore` holds what the customer receives (quiet hours: decisions/rules/build.ts); the rest of
+  // the decision goes now: a fulfilment hold, an ERP return or a helpdesk ticket must not wait for
+  // the morning because the decision also carries a WhatsApp.
+  const dueOf = (spec: ActionSpec) => (isCustomerMessage(spec.kind) ? Math.max(now, input.notBefore ?? now) : now);
   // Each insert stands alone (keyed by its idempotency key), so they are asked together: one round
   // trip on a grouped env (pipeline/batch.ts), and the created ones go on the queue in one send.
   const rows = await Promise.all(
@@ -62,16 +64,16 @@ export async function enqueueActions(env: Env, input: EnqueueInput, now: number)
         `INSERT INTO actions (id, decision_id, connector, kind, idempotency_key, status, attempts, next_attempt_at, params, subject_type, subject_id, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
       )
-        .bind(`act_${crypto.randomUUID()}`, input.decisionId, spec.connector, spec.kind, actionKey(input.keyPrefix, input.indices?.[index] ?? index, spec.kind), notBefore, JSON.stringify(spec.params), input.subjectType, input.subjectId, now, now)
-        .first<{ id: string }>(),
+        .bind(`act_${crypto.randomUUID()}`, input.decisionId, spec.connector, spec.kind, actionKey(input.keyPrefix, input.indices?.[index] ?? index, spec.kind), dueOf(spec), JSON.stringify(spec.params), input.subjectType, input.subjectId, now, now)
+        .first<{ id: string }>()
+        .then((row) => (row ? { id: row.id, delaySeconds: Math.ceil((dueOf(spec) - now) / 1000) } : null)),
     ),
   );
-  const created = rows.flatMap((row) => (row ? [row.id] : []));
+  const created = rows.flatMap((row) => (row ? [row] : []));
   // Beyond the queue's 12 h limit the rows wait, pending, for the sweep to send them when due.
-  if (created.length && delaySeconds <= MAX_QUEUE_DELAY_SECONDS) {
-    await env.ACTIONS.sendBatch(created.map((actionId) => ({ body: { actionId }, ...(delaySeconds ? { delaySeconds } : {}) })));
-  }
-  return created;
+  const queued = created.filter((c) => c.delaySeconds <= MAX_QUEUE_DELAY_SECONDS);
+  if (queued.length) await env.ACTIONS.sendBatch(queued.map((c) => ({ body: { actionId: c.id }, ...(c.delaySeconds ? { delaySeconds: c.delaySeconds } : {}) })));
+  return created.map((c) => c.id);
 }
 
 /**

@@ -19,12 +19,8 @@ import type { JourneyState } from "../canonical/vocabulary";
 import { HOUR_MS } from "./format";
 import type { DecisionDraft } from "./types";
 
-export const CUSTOMER_MESSAGE_KINDS = ["whatsapp.template", "whatsapp.text", "email.send", "sms.send"] as const;
-export type CustomerMessageKind = (typeof CUSTOMER_MESSAGE_KINDS)[number];
-
-export function isCustomerMessage(kind: string): kind is CustomerMessageKind {
-  return (CUSTOMER_MESSAGE_KINDS as readonly string[]).includes(kind);
-}
+import { isCustomerMessage, type CustomerMessageKind } from "../canonical/actions";
+export { CUSTOMER_MESSAGE_KINDS, isCustomerMessage, type CustomerMessageKind } from "../canonical/actions";
 
 /** The journey as it stands when the policy runs (decide time, and again at send time). */
 export interface JourneyNow {

@@ -27,3 +27,13 @@ export async function waitProcessed(rawEventId: string, timeout = 5000): Promise
     { timeout, interval: 50 },
   );
 }
+
+/**
+ * Quiet hours a minute long, twelve hours from now (IST): a test that expects a WhatsApp decided now to
+ * go out now holds whatever the time of day it runs at (the default window, 21:00–08:00 IST, covers a
+ * CI run in the evening UTC).
+ */
+export function quietHoursAwayFromNow(now = Date.now()) {
+  const hhmm = (ms: number) => new Date(ms + 330 * 60_000).toISOString().slice(11, 16);
+  return { start: hhmm(now + 12 * 3_600_000), end: hhmm(now + 12 * 3_600_000 + 60_000), utcOffsetMinutes: 330 };
+}

@@ -2,6 +2,7 @@
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import type { ActionSpec } from "../../src/canonical/actions";
 import { configFromEnv, type ConnectorConfig } from "../../src/connectors/config";
 import { applyMessageStatus, enqueueActions, requeueDueActions } from "../../src/db/actions";
 import { handleActionDeadLetters, handleActionsBatch, type ActionMessage, type ActionsDeps } from "../../src/queues/actions";
@@ -304,12 +305,32 @@ describe("outbox", () => {
     expect(await count(`SELECT count(*) AS n FROM actions WHERE decision_id = ?`, prefix)).toBe(1);
     await vi.waitFor(async () => expect((await row(id!))!.status).toBe("dry_run"), { timeout: 5000, interval: 50 });
   });
+  it("holds a decision's customer messages for quiet hours, not its other actions", async () => {
+    const prefix = uid("quiet");
+    const now = Date.now();
+    const morning = now + 2 * 3_600_000;
+    const sendBatch = vi.spyOn(env.ACTIONS, "sendBatch");
+    // A high-risk COD order decided at night: the question to the customer, and the fulfilment hold.
+    const specs: ActionSpec[] = [
+      { kind: "whatsapp.template", connector: "whatsapp", params: { to: "+919845000111", template: "cod_confirm", language: "en", bodyParams: ["Asha", "#1001", "₹2,499"], buttons: [] } },
+      { kind: "shopify_fulfillment_hold", connector: "shopify", params: { orderId: "6001", reason: "HIGH_RISK_OF_FRAUD", note: "COD risk high: confirm with the customer first" } },
+    ];
+    const ids = await enqueueActions(env, { decisionId: prefix, subjectType: "order", subjectId: uid("o"), specs, keyPrefix: prefix, notBefore: morning }, now);
+    expect(ids).toHaveLength(2);
+    const due = await env.DB.prepare(`SELECT kind, next_attempt_at AS dueAt FROM actions WHERE decision_id = ? ORDER BY kind`).bind(prefix).all<{ kind: string; dueAt: number }>();
+    // The hold goes now (the warehouse must not ship it tonight); the WhatsApp waits for the end of quiet hours.
+    expect(due.results).toEqual([{ kind: "shopify_fulfillment_hold", dueAt: now }, { kind: "whatsapp.template", dueAt: morning }]);
+    const sent = sendBatch.mock.calls.flatMap((c) => c[0] as { body: { actionId: string }; delaySeconds?: number }[]);
+    expect(sent.map((m) => m.delaySeconds ?? 0).sort((a, b) => a - b)).toEqual([0, 7200]);
+  });
+
   it("leaves actions due beyond the queue's 12 h delay for the sweep", async () => {
     const prefix = uid("late");
     const now = Date.now();
     const send = vi.spyOn(env.ACTIONS, "send");
     const sendBatch = vi.spyOn(env.ACTIONS, "sendBatch");
-    const [id] = await enqueueActions(env, { decisionId: prefix, subjectType: "order", subjectId: "o", specs: [{ kind: "klaviyo.profile_properties", connector: "klaviyo", params: { email: "a@b.in", phone: null, properties: {} } }], keyPrefix: prefix, notBefore: now + 13 * 3_600_000 }, now);
+    // A customer message held 13 h (only customer messages wait for `notBefore`: quiet hours).
+    const [id] = await enqueueActions(env, { decisionId: prefix, subjectType: "order", subjectId: "o", specs: [{ kind: "whatsapp.template", connector: "whatsapp", params: { to: "+919845000112", template: "order_shipped", language: "en", bodyParams: [], buttons: [] } }], keyPrefix: prefix, notBefore: now + 13 * 3_600_000 }, now);
     expect(send).not.toHaveBeenCalled();
     expect(sendBatch).not.toHaveBeenCalled();
     expect(await requeueDueActions(env, now + 14 * 3_600_000)).toBeGreaterThanOrEqual(1);
