@@ -108,7 +108,7 @@ export const Policy = z.strictObject({
    * built-in Indian festival windows (src/decisions/models/calendar.ts) and the brand's own sales.
    */
   demandCalendar: z.strictObject({ indianFestivals: z.boolean(), saleDays: z.array(SaleDays) }),
-  /** WhatsApp is not sent inside these local hours; drafts get `notBefore` = the end of the window. */
+  /** WhatsApp is not sent inside these local hours; drafts get `notBefore` = the end of the window, which holds their customer messages only (a hold, a return, a ticket go now). */
   quietHours: z.strictObject({ start: Hhmm, end: Hhmm, utcOffsetMinutes: bounded(-720, 840, "minutes", { int: true }) }),
   customerTiers: z.strictObject({ highLtvPaise: Paise, midLtvPaise: Paise }),
   brand: Brand,

@@ -36,6 +36,6 @@ export interface DecisionDraft {
   /** The inputs the rule read, for the decision log (JSON-serialisable). */
   inputs: Record<string, unknown>;
   actions: ActionSpec[];
-  /** Epoch ms before which the actions must not run (WhatsApp quiet hours); null = now. */
+  /** Epoch ms before which its customer messages must not go out (WhatsApp quiet hours); its other actions run now. null = now. */
   notBefore: number | null;
 }
