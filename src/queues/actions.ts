@@ -28,7 +28,7 @@ export interface ActionsDeps {
   credentials?: CredentialClient;
   now?: () => number;
   random?: () => number;
-  /** Runs the vendor call when this action's turn comes (the consumer's batch sends one at a time, in order). */
+  /** Runs the claim, the vendor call and its record when this action's turn comes (the consumer's batch sends one at a time, in order). */
   inTurn?: <T>(send: () => Promise<T>) => Promise<T>;
 }
 
@@ -45,10 +45,10 @@ type Verdict = { ack: true } | { retryInSeconds: number };
 
 export async function handleActionsBatch(batch: MessageBatch<ActionMessage>, env: Env, deps: ActionsDeps = {}): Promise<void> {
   const config = deps.config ?? configFromEnv(env);
-  // The batch's actions run side by side on a grouped env (pipeline/batch.ts), so their D1 work
-  // travels together (the batch's loads and claims in one round trip, their settles in another),
-  // but the vendor calls go one at a time in message order: vendors rate-limit per account, and
-  // a customer hears "shipped" before "out for delivery". A batch is at most 20 messages.
+  // The batch's actions run side by side on a grouped env (pipeline/batch.ts), so their loads and
+  // send-time checks travel together, but each claim, vendor call and record goes one at a time in
+  // message order: vendors rate-limit per account, a customer hears "shipped" before "out for
+  // delivery", and an action sees what the one before it recorded. A batch is at most 20 messages.
   const grouper = new BatchGrouper(env);
   const turns = batch.messages.map(() => {
     let resolve!: () => void;
@@ -109,11 +109,26 @@ export async function executeOne(env: Env, actionId: string, config: ConnectorCo
     return { retryInSeconds: Math.min(MAX_QUEUE_DELAY_SECONDS, Math.ceil((action.nextAttemptAt - now) / 1000)) };
   }
   const spec = parseSpec(action);
-  // The send-time check of a customer message is read beside the claim (its answer is used only if the claim holds).
-  const [attempt, passed] = await Promise.all([
-    claimAction(env.DB, action, now),
-    spec && isCustomerMessage(spec.kind) ? messageNoLongerCurrent(env.DB, action.id) : null,
-  ]);
+  // Read before this action's turn (so a batch's checks travel together); the journey it reads moves
+  // on the scale of hours, not of the seconds a turn can take.
+  const passed = spec && isCustomerMessage(spec.kind) ? await messageNoLongerCurrent(env.DB, action.id) : null;
+  // Claim, send and record in this action's turn: the batch has one action "sending" at a time (a
+  // crash strands at most one behind its lease), and the next one sees this one's outcome (a Zoho
+  // sales return reads the sales order's id the one before it recorded).
+  const claimAndSend = () => claimAndSendOne(env, action, spec, passed, config, deps, now);
+  return deps.inTurn ? deps.inTurn(claimAndSend) : claimAndSend();
+}
+
+async function claimAndSendOne(
+  env: Env,
+  action: ActionRecord,
+  spec: ActionSpec | null,
+  passed: Awaited<ReturnType<typeof messageNoLongerCurrent>>,
+  config: ConnectorConfig,
+  deps: ActionsDeps,
+  now: number,
+): Promise<Verdict> {
+  const attempt = await claimAction(env.DB, action, now);
   if (attempt === null) return { ack: true };
 
   if (!spec) {
@@ -133,8 +148,7 @@ export async function executeOne(env: Env, actionId: string, config: ConnectorCo
   let result: RunResult;
   try {
     const credentials = deps.credentials ?? credentialClient(env.CREDENTIAL, { now: () => now });
-    const send = () => runAction({ id: action.id, idempotencyKey: action.idempotencyKey, spec }, { db: env.DB, config, fetch: deps.fetch ?? ((u, i) => fetch(u, i)), credentials, now });
-    result = await (deps.inTurn ? deps.inTurn(send) : send());
+    result = await runAction({ id: action.id, idempotencyKey: action.idempotencyKey, spec }, { db: env.DB, config, fetch: deps.fetch ?? ((u, i) => fetch(u, i)), credentials, now });
   } catch (err) {
     result = { outcome: { kind: "retry", httpStatus: null, reason: `internal: ${err instanceof Error ? err.message : String(err)}`, waitSeconds: null, throttled: false }, requests: [] };
   }

@@ -10,6 +10,7 @@ import { handleIngestBatch, type IngestMessage } from "../../src/queues/ingest";
 import { meterD1, meterEnv, newMeter, totalOf } from "../../src/lib/metrics";
 import { indianOrder, uniqueId } from "../helpers/shopify";
 import { count } from "../helpers/runtime";
+import { poisonedBatchEnv } from "../helpers/d1-faults";
 
 afterEach(() => {
   // The D1 hook stays on the binding for the file: point it at a meter nobody reads.
@@ -34,25 +35,6 @@ async function unitsSold(sku: string): Promise<number> {
     const sales = row ? (JSON.parse(row.body) as { dailySales: Record<string, number> }).dailySales : {};
     return Object.values(sales).reduce((a, b) => a + b, 0);
   });
-}
-
-/** Real D1, except that a `db.batch` carrying a statement bound to `poison()` fails as a whole, as a transaction does. */
-function poisonedBatchEnv(poison: () => string | null): Env {
-  const db = new Proxy(env.DB, {
-    get(target, prop) {
-      if (prop === "batch") {
-        return (statements: D1PreparedStatement[]) => {
-          const bad = poison();
-          const hit = bad !== null && statements.some((s) => ((s as unknown as { params?: unknown[] }).params ?? []).includes(bad));
-          if (hit) return Promise.reject(new Error("injected D1 failure"));
-          return target.batch(statements);
-        };
-      }
-      const v = Reflect.get(target, prop, target);
-      return typeof v === "function" ? v.bind(target) : v;
-    },
-  });
-  return { ...env, DB: db } as Env;
 }
 
 describe("the bench's meter", () => {

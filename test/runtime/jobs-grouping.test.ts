@@ -15,6 +15,7 @@ import { meterD1, meterEnv, newMeter, type Meter } from "../../src/lib/metrics";
 import { handleIngestBatch, type IngestMessage } from "../../src/queues/ingest";
 import { handleJobsBatch } from "../../src/queues/jobs";
 import { count } from "../helpers/runtime";
+import { poisonedBatchEnv } from "../helpers/d1-faults";
 import { indianOrder, uniqueId } from "../helpers/shopify";
 import { shiprocketTracking } from "../helpers/vendors";
 
@@ -65,24 +66,6 @@ async function counted(meter: Meter, work: (env: Env) => Promise<void>): Promise
 }
 
 const delayAlerts = (orderId: string) => count(`SELECT count(*) AS n FROM decisions WHERE type = 'delay_alert' AND subject_id = ?`, orderId);
-
-/** Real D1, except that a `db.batch` carrying a statement bound to `poison()` fails as a whole, as a transaction does. */
-function poisonedBatchEnv(poison: () => string | null): Env {
-  const db = new Proxy(env.DB, {
-    get(target, prop) {
-      if (prop === "batch") {
-        return (statements: D1PreparedStatement[]) => {
-          const bad = poison();
-          const hit = bad !== null && statements.some((s) => ((s as unknown as { params?: unknown[] }).params ?? []).includes(bad));
-          return hit ? Promise.reject(new Error("injected D1 failure")) : target.batch(statements);
-        };
-      }
-      const v = Reflect.get(target, prop, target);
-      return typeof v === "function" ? v.bind(target) : v;
-    },
-  });
-  return { ...env, DB: db } as Env;
-}
 
 describe("journey timers grouped by batch", () => {
   let together: { orderId: string; lastScan: number }[];
