@@ -68,7 +68,7 @@ export async function handleActionsBatch(batch: MessageBatch<ActionMessage>, env
         try {
           await settleMessage(env, msg, () => executeOne(grouper.env, msg.body.actionId, config, { ...deps, inTurn }), deps);
         } finally {
-          // An action that ended before its vendor call (done already, claimed elsewhere) lets the next one go.
+          // An action that ended before its turn (done already, not due yet, or failed) lets the next one go, in order.
           if (index > 0) await grouper.wait(turns[index - 1]!.promise);
           turns[index]!.resolve();
         }
