@@ -1,7 +1,8 @@
 /** Runtime test helpers: talk to the worker like a client and read D1 directly. */
 import { SELF } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { vi } from "vitest";
+import { expect, vi } from "vitest";
+import { shopifyRequest } from "./shopify";
 
 export const API_TOKEN = "test-api-token";
 
@@ -36,4 +37,16 @@ export async function waitProcessed(rawEventId: string, timeout = 5000): Promise
 export function quietHoursAwayFromNow(now = Date.now()) {
   const hhmm = (ms: number) => new Date(ms + 330 * 60_000).toISOString().slice(11, 16);
   return { start: hhmm(now + 12 * 3_600_000), end: hhmm(now + 12 * 3_600_000 + 60_000), utcOffsetMinutes: 330 };
+}
+
+/** Posts a signed Shopify webhook (orders/create unless named) through the worker and waits until it is processed. */
+export async function postOrder(payload: Record<string, unknown>, topic = "orders/create"): Promise<void> {
+  const { id } = await (await SELF.fetch(await shopifyRequest({ topic, payload }))).json<{ id: string }>();
+  await waitProcessed(id);
+}
+
+/** Saves a policy patch through the API; anything but 200 fails the test. */
+export async function putPolicy(patch: unknown): Promise<void> {
+  const res = await api("/api/policies", { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify(patch) });
+  expect(res.status).toBe(200);
 }

@@ -7,10 +7,8 @@ import { configFromEnv, type ConnectorConfig } from "../../src/connectors/config
 import { applyMessageStatus, enqueueActions, requeueDueActions } from "../../src/db/actions";
 import { handleActionDeadLetters, handleActionsBatch, type ActionMessage, type ActionsDeps } from "../../src/queues/actions";
 import { api, count } from "../helpers/runtime";
-import { meterD1, meterEnv, newMeter, type Meter } from "../../src/lib/metrics";
-import { AsyncLocalStorage } from "node:async_hooks";
-
-const mine = new AsyncLocalStorage<Meter>();
+import { newMeter, type Meter } from "../../src/lib/metrics";
+import { counted } from "../helpers/metering";
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -74,9 +72,8 @@ async function deliver(actionIds: string[], deps: ActionsDeps, attempts = 1, met
     });
   }
   // Counted (when asked) only for this call: the real queues' consumers share the D1 binding.
-  if (meter) await mine.run(meter, () => handleActionsBatch(batch, meterEnv(env, () => { const m = mine.getStore(); return m ? [m] : []; }), deps));
+  if (meter) await counted(meter, (e) => handleActionsBatch(batch, e, deps));
   else await handleActionsBatch(batch, env, deps);
-  meterD1(env.DB, newMeter());
   return { batch, result: await getQueueResult(batch, ctx), delays };
 }
 

@@ -15,8 +15,8 @@ import { onJourneyTimer } from "../../src/jobs/journey-timers";
 import { DEFAULT_POLICY } from "../../src/decisions/policy";
 import { settleDecision } from "../../src/pipeline/review";
 import { handleActionsBatch, type ActionMessage, type ActionsDeps } from "../../src/queues/actions";
-import { indianOrder, shopifyRequest, uniqueId } from "../helpers/shopify";
-import { api, count, waitProcessed } from "../helpers/runtime";
+import { indianOrder, uniqueId } from "../helpers/shopify";
+import { api, count, postOrder, putPolicy, waitProcessed } from "../helpers/runtime";
 import { postShiprocket, postWhatsapp, shiprocketTracking } from "../helpers/vendors";
 
 afterEach(() => vi.restoreAllMocks());
@@ -53,16 +53,6 @@ function edge(answer: (call: Call) => Response | null) {
 }
 const json = (status: number, body: unknown, headers: Record<string, string> = {}) => new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json", ...headers } });
 const op = (c: Call) => String((c.body as { query?: string }).query ?? "");
-
-async function postOrder(payload: Record<string, unknown>, topic = "orders/create") {
-  const { id } = await (await SELF.fetch(await shopifyRequest({ topic, payload }))).json<{ id: string }>();
-  await waitProcessed(id);
-}
-
-async function putPolicy(patch: unknown) {
-  const res = await api("/api/policies", { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify(patch) });
-  expect(res.status).toBe(200);
-}
 
 /** A new COD order high enough to be asked, with a phone: the confirmation question goes out. */
 async function codOrder(opts: { customerId?: number } = {}) {

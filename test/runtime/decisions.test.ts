@@ -1,15 +1,10 @@
 /** The decision layer in the runtime: policies, shadow mode, event-driven decisions and their outbox rows. */
-import { runInDurableObject, SELF } from "cloudflare:test";
+import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
-import { indianOrder, shopifyRequest, uniqueId } from "../helpers/shopify";
-import { api, count, waitProcessed } from "../helpers/runtime";
+import { indianOrder, uniqueId } from "../helpers/shopify";
+import { api, count, postOrder } from "../helpers/runtime";
 import { postWhatsapp } from "../helpers/vendors";
-
-async function postOrder(payload: Record<string, unknown>, topic = "orders/create") {
-  const { id } = await (await SELF.fetch(await shopifyRequest({ topic, payload }))).json<{ id: string }>();
-  await waitProcessed(id);
-}
 
 async function putPolicy(patch: unknown) {
   return api("/api/policies", { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify(patch) });

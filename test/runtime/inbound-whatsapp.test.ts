@@ -15,18 +15,13 @@ import { saveTicketModel } from "../../src/db/models";
 import { trainTicketModel } from "../../src/decisions/models/tickets";
 import { signTrackingToken } from "../../src/lib/tracking-token";
 import { handleActionsBatch, type ActionMessage } from "../../src/queues/actions";
-import { api, count, waitProcessed } from "../helpers/runtime";
+import { api, count, postOrder, putPolicy, waitProcessed } from "../helpers/runtime";
 import { indianOrder, shopifyRequest, uniqueId } from "../helpers/shopify";
 import { gorgiasTicket, postGorgias, postShiprocket, postWhatsapp, shiprocketTracking } from "../helpers/vendors";
 
 afterEach(() => vi.restoreAllMocks());
 
 const H = 3_600_000;
-
-async function postOrder(payload: Record<string, unknown>, topic = "orders/create") {
-  const { id } = await (await SELF.fetch(await shopifyRequest({ topic, payload }))).json<{ id: string }>();
-  await waitProcessed(id);
-}
 
 /** When the worker accepted the last message a test sent (raw_events.received_at). */
 let lastReceivedAt = 0;
@@ -44,11 +39,6 @@ async function customerWrites(phone: string, body: string, ago = 30_000): Promis
   expect(raw?.status).toBe("processed");
   lastReceivedAt = raw!.receivedAt;
   return id;
-}
-
-async function putPolicy(patch: unknown) {
-  const res = await api("/api/policies", { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify(patch) });
-  expect(res.status).toBe(200);
 }
 
 const phoneFor = (id: number) => `+9198${String(id).slice(-8)}`;

@@ -4,14 +4,14 @@
  * trips, a timer whose work fails is retried alone, and a batch runs at most one cron slice (the rest
  * go back on the queue as fresh messages). Counted with the bench's instrumentation (src/lib/metrics.ts).
  */
-import { AsyncLocalStorage } from "node:async_hooks";
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { insertRawEvent } from "../../src/db/raw-events";
 import { savePolicy } from "../../src/db/policies";
 import type { JobMessage } from "../../src/jobs/run";
-import { meterD1, meterEnv, newMeter, type Meter } from "../../src/lib/metrics";
+import { meterD1, newMeter } from "../../src/lib/metrics";
+import { counted } from "../helpers/metering";
 import { handleIngestBatch, type IngestMessage } from "../../src/queues/ingest";
 import { handleJobsBatch } from "../../src/queues/jobs";
 import { count } from "../helpers/runtime";
@@ -55,15 +55,6 @@ async function stalledOrders(n: number): Promise<{ orderId: string; lastScan: nu
 
 const timerJob = (t: { orderId: string; lastScan: number }): JobMessage => ({ kind: "journey_timer", timer: { orderId: t.orderId, kind: "stall", key: `stall:${t.lastScan}`, dueAt: t.lastScan + 36 * H, stateAt: t.lastScan } });
 const message = (body: JobMessage, attempts = 1) => ({ id: crypto.randomUUID(), timestamp: new Date(), attempts, body });
-
-/**
- * Counts only what `work` itself sends: the D1 hook sits on the shared binding, and the real queues'
- * consumers (the outbox running the alerts' WhatsApps) share it in the background.
- */
-const mine = new AsyncLocalStorage<Meter>();
-async function counted(meter: Meter, work: (env: Env) => Promise<void>): Promise<void> {
-  await mine.run(meter, () => work(meterEnv(env, () => { const m = mine.getStore(); return m ? [m] : []; })));
-}
 
 const delayAlerts = (orderId: string) => count(`SELECT count(*) AS n FROM decisions WHERE type = 'delay_alert' AND subject_id = ?`, orderId);
 

@@ -4,24 +4,14 @@ import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { configFromEnv } from "../../src/connectors/config";
 import { executeOne } from "../../src/queues/actions";
-import { api, count, waitProcessed } from "../helpers/runtime";
-import { indianOrder, shopifyRequest, uniqueId } from "../helpers/shopify";
+import { api, count, postOrder, putPolicy } from "../helpers/runtime";
+import { indianOrder, uniqueId } from "../helpers/shopify";
 import { postShiprocket, postWhatsapp, shiprocketTracking } from "../helpers/vendors";
 
 const H = 3_600_000;
 const dry = configFromEnv({ ...env, WHATSAPP_ACCESS_TOKEN: "", EMAIL_API_KEY: "" } as Env);
 
 afterEach(() => vi.restoreAllMocks());
-
-async function postOrder(payload: Record<string, unknown>) {
-  const { id } = await (await SELF.fetch(await shopifyRequest({ topic: "orders/create", payload }))).json<{ id: string }>();
-  await waitProcessed(id);
-}
-
-async function putPolicy(patch: unknown) {
-  const res = await api("/api/policies", { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify(patch) });
-  expect(res.status).toBe(200);
-}
 
 /** Messages to the customer about an order, whatever became of them. */
 async function customerMessages(orderId: string) {

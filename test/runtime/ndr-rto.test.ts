@@ -18,8 +18,8 @@ import { summariseRto, weekStart } from "../../src/decisions/rto-cost";
 import type { JourneyTimer } from "../../src/durable-objects/order-journey";
 import { onJourneyTimer } from "../../src/jobs/journey-timers";
 import { executeOne } from "../../src/queues/actions";
-import { api, count, quietHoursAwayFromNow, waitProcessed } from "../helpers/runtime";
-import { indianOrder, shopifyRequest, uniqueId } from "../helpers/shopify";
+import { api, count, postOrder, putPolicy, quietHoursAwayFromNow, waitProcessed } from "../helpers/runtime";
+import { indianOrder, uniqueId } from "../helpers/shopify";
 import { json, vendorEdge } from "../helpers/vendor-edge";
 import { postShiprocket, postWhatsapp, shiprocketTracking } from "../helpers/vendors";
 
@@ -27,16 +27,6 @@ afterEach(() => vi.restoreAllMocks());
 
 const H = 3_600_000;
 const WEEK = 7 * 24 * H;
-
-async function postOrder(payload: Record<string, unknown>, topic = "orders/create") {
-  const { id } = await (await SELF.fetch(await shopifyRequest({ topic, payload }))).json<{ id: string }>();
-  await waitProcessed(id);
-}
-
-async function putPolicy(patch: unknown) {
-  const res = await api("/api/policies", { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify(patch) });
-  expect(res.status).toBe(200);
-}
 
 /** A COD order with a phone the WhatsApp reply comes from. */
 async function placeOrder(over: Parameters<typeof indianOrder>[0] = {}) {

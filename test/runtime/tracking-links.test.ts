@@ -10,18 +10,13 @@ import { describe, expect, it } from "vitest";
 import { insertRawEvent } from "../../src/db/raw-events";
 import { onJourneyTimer } from "../../src/jobs/journey-timers";
 import { handleIngestBatch, type IngestMessage } from "../../src/queues/ingest";
-import { waitProcessed } from "../helpers/runtime";
-import { indianOrder, shopifyRequest, uniqueId } from "../helpers/shopify";
+import { postOrder, waitProcessed } from "../helpers/runtime";
+import { indianOrder, uniqueId } from "../helpers/shopify";
 import { shiprocketTracking } from "../helpers/vendors";
 
 const H = 3_600_000;
 const PUBLIC_URL = "https://ops.vanaspati.example";
 const linked = { ...env, PUBLIC_URL } as unknown as Env;
-
-async function postOrder(payload: Record<string, unknown>) {
-  const { id } = await (await SELF.fetch(await shopifyRequest({ topic: "orders/create", payload }))).json<{ id: string }>();
-  await waitProcessed(id);
-}
 
 /** A Shiprocket webhook ingested by the real consumer under `withEnv` (stored, not queued, so the default consumer does not take it first). */
 async function ingestShiprocket(payload: unknown, withEnv: Env) {

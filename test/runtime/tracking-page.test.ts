@@ -4,8 +4,8 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { app } from "../../src/routes";
 import { signTrackingToken } from "../../src/lib/tracking-token";
-import { api, waitProcessed } from "../helpers/runtime";
-import { indianOrder, shopifyRequest, uniqueId } from "../helpers/shopify";
+import { api, postOrder } from "../helpers/runtime";
+import { indianOrder, uniqueId } from "../helpers/shopify";
 import { postShiprocket, shiprocketTracking } from "../helpers/vendors";
 
 const H = 3_600_000;
@@ -13,11 +13,6 @@ const SECRET = "test-tracking-secret";
 const EMAIL = "riya.tracking@example.in";
 const PHONE = "+919812301234";
 const BRAND = { name: "Vanaspati Naturals", supportEmail: "care@vanaspati.example", supportPhone: "+91 80 4000 1234" };
-
-async function postOrder(payload: Record<string, unknown>) {
-  const { id } = await (await SELF.fetch(await shopifyRequest({ topic: "orders/create", payload }))).json<{ id: string }>();
-  await waitProcessed(id);
-}
 
 /** An order in transit with Shiprocket: picked up in Bhiwandi, last scanned at a place that is the customer's street. */
 async function orderInTransit(opts: { locale?: string } = {}) {
